@@ -1,0 +1,55 @@
+# Two commands from a fresh clone:  make run   (demo on SQLite)   and   make test   (ruff + pytest).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# make run serves the development server with demo data; production uses gunicorn (see README).
+RUN_ENV := DEBUG=1
+
+.PHONY: run setup test lint format system-packages messages bench clean
+
+run: setup
+	$(RUN_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+setup: system-packages $(VENV)/.installed messages
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+
+test: system-packages $(VENV)/.installed-dev messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# What pip cannot bring: gettext (compilemessages), pango (WeasyPrint), fonts with Vietnamese glyphs.
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+messages: $(VENV)/.installed
+	@DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

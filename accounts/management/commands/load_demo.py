@@ -1,0 +1,57 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
+from households.services import village_create
+
+DEMO_PROVINCES = ["Bắc Kạn", "Thái Nguyên"]
+# Bắc Kạn is the province of seed 002; units are named as of a date before or after the 2025 reform.
+BEFORE, AFTER = LAST_LEGACY_DAY, REFORM_DATE
+DEMO_USERS = [
+    ("tinh.backan", Role.PROVINCE_OFFICER, "Hoàng Thị Lan", [("Tỉnh Bắc Kạn", BEFORE), ("Tỉnh Thái Nguyên", AFTER)]),
+    ("huyen.nari", Role.DISTRICT_OFFICER, "Nông Văn Đức", [("Huyện Na Rì", BEFORE)]),
+    ("xa.luongthuong", Role.COMMUNE_OFFICER, "Lương Thị Hà", [("Xã Lương Thượng", BEFORE)]),
+    ("xem.babe", Role.VIEWER, "Triệu Văn Sơn", [("Huyện Ba Bể", BEFORE)]),
+]
+DEMO_VILLAGES = {"Xã Lương Thượng": [("Thôn Nà Làng", UnitType.THON), ("Bản Pjạc", UnitType.BAN)]}
+
+
+def _demo_unit(name: str, on) -> AdministrativeUnit:
+    # Only Bắc Kạn's and Thái Nguyên's units are loaded by the demo, where these names are unique on a date.
+    return AdministrativeUnit.objects.valid_on(on).exclude(level=UnitLevel.VILLAGE).get(name=name)
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Bắc Kạn and Thái Nguyên, before and after 2025) and demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "povertyplan-demo"))
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        for province in DEMO_PROVINCES:
+            call_command("load_units", province=[province], stdout=self.stdout)
+        for commune_name, villages in DEMO_VILLAGES.items():
+            commune = _demo_unit(commune_name, BEFORE)
+            for name, unit_type in villages:
+                if not commune.children.filter(name=name).exists():
+                    village_create(commune=commune, name=name, unit_type=unit_type)
+
+        logins = [("admin", "Quản trị hệ thống")]
+        if not User.objects.filter(username="admin").exists():
+            user_create(username="admin", password=password, full_name="Quản trị hệ thống", is_superuser=True)
+        for username, role, full_name, unit_names in DEMO_USERS:
+            logins.append((username, role.label))
+            if User.objects.filter(username=username).exists():
+                continue
+            units = [_demo_unit(name, on) for name, on in unit_names]
+            user_create(username=username, password=password, role=role, units=units, full_name=full_name)
+
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
+        for username, label in logins:
+            self.stdout.write(f"  {username:16} {label}")

@@ -1,0 +1,37 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_OFFICER = "province_officer", _("Province officer")
+    DISTRICT_OFFICER = "district_officer", _("District officer")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    VIEWER = "viewer", _("Viewer")
+    API_CLIENT = "api_client", _("API client")
+
+
+# Roles that may change data in their units; viewers and API clients only read.
+EDITING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    units = models.ManyToManyField(
+        "households.AdministrativeUnit",
+        verbose_name=_("assigned units"),
+        blank=True,
+        related_name="assigned_users",
+        help_text=_("The user sees and changes only these units and the units below them."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_superuser or self.role in EDITING_ROLES

@@ -1,0 +1,134 @@
+"""Administrative units of both hierarchies, before and after the 1 July 2025 reform.
+
+Until 30 June 2025: province → district → commune → village. From 1 July 2025 (Resolution
+202/2025/QH15 and the commune mergers under it): province → commune → village. Both trees live in the
+same table, told apart by their validity dates, so that plans and reviews made before the reform keep
+pointing at the units they were made on.
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Resolution 202/2025/QH15: the 34-province, two-level structure takes effect on this day.
+REFORM_DATE = date(2025, 7, 1)
+LAST_LEGACY_DAY = date(2025, 6, 30)
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    VILLAGE = "village", _("Village")
+
+
+class UnitType(models.TextChoices):
+    # Labels are the official Vietnamese words: they are part of the unit's name, not interface text.
+    TINH = "tinh", "Tỉnh"
+    THANH_PHO_TW = "thanh_pho_tw", "Thành phố trực thuộc trung ương"
+    HUYEN = "huyen", "Huyện"
+    QUAN = "quan", "Quận"
+    THI_XA = "thi_xa", "Thị xã"
+    THANH_PHO = "thanh_pho", "Thành phố thuộc tỉnh"
+    XA = "xa", "Xã"
+    PHUONG = "phuong", "Phường"
+    THI_TRAN = "thi_tran", "Thị trấn"
+    DAC_KHU = "dac_khu", "Đặc khu"
+    THON = "thon", "Thôn"
+    BAN = "ban", "Bản"
+    TO_DAN_PHO = "to_dan_pho", "Tổ dân phố"
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def valid_on(self, on: date) -> "AdministrativeUnitQuerySet":
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+
+class AdministrativeUnit(models.Model):
+    code = models.CharField(
+        _("official code"),
+        max_length=10,
+        blank=True,
+        help_text=_("Province 2 digits, district 3, commune 5 (Decision 19/2025/QĐ-TTg). Villages may have none."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: since before records."))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day; empty: still valid."))
+    is_urban = models.BooleanField(_("urban"), default=False)
+    # The package key (e.g. "xabocbo") the unit was loaded from; joins the old→new converter data.
+    source_key = models.CharField(max_length=200, blank=True, editable=False)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code", "name"]
+        constraints = [
+            # A merged unit may keep a predecessor's code, so a code is unique only within a period.
+            models.UniqueConstraint(
+                fields=["level", "code", "valid_from"],
+                condition=~Q(code="") & Q(valid_from__isnull=False),
+                name="unit_code_unique_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["level", "code"],
+                condition=~Q(code="") & Q(valid_from__isnull=True),
+                name="unit_code_unique_legacy",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="unit_validity_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "level"]), models.Index(fields=["level", "valid_to"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+
+class UnitSuccession(models.Model):
+    """An old commune and a new commune it became (part of) on the reform date.
+
+    An old commune that was split appears once per new commune, with ``is_split`` set on each row and
+    ``is_default`` on the one the converter package picks when nothing else tells them apart.
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("old unit"), on_delete=models.CASCADE, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("new unit"), on_delete=models.CASCADE, related_name="predecessions"
+    )
+    effective_on = models.DateField(_("effective on"), default=REFORM_DATE)
+    is_split = models.BooleanField(_("old unit was split"), default=False)
+    is_default = models.BooleanField(_("default successor"), default=True)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

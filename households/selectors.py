@@ -1,0 +1,91 @@
+"""Reads of administrative units. Every read that depends on who asks goes through ``units_visible_to``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AdministrativeUnit, UnitLevel, UnitSuccession
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _descendant_ids(ids: set[int]) -> set[int]:
+    # Three parent hops reach villages from a legacy province (province → district → commune → village).
+    if not ids:
+        return set()
+    found = AdministrativeUnit.objects.filter(
+        Q(parent__in=ids) | Q(parent__parent__in=ids) | Q(parent__parent__parent__in=ids)
+    ).values_list("pk", flat=True)
+    return set(found)
+
+
+def visible_unit_ids(user: User) -> set[int] | None:
+    """Primary keys of the units a user may see, in any period; ``None`` means every unit.
+
+    A user sees the units assigned to them and everything below. Across the 2025 reform:
+    - a user assigned to an old unit keeps seeing the new communes its communes became part of;
+    - a user assigned to a new commune sees the old communes that went into it whole; an old commune
+      that was split between several new ones stays hidden, since part of it belongs to another commune.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
+    assigned = set(user.units.values_list("pk", flat=True))
+    visible = assigned | _descendant_ids(assigned)
+    successors = set(UnitSuccession.objects.filter(predecessor__in=visible).values_list("successor_id", flat=True))
+    predecessors = set(
+        UnitSuccession.objects.filter(successor__in=visible, is_split=False).values_list("predecessor_id", flat=True)
+    )
+    added = (successors | predecessors) - visible
+    return visible | added | _descendant_ids(added)
+
+
+def units_visible_to(user: User, *, on: date | None = None):
+    """The units a user may see, optionally only those valid on a date."""
+    ids = visible_unit_ids(user)
+    units = AdministrativeUnit.objects.all() if ids is None else AdministrativeUnit.objects.filter(pk__in=ids)
+    return units.valid_on(on) if on else units
+
+
+def unit_may_be_seen(user: User, unit: AdministrativeUnit) -> bool:
+    ids = visible_unit_ids(user)
+    return ids is None or unit.pk in ids
+
+
+@dataclass
+class TreeNode:
+    unit: AdministrativeUnit
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(*, user: User, on: date | None = None) -> list[TreeNode]:
+    """The tree of units valid on a date (today by default) that the user may see, roots first.
+
+    A unit whose parent the user may not see (a commune officer's commune) is a root. One query.
+    """
+    on = on or timezone.localdate()
+    # The parent is needed only to place each node; the ordering keeps siblings stable.
+    units = list(units_visible_to(user, on=on).order_by("level", "name"))
+    nodes = {u.pk: TreeNode(u) for u in units}
+    roots: list[TreeNode] = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent.children if parent else roots).append(nodes[unit.pk])
+    level_rank = {level: i for i, level in enumerate(UnitLevel.values)}
+    roots.sort(key=lambda n: (level_rank[n.unit.level], n.unit.name))
+    return roots
+
+
+def unit_successors(unit: AdministrativeUnit):
+    return AdministrativeUnit.objects.filter(predecessions__predecessor=unit)
+
+
+def unit_predecessors(unit: AdministrativeUnit):
+    return AdministrativeUnit.objects.filter(successions__successor=unit)

@@ -1,0 +1,19 @@
+"""Test settings: the base settings with a fixed key, fast hashing and plain static storage.
+
+The database still comes from ``DATABASE_URL`` (PostgreSQL in CI, SQLite when unset).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+SECURE_SSL_REDIRECT = False
+CELERY_TASK_ALWAYS_EAGER = True
+LANGUAGE_CODE = "vi"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

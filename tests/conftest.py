@@ -1,0 +1,42 @@
+"""Shared fixtures. The demo provinces' units are loaded once per test session, from the real packages."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from accounts.services import user_create
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel
+
+BEFORE_REFORM = LAST_LEGACY_DAY
+AFTER_REFORM = REFORM_DATE
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_units", province=["Bắc Kạn", "Thái Nguyên"], verbosity=0)
+
+
+@pytest.fixture
+def unit(db):
+    """``unit("Xã Bộc Bố")`` finds a unit of the demo provinces by name, before the reform by default."""
+
+    def find(name: str, on: date = BEFORE_REFORM, parent: str | None = None) -> AdministrativeUnit:
+        units = AdministrativeUnit.objects.valid_on(on).exclude(level=UnitLevel.VILLAGE).filter(name=name)
+        if parent:
+            units = units.filter(parent__name=parent)
+        return units.get()
+
+    return find
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.COMMUNE_OFFICER, units=(), **kwargs):
+        return user_create(username=f"user{next(counter)}", password="pw-Secret-123", role=role, units=units, **kwargs)
+
+    return make
