@@ -7,12 +7,14 @@ class Role(models.TextChoices):
     PROVINCE_OFFICER = "province_officer", _("Province officer")
     DISTRICT_OFFICER = "district_officer", _("District officer")
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    # The commune chair signs the decision recognising poor and near-poor households (Decision 24/2021/QĐ-TTg).
+    COMMUNE_CHAIR = "commune_chair", _("Commune chair")
     VIEWER = "viewer", _("Viewer")
     API_CLIENT = "api_client", _("API client")
 
 
 # Roles that may change data in their units; viewers and API clients only read.
-EDITING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER})
+EDITING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR})
 
 
 class User(AbstractUser):

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, UnitSuccession
+from .models import AdministrativeUnit, Ethnicity, Household, HouseholdReview, Member, ReviewRound, UnitSuccession
 
 
 class SuccessionInline(admin.TabularInline):
@@ -28,3 +29,54 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
     search_fields = ("predecessor__name", "successor__name", "predecessor__code", "successor__code")
     autocomplete_fields = ("predecessor", "successor")
     list_select_related = ("predecessor", "successor")
+
+
+class ReadOnlyAdmin:
+    """Registry rows change only through the services (derived groups, workflow, locking): the admin shows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MemberInline(ReadOnlyAdmin, admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ("full_name", "sex", "date_of_birth", "relation", "national_id", "ethnicity")
+
+
+@admin.register(Household)
+class HouseholdAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("code", "head_name", "village", "commune", "status")
+    list_filter = ("status", "is_ethnic_minority", "has_no_labour", "has_meritorious_person")
+    search_fields = ("code", "head_name", "members__national_id")
+    # Village and commune names are shown in every row.
+    list_select_related = ("village", "commune")
+    raw_id_fields = ("village", "commune")
+    inlines = [MemberInline]
+
+
+@admin.register(HouseholdReview)
+class HouseholdReviewAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("household", "round", "status", "transition", "state")
+    list_filter = ("state", "status", "transition", "round__year")
+    search_fields = ("household__code", "household__head_name")
+    list_select_related = ("household", "round", "round__commune")
+    raw_id_fields = ("household", "round", "meeting", "decision")
+    readonly_fields = ("status", "deprived", "deprived_count", "explanation", "transition", "previous_status")
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("__str__", "commune", "year", "kind", "standard")
+    list_filter = ("year", "kind")
+    list_select_related = ("commune", "standard")
+    raw_id_fields = ("commune",)
+
+
+admin.site.register(Ethnicity)

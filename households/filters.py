@@ -1,7 +1,8 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdministrativeUnit, UnitLevel
+from .models import AdministrativeUnit, Household, HouseholdStatus, Member, UnitLevel
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -16,3 +17,29 @@ class UnitFilter(django_filters.FilterSet):
 
     def filter_on(self, queryset, name, value):
         return queryset.valid_on(value)
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    """Search and filters of the household list; the queryset it gets is already limited to the user's area."""
+
+    q = django_filters.CharFilter(method="search", label=_("Name, citizen ID or household code"))
+    commune = django_filters.NumberFilter(field_name="commune", label=_("Commune"))
+    village = django_filters.NumberFilter(field_name="village", label=_("Village"))
+    status = django_filters.ChoiceFilter(choices=HouseholdStatus.choices, label=_("Status"))
+    is_ethnic_minority = django_filters.BooleanFilter(label=_("Ethnic minority"))
+    has_no_labour = django_filters.BooleanFilter(label=_("No labour capacity"))
+    has_meritorious_person = django_filters.BooleanFilter(label=_("Person with meritorious service"))
+    is_female_headed = django_filters.BooleanFilter(label=_("Female-headed"))
+
+    class Meta:
+        model = Household
+        fields = ["q", "commune", "village", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matching_members = Member.objects.filter(Q(full_name__icontains=value) | Q(national_id=value))
+        return queryset.filter(
+            Q(code__icontains=value) | Q(head_name__icontains=value) | Q(pk__in=matching_members.values("household"))
+        )

@@ -1,5 +1,15 @@
 from django import forms
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
+from .registry_rules import cccd_errors
+from .selectors import cccd_conflicts, units_visible_to
+from .services.registry import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class AsOfForm(forms.Form):
@@ -9,3 +19,176 @@ class AsOfForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return f"{obj.name} – {obj.parent.name}"
+
+
+class HouseholdForm(forms.ModelForm):
+    village = VillageChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Household
+        fields = ["village", *HOUSEHOLD_FIELDS]
+        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Villages in force today, and the household's own (it may predate the 2025 reform).
+        villages = units_visible_to(user).filter(level=UnitLevel.VILLAGE)
+        current = Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
+        if self.instance.pk:
+            current |= Q(pk=self.instance.village_id)
+        # The commune is shown beside each village.
+        self.fields["village"].queryset = (
+            villages.filter(current).select_related("parent").order_by("parent__name", "name")
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("national_id") or "").strip()
+        data["national_id"] = number
+        if number:
+            for error in cccd_errors(number, sex=data.get("sex"), date_of_birth=data.get("date_of_birth")):
+                self.add_error("national_id", error)
+        return data
+
+    def validate_unique(self):
+        # Uniqueness of the citizen ID is checked by the formset, with messages that respect the user's scope.
+        pass
+
+
+class BaseMemberFormSet(BaseInlineFormSet):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        heads = [f for f in kept if f.cleaned_data.get("relation") == Relation.HEAD]
+        if len(heads) != 1:
+            raise forms.ValidationError(_("A household has exactly one head."))
+        seen: dict[str, MemberForm] = {}
+        for form in kept:
+            number = form.cleaned_data.get("national_id")
+            if number and number in seen:
+                form.add_error("national_id", _("This citizen ID is already given to another member above."))
+            seen.setdefault(number, form)
+        conflicts = cccd_conflicts(user=self.user, numbers=list(seen), exclude_household_id=self.instance.pk)
+        for number, message in conflicts.items():
+            seen[number].add_error("national_id", message)
+
+    def member_data(self) -> list[dict]:
+        """The members to keep, as plain dicts for ``household_create`` / ``household_update``."""
+        return [
+            {"id": form.instance.pk, **{field: form.cleaned_data.get(field) for field in MEMBER_FIELDS}}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+MemberFormSet = inlineformset_factory(
+    Household, Member, form=MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True, min_num=1
+)
+
+
+class VietnameseIntegerField(forms.IntegerField):
+    """A whole number typed the Vietnamese way: "1.500.000" or "1 500 000" as well as "1500000"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(".", "").replace(" ", "").replace("\u00a0", "").removesuffix("đ")
+        return super().to_python(value)
+
+
+class RoundForm(forms.Form):
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2001, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Communes of every period: a round of 2024 is held in the communes of before the 2025 reform.
+        communes = units_visible_to(user).filter(level=UnitLevel.COMMUNE)
+        self.fields["commune"].queryset = communes.order_by("-valid_from", "name")
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ReviewForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
+    income_per_capita = VietnameseIntegerField(label=_("Income per person per month (VND)"), min_value=0)
+    causes = forms.MultipleChoiceField(
+        label=_("Causes of poverty"), choices=Cause.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, households=None, fact_fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if households is None:
+            del self.fields["household"]
+        else:
+            self.fields["household"].queryset = households
+        for name, field in (fact_fields or {}).items():
+            self.fields[f"fact_{name}"] = field
+
+    def facts(self) -> dict:
+        return {
+            name.removeprefix("fact_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("fact_") and value not in (None, "")
+        }
+
+
+class ReviewSelectionForm(forms.Form):
+    """The reviews of a round a workflow step applies to (the checked rows)."""
+
+    reviews = forms.ModelMultipleChoiceField(label=_("Reviews"), queryset=HouseholdReview.objects.none())
+
+    def __init__(self, *args, reviews, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].queryset = reviews
+        self.fields["reviews"].error_messages["required"] = _("Tick at least one household.")
+
+
+class MeetingForm(ReviewSelectionForm):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    held_on = forms.DateField(label=_("Held on"), input_formats=DATE_INPUT_FORMATS)
+    attendance = forms.IntegerField(label=_("Attendance"), min_value=1)
+    agreeing = forms.IntegerField(label=_("Agreeing"), min_value=0)
+    minutes = forms.FileField(label=_("Minutes"), required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+
+class PostForm(ReviewSelectionForm):
+    posted_on = forms.DateField(label=_("Posted on"), input_formats=DATE_INPUT_FORMATS)
+
+
+class ApproveForm(ReviewSelectionForm):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50)
+    signed_on = forms.DateField(label=_("Signed on"), input_formats=DATE_INPUT_FORMATS)
+
+
+class ReturnForm(ReviewSelectionForm):
+    reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,10 +1,22 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+"""Pages of the registry and the reviews. Thin: forms validate, services write, selectors read."""
 
-from .forms import AsOfForm
-from .models import REFORM_DATE
-from .selectors import unit_tree
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import check_can_edit_unit
+from .errors import ConflictError
+from .forms import AsOfForm, HouseholdForm, MemberFormSet
+from .models import REFORM_DATE, Household, Member
+from .selectors import household_get, household_list, unit_tree
+from .services import household_create, household_update
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -13,3 +25,79 @@ def unit_tree_view(request):
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
     context = {"form": form, "on": on, "tree": unit_tree(user=request.user, on=on), "reform_date": REFORM_DATE}
     return render(request, "households/unit_tree.html", context)
+
+
+@login_required
+def household_list_view(request):
+    filterset = household_list(user=request.user, filters=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/household_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def household_detail_view(request, pk: int):
+    household = household_get(user=request.user, pk=pk)
+    # Who changed what and when (django-simple-history); the user is shown on each row.
+    history = household.history.select_related("history_user").order_by("-history_date")[:50]
+    member_history = (
+        Member.history.filter(household_id=household.pk).select_related("history_user").order_by("-history_date")[:50]
+    )
+    context = {
+        "household": household,
+        "members": household.members.all(),
+        "reviews": household.reviews.select_related("round").order_by("-round__year", "-created_at"),
+        "history": history,
+        "member_history": member_history,
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+def _save_household(request, household: Household | None):
+    user = request.user
+    form = HouseholdForm(request.POST or None, instance=household, user=user)
+    formset = MemberFormSet(request.POST or None, instance=household or Household(), user=user, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {field: form.cleaned_data.get(field) for field in form.Meta.fields if field != "village"}
+        try:
+            with transaction.atomic():
+                if household is None:
+                    household = household_create(
+                        user=user, village=form.cleaned_data["village"], data=data, members=formset.member_data()
+                    )
+                else:
+                    household = household_update(
+                        user=user,
+                        household=household,
+                        expected_version=form.cleaned_data["version"] or 0,
+                        village=form.cleaned_data["village"],
+                        data=data,
+                        members=formset.member_data(),
+                    )
+        except ConflictError as error:
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Household %(code)s saved.") % {"code": household.code})
+            return redirect(household)
+    return render(request, "households/household_form.html", {"form": form, "formset": formset, "household": household})
+
+
+@login_required
+def household_create_view(request):
+    if not request.user.can_edit:
+        raise PermissionDenied(_("Your role may not change data."))
+    return _save_household(request, None)
+
+
+@login_required
+def household_edit_view(request, pk: int):
+    household = household_get(user=request.user, pk=pk)
+    check_can_edit_unit(request.user, household.village)
+    return _save_household(request, household)

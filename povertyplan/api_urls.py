@@ -3,8 +3,10 @@
 from rest_framework.routers import DefaultRouter
 
 from households.api.views import UnitViewSet
+from programmes.api.views import StandardViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
+router.register("standards", StandardViewSet, basename="standard")
 
 urlpatterns = router.urls

@@ -17,6 +17,7 @@ AFTER_REFORM = REFORM_DATE
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_units", province=["Bắc Kạn", "Thái Nguyên"], verbosity=0)
+        call_command("loaddata", "standards", "ethnicities", verbosity=0)
 
 
 @pytest.fixture

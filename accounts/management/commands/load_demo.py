@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from households.demo import demo_reviews_create
 from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
 from households.services import village_create
 
@@ -16,6 +17,7 @@ DEMO_USERS = [
     ("tinh.backan", Role.PROVINCE_OFFICER, "Hoàng Thị Lan", [("Tỉnh Bắc Kạn", BEFORE), ("Tỉnh Thái Nguyên", AFTER)]),
     ("huyen.nari", Role.DISTRICT_OFFICER, "Nông Văn Đức", [("Huyện Na Rì", BEFORE)]),
     ("xa.luongthuong", Role.COMMUNE_OFFICER, "Lương Thị Hà", [("Xã Lương Thượng", BEFORE)]),
+    ("chutich.luongthuong", Role.COMMUNE_CHAIR, "Hà Văn Khánh", [("Xã Lương Thượng", BEFORE)]),
     ("xem.babe", Role.VIEWER, "Triệu Văn Sơn", [("Huyện Ba Bể", BEFORE)]),
 ]
 DEMO_VILLAGES = {"Xã Lương Thượng": [("Thôn Nà Làng", UnitType.THON), ("Bản Pjạc", UnitType.BAN)]}
@@ -34,6 +36,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password, **options):
+        call_command("loaddata", "standards", "ethnicities", stdout=self.stdout)
         for province in DEMO_PROVINCES:
             call_command("load_units", province=[province], stdout=self.stdout)
         for commune_name, villages in DEMO_VILLAGES.items():
@@ -52,6 +55,13 @@ class Command(BaseCommand):
             units = [_demo_unit(name, on) for name, on in unit_names]
             user_create(username=username, password=password, role=role, units=units, full_name=full_name)
 
+        commune = _demo_unit("Xã Lương Thượng", BEFORE)
+        created = demo_reviews_create(
+            officer=User.objects.get(username="xa.luongthuong"),
+            chair=User.objects.get(username="chutich.luongthuong"),
+            villages=list(commune.children.order_by("name")),
+        )
+        self.stdout.write(f"Demo households created: {created}.")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
         for username, label in logins:
-            self.stdout.write(f"  {username:16} {label}")
+            self.stdout.write(f"  {username:20} {label}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AdministrativeUnit, UnitLevel, UnitSuccession
+from households.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,6 +37,14 @@ def visible_unit_ids(user: User) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
+    # Computed once per user object, i.e. once per request: every selector of a page asks.
+    cached = getattr(user, "_visible_unit_ids", None)
+    if cached is None:
+        cached = user._visible_unit_ids = frozenset(_compute_visible_ids(user))
+    return set(cached)
+
+
+def _compute_visible_ids(user: User) -> set[int]:
     assigned = set(user.units.values_list("pk", flat=True))
     visible = assigned | _descendant_ids(assigned)
     successors = set(UnitSuccession.objects.filter(predecessor__in=visible).values_list("successor_id", flat=True))

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from . import unit_sources
-from .models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitSuccession
-from .unit_sources import ProvincePair, UnitRow
+from households import unit_sources
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitSuccession
+from households.unit_sources import ProvincePair, UnitRow
 
 _LEVEL_ORDER = [UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
 # Fields the loader owns. ``is_urban`` is set only when a unit is created: an administrator may correct it

@@ -1,0 +1,44 @@
+"""Models of the households app: administrative units, the household registry and reviews."""
+
+from .registry import Ethnicity, Household, HouseholdStatus, Member, Relation, Sex
+from .reviews import (
+    Cause,
+    HouseholdReview,
+    ReviewDecision,
+    ReviewKind,
+    ReviewRound,
+    ReviewState,
+    VillageMeeting,
+)
+from .units import (
+    LAST_LEGACY_DAY,
+    REFORM_DATE,
+    AdministrativeUnit,
+    AdministrativeUnitQuerySet,
+    UnitLevel,
+    UnitSuccession,
+    UnitType,
+)
+
+__all__ = [
+    "LAST_LEGACY_DAY",
+    "REFORM_DATE",
+    "AdministrativeUnit",
+    "AdministrativeUnitQuerySet",
+    "Cause",
+    "Ethnicity",
+    "Household",
+    "HouseholdReview",
+    "HouseholdStatus",
+    "Member",
+    "Relation",
+    "ReviewDecision",
+    "ReviewKind",
+    "ReviewRound",
+    "ReviewState",
+    "Sex",
+    "UnitLevel",
+    "UnitSuccession",
+    "UnitType",
+    "VillageMeeting",
+]

@@ -1,0 +1,71 @@
+"""Rules of the registry over plain data: the citizen ID check and the groups a household belongs to."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from .unit_sources import legacy_province_names
+
+# Labour Code 2019 (Law 45/2019/QH14), art. 3: a worker is at least 15 years old.
+MIN_WORKING_AGE = 15
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def cccd_errors(number: str, *, sex: str | None = None, date_of_birth: date | None = None) -> list[str]:
+    """Problems with a 12-digit citizen ID (CCCD), empty when it is well formed.
+
+    Circular 59/2021/TT-BCA, art. 7: 3 digits for the province where the birth was registered, 1 digit for
+    the century and sex (1900s: male 0, female 1; 2000s: 2, 3; 2100s: 4, 5 …), 2 digits for the year of
+    birth, 6 random digits.
+    """
+    if len(number) != 12 or not number.isdigit():
+        return [_("A citizen ID has exactly 12 digits.")]
+    errors = []
+    if number[:3].lstrip("0").zfill(2) not in legacy_province_names():
+        errors.append(_("The first three digits (%(code)s) are not a province code.") % {"code": number[:3]})
+    century_digit = int(number[3])
+    if date_of_birth is not None:
+        expected_century = 19 + century_digit // 2
+        if date_of_birth.year // 100 != expected_century or date_of_birth.year % 100 != int(number[4:6]):
+            errors.append(
+                _("Digits 4 to 6 (%(digits)s) do not match the year of birth %(year)s.")
+                % {"digits": number[3:6], "year": date_of_birth.year}
+            )
+    if sex in ("male", "female") and (century_digit % 2 == 1) != (sex == "female"):
+        errors.append(_("The fourth digit (%(digit)s) does not match the sex.") % {"digit": number[3]})
+    return errors
+
+
+@dataclass(frozen=True)
+class MemberSketch:
+    relation: str
+    sex: str
+    date_of_birth: date
+    has_labour_capacity: bool
+    receives_social_allowance: bool
+
+
+@dataclass(frozen=True)
+class HouseholdGroups:
+    head_name_index: int | None
+    has_no_labour: bool
+    is_female_headed: bool
+    receives_social_allowance: bool
+
+
+def household_groups(members: Iterable[MemberSketch], *, on: date) -> HouseholdGroups:
+    """The reported groups that follow from the members (Circular 07/2021/TT-BLĐTBXH, forms 7.x)."""
+    members = list(members)
+    head = next((i for i, m in enumerate(members) if m.relation == "head"), None)
+    workers = [m for m in members if m.has_labour_capacity and age_on(m.date_of_birth, on) >= MIN_WORKING_AGE]
+    return HouseholdGroups(
+        head_name_index=head,
+        has_no_labour=bool(members) and not workers,
+        is_female_headed=head is not None and members[head].sex == "female",
+        receives_social_allowance=any(m.receives_social_allowance for m in members),
+    )

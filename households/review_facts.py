@@ -1,0 +1,200 @@
+"""From a household's registry rows and the facts entered in a review to the standard's classification.
+
+The registry holds the member facts (schooling, insurance, employment …); the review form holds the
+household facts (housing, water, latrine …). Both go into ``programmes.indicators.HouseholdFacts``, the
+indicators are decided from them, and ``programmes.classification.classify`` gives the status. The facts
+used are kept on the review as JSON, so a later change in the registry does not rewrite the past.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
+from programmes.indicators import (
+    Device,
+    HouseholdFacts,
+    HousingType,
+    IndicatorDecision,
+    Latrine,
+    MemberFacts,
+    MissingFactsError,
+    TelecomService,
+    WasteTreatment,
+    WaterSource,
+    decide_indicators,
+    deprived_codes,
+)
+from programmes.selectors import standard_rules
+
+from .models import Member
+
+# The household-level facts each indicator reads (member-level facts come from the registry).
+INDICATOR_FACTS: dict[str, tuple[str, ...]] = {
+    "housing_quality": ("housing",),
+    "housing_area": ("living_area_m2",),
+    "water": ("water_source",),
+    "latrine": ("latrine",),
+    "telecom": ("telecom",),
+    "information_means": ("devices", "village_loudspeaker"),
+    "waste": ("waste",),
+}
+FACT_LABELS = {
+    "housing": gettext_lazy("Housing"),
+    "living_area_m2": gettext_lazy("Living area (m²)"),
+    "water_source": gettext_lazy("Domestic water source"),
+    "latrine": gettext_lazy("Latrine"),
+    "telecom": gettext_lazy("Telecom services used"),
+    "devices": gettext_lazy("Means of information access"),
+    "village_loudspeaker": gettext_lazy("Hears the village loudspeaker"),
+    "waste": gettext_lazy("Household waste"),
+    "education": gettext_lazy("highest education completed"),
+    "employment": gettext_lazy("employment"),
+    "at_age_appropriate_level": gettext_lazy("at the school level for their age"),
+    "health_insurance": gettext_lazy("health insurance"),
+}
+_CHOICES = {
+    "housing": HousingType,
+    "water_source": WaterSource,
+    "latrine": Latrine,
+    "waste": WasteTreatment,
+    "telecom": TelecomService,
+    "devices": Device,
+}
+_MULTIPLE = {"telecom", "devices"}
+
+
+def needed_facts(rules: StandardRules) -> list[str]:
+    """The household facts the standard's indicators need, in form order."""
+    needed: list[str] = []
+    for code in rules.indicator_codes:
+        needed.extend(f for f in INDICATOR_FACTS.get(code, ()) if f not in needed)
+    return needed
+
+
+def fact_form_fields(rules: StandardRules) -> dict[str, forms.Field]:
+    """Form fields for the household facts the standard needs (none for an income-only standard)."""
+    fields: dict[str, forms.Field] = {}
+    for name in needed_facts(rules):
+        label = FACT_LABELS[name]
+        if name in _MULTIPLE:
+            fields[name] = forms.MultipleChoiceField(
+                label=label, choices=_CHOICES[name].choices, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        elif name in _CHOICES:
+            fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *_CHOICES[name].choices])
+        elif name == "living_area_m2":
+            fields[name] = forms.DecimalField(label=label, min_value=0, max_digits=7, decimal_places=2)
+        else:
+            fields[name] = forms.NullBooleanField(label=label, widget=forms.NullBooleanSelect)
+    return fields
+
+
+def member_facts(member: Member) -> MemberFacts:
+    return MemberFacts(
+        birth_date=member.date_of_birth,
+        name=member.full_name,
+        in_school=member.in_school,
+        at_age_appropriate_level=member.at_age_appropriate_level,
+        education=member.education or None,
+        health_insurance=member.has_health_insurance,
+        sick_untreated=member.sick_untreated,
+        employment=member.employment or None,
+        disability=member.disability,
+        social_allowance=member.receives_social_allowance,
+        malnourished=member.malnourished,
+    )
+
+
+_HOUSEHOLD_FACT_NAMES = frozenset(f.name for f in dataclass_fields(HouseholdFacts)) - {"members"}
+
+
+def household_facts(facts: Mapping[str, Any], members: Iterable[Member]) -> HouseholdFacts:
+    """Household facts (unknown keys ignored) with the members' facts from the registry."""
+    values: dict[str, Any] = {}
+    for name, value in facts.items():
+        if name not in _HOUSEHOLD_FACT_NAMES or value in (None, "", []):
+            continue
+        values[name] = Decimal(str(value)) if name == "living_area_m2" else value
+    return HouseholdFacts(members=tuple(member_facts(m) for m in members), **values)
+
+
+@dataclass(frozen=True)
+class HouseholdClassification:
+    classification: Classification
+    decisions: Mapping[str, IndicatorDecision]
+    facts: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return self.classification.status
+
+    @property
+    def deprived(self) -> tuple[str, ...]:
+        return self.classification.deprived
+
+    @property
+    def deprived_count(self) -> int:
+        return self.classification.deprived_count
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        reasons = tuple(f"{code}: {d.reason}" for code, d in self.decisions.items() if d.deprived and d.reason)
+        return self.classification.explanation + reasons
+
+
+def classify_household(
+    *,
+    standard,
+    year: int,
+    is_urban: bool,
+    income: int,
+    facts: Mapping[str, Any],
+    members: Iterable[Member],
+    on: datetime.date,
+) -> HouseholdClassification:
+    """Decide the indicators from the facts and classify; problems become a ``ValidationError`` by field."""
+    rules = standard_rules(standard)
+    members = list(members)
+    full_facts = household_facts(facts, members)
+    decisions: Mapping[str, IndicatorDecision] = {}
+    if rules.uses_deprivation:
+        try:
+            decisions = decide_indicators(rules, full_facts, on=on)
+        except MissingFactsError as error:
+            raise ValidationError([_missing_message(m.fact, members) for m in error.missing]) from None
+    try:
+        result = classify(
+            rules,
+            year=year,
+            area=Area.URBAN if is_urban else Area.RURAL,
+            income=income,
+            deprived=deprived_codes(decisions),
+        )
+    except ClassificationError as error:
+        raise ValidationError({_FIELDS.get(error.field, "__all__"): error.message}) from None
+    return HouseholdClassification(result, decisions, full_facts.to_json())
+
+
+_FIELDS = {"income": "income_per_capita", "year": "round", "deprived": "facts"}
+
+
+def _missing_message(fact: str, members: list[Member]) -> str:
+    if fact.startswith("members["):
+        index, name = fact.removeprefix("members[").split("].")
+        member = members[int(index) - 1]
+        return _("Missing for %(member)s: %(fact)s.") % {
+            "member": member.full_name,
+            "fact": FACT_LABELS.get(name, name),
+        }
+    return _("Missing: %(fact)s.") % {"fact": FACT_LABELS.get(fact, fact)}

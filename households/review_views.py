@@ -1,0 +1,222 @@
+"""Pages of review rounds and household reviews: entry, the workflow steps, and the documents (PDF)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from programmes.selectors import standard_rules
+from reports.pdf import pdf_response
+
+from .errors import ConflictError
+from .forms import ApproveForm, MeetingForm, PostForm, ReturnForm, ReviewForm, ReviewSelectionForm, RoundForm
+from .models import Cause, ReviewState, UnitLevel
+from .review_facts import fact_form_fields
+from .selectors import household_list, review_get, review_list, round_get, round_list, units_visible_to
+from .services import (
+    review_approve,
+    review_create,
+    review_meeting_confirm,
+    review_post,
+    review_return,
+    review_submit,
+    review_update,
+    round_open,
+)
+from .workflow import Step, step_refusal
+
+STEP_FORMS = {
+    Step.CONFIRM_MEETING: (MeetingForm, gettext_lazy("Village meeting")),
+    Step.POST: (PostForm, gettext_lazy("Post publicly")),
+    Step.SUBMIT: (ReviewSelectionForm, gettext_lazy("Submit to the commune chair")),
+    Step.APPROVE: (ApproveForm, gettext_lazy("Approve (decision)")),
+    Step.RETURN: (ReturnForm, gettext_lazy("Return")),
+}
+
+
+@login_required
+def round_list_view(request):
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_round = round_open(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(review_round)
+    rounds = round_list(user=request.user).order_by("-year", "commune__name")
+    return render(request, "households/round_list.html", {"rounds": rounds, "form": form})
+
+
+def _step_forms(request, review_round, reviews, *, bound_step=None):
+    villages = units_visible_to(request.user).filter(level=UnitLevel.VILLAGE, parent=review_round.commune)
+    forms = {}
+    for step, (form_class, _title) in STEP_FORMS.items():
+        data = request.POST if step == bound_step else None
+        files = request.FILES if step == bound_step else None
+        kwargs = {"reviews": reviews, "prefix": step.value}
+        if form_class is MeetingForm:
+            kwargs["villages"] = villages
+        forms[step.value] = form_class(data, files, **kwargs)
+    return forms
+
+
+@login_required
+def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
+    review_round = round_get(user=request.user, pk=pk)
+    queryset = review_list(user=request.user, review_round=review_round).order_by("household__code")
+    forms = step_forms or _step_forms(request, review_round, queryset)
+    reviews = list(queryset)
+    user = request.user
+    # A step's form is shown when the user may take it on at least one review of the round.
+    steps = [
+        {"code": step.value, "title": title, "form": forms[step.value]}
+        for step, (_form, title) in STEP_FORMS.items()
+        if any(not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=r.state) for r in reviews)
+    ]
+    context = {
+        "round": review_round,
+        "reviews": reviews,
+        "steps": steps,
+        "decisions": review_round.decisions.order_by("signed_on"),
+    }
+    return render(request, "households/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_step_view(request, pk: int, step: str):
+    try:
+        step = Step(step)
+    except ValueError:
+        raise Http404 from None
+    review_round = round_get(user=request.user, pk=pk)
+    reviews = review_list(user=request.user, review_round=review_round)
+    forms = _step_forms(request, review_round, reviews, bound_step=step)
+    form = forms[step.value]
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = list(data.pop("reviews").select_related("household"))
+        actions = {
+            Step.CONFIRM_MEETING: review_meeting_confirm,
+            Step.POST: review_post,
+            Step.SUBMIT: review_submit,
+            Step.APPROVE: review_approve,
+            Step.RETURN: review_return,
+        }
+        try:
+            actions[step](user=request.user, reviews=chosen, **data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Done for %(count)s households.") % {"count": len(chosen)})
+            return redirect(review_round)
+    return round_detail_view(request, pk, step_forms=forms)
+
+
+def _review_form(request, review_round, *, review=None):
+    rules = standard_rules(review_round.standard)
+    households = None
+    if review is None:
+        households = household_list(user=request.user, filters={"commune": review_round.commune_id}).qs
+        households = households.exclude(reviews__round=review_round)
+    initial = None
+    if review is not None:
+        initial = {
+            "income_per_capita": review.income_per_capita,
+            "causes": review.causes,
+            "version": review.version,
+            **{f"fact_{k}": v for k, v in review.facts.items()},
+        }
+    return ReviewForm(request.POST or None, initial=initial, households=households, fact_fields=fact_form_fields(rules))
+
+
+@login_required
+def review_create_view(request, pk: int):
+    review_round = round_get(user=request.user, pk=pk)
+    form = _review_form(request, review_round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = review_create(
+                user=request.user,
+                review_round=review_round,
+                household=form.cleaned_data["household"],
+                income_per_capita=form.cleaned_data["income_per_capita"],
+                facts=form.facts(),
+                causes=form.cleaned_data["causes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(review)
+    return render(request, "households/review_form.html", {"form": form, "round": review_round})
+
+
+@login_required
+def review_detail_view(request, pk: int):
+    review = review_get(user=request.user, pk=pk)
+    history = review.history.select_related("history_user").order_by("-history_date")[:50]
+    causes = [Cause(code).label for code in review.causes]
+    return render(request, "households/review_detail.html", {"review": review, "history": history, "causes": causes})
+
+
+@login_required
+def review_edit_view(request, pk: int):
+    review = review_get(user=request.user, pk=pk)
+    refusal = step_refusal(
+        Step.EDIT, role=request.user.role, is_superuser=request.user.is_superuser, state=review.state
+    )
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(review)
+    form = _review_form(request, review.round, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_update(
+                user=request.user,
+                review=review,
+                expected_version=form.cleaned_data["version"] or 0,
+                income_per_capita=form.cleaned_data["income_per_capita"],
+                facts=form.facts(),
+                causes=form.cleaned_data["causes"],
+            )
+        except (ConflictError, ValidationError) as error:
+            form.add_error(None, error)
+        else:
+            return redirect(review)
+    return render(request, "households/review_form.html", {"form": form, "round": review.round, "review": review})
+
+
+@login_required
+def decision_pdf_view(request, pk: int, decision_pk: int):
+    review_round = round_get(user=request.user, pk=pk)
+    decision = get_object_or_404(review_round.decisions.select_related("signer"), pk=decision_pk)
+    reviews = review_list(user=request.user, review_round=review_round).filter(
+        decision=decision, status__in=["poor", "near_poor"]
+    )
+    context = {
+        "round": review_round,
+        "decision": decision,
+        "reviews": reviews,
+        "poor": [r for r in reviews if r.status == "poor"],
+        "near_poor": [r for r in reviews if r.status == "near_poor"],
+        "standard": review_round.standard,
+    }
+    return pdf_response("pdf/decision_form02.html", context, filename=f"quyet-dinh-{decision.pk}.pdf")
+
+
+@login_required
+def certificate_pdf_view(request, pk: int):
+    review = review_get(user=request.user, pk=pk)
+    if review.state != ReviewState.APPROVED or review.status not in ("poor", "near_poor"):
+        raise Http404(_("A certificate is issued only for an approved poor or near-poor household."))
+    context = {
+        "review": review,
+        "members": review.household.members.order_by("pk"),
+        "standard": review.round.standard,
+    }
+    return pdf_response("pdf/certificate_form03.html", context, filename=f"giay-chung-nhan-{review.household.code}.pdf")

@@ -1,0 +1,31 @@
+"""Reads of the households app. Every read that depends on who asks takes the user and applies the scope."""
+
+from .registry import cccd_conflicts, household_get, household_list
+from .reviews import last_approved_statuses, review_get, review_list, round_get, round_list
+from .units import (
+    TreeNode,
+    unit_may_be_seen,
+    unit_predecessors,
+    unit_successors,
+    unit_tree,
+    units_visible_to,
+    visible_unit_ids,
+)
+
+__all__ = [
+    "TreeNode",
+    "cccd_conflicts",
+    "household_get",
+    "household_list",
+    "last_approved_statuses",
+    "review_get",
+    "review_list",
+    "round_get",
+    "round_list",
+    "unit_may_be_seen",
+    "unit_predecessors",
+    "unit_successors",
+    "unit_tree",
+    "units_visible_to",
+    "visible_unit_ids",
+]

@@ -1,0 +1,58 @@
+"""Reads of review rounds and household reviews, always within the user's area."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from households.models import HouseholdReview, ReviewRound, ReviewState
+
+from .units import visible_unit_ids
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def round_list(*, user: User) -> QuerySet[ReviewRound]:
+    ids = visible_unit_ids(user)
+    # commune and standard are shown in every row.
+    rounds = ReviewRound.objects.select_related("commune", "standard")
+    return rounds if ids is None else rounds.filter(commune__in=ids)
+
+
+def round_get(*, user: User, pk: int) -> ReviewRound:
+    return get_object_or_404(round_list(user=user), pk=pk)
+
+
+def review_list(*, user: User, review_round: ReviewRound | None = None) -> QuerySet[HouseholdReview]:
+    ids = visible_unit_ids(user)
+    # household, village and round are shown in every row.
+    reviews = HouseholdReview.objects.select_related("household", "village", "round", "round__standard")
+    if review_round is not None:
+        reviews = reviews.filter(round=review_round)
+    return reviews if ids is None else reviews.filter(village__in=ids)
+
+
+def review_get(*, user: User, pk: int) -> HouseholdReview:
+    return get_object_or_404(review_list(user=user).select_related("decision", "meeting", "commune"), pk=pk)
+
+
+def last_approved_statuses(
+    *, household_ids: Iterable[int], up_to_year: int | None = None, exclude_review_id: int | None = None
+) -> dict[int, list[str]]:
+    """Approved statuses of each household, oldest first (by year, then approval time). One query."""
+    reviews = HouseholdReview.objects.filter(household_id__in=list(household_ids), state=ReviewState.APPROVED)
+    if up_to_year is not None:
+        reviews = reviews.filter(round__year__lte=up_to_year)
+    if exclude_review_id is not None:
+        reviews = reviews.exclude(pk=exclude_review_id)
+    history: dict[int, list[str]] = defaultdict(list)
+    for household_id, status in reviews.order_by("round__year", "approved_at", "pk").values_list(
+        "household_id", "status"
+    ):
+        history[household_id].append(status)
+    return dict(history)

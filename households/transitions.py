@@ -1,0 +1,77 @@
+"""The transition of a household between two reviews, as Circular 07/2021/TT-BLĐTBXH counts it.
+
+Pure: statuses in, a transition out. The columns of the change tables (Appendix VII, forms 7.x):
+poor at the start (1); decreases — escaped to near-poor (2), escaped above near-poor (3), other (4);
+increases — near-poor became poor (5), fell back into poverty (6), newly poor (7), other (8); and the same
+for near-poor households.
+"""
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from programmes.classification import Status
+
+
+class Transition(StrEnum):
+    STAYED_POOR = "stayed_poor"
+    STAYED_NEAR_POOR = "stayed_near_poor"
+    STAYED_NOT_POOR = "stayed_not_poor"
+    POOR_TO_NEAR_POOR = "poor_to_near_poor"  # column 2: thoát nghèo thành cận nghèo
+    POOR_ESCAPED = "poor_escaped"  # column 3: thoát nghèo vượt cận nghèo
+    NEAR_POOR_TO_POOR = "near_poor_to_poor"  # column 5: hộ cận nghèo thành hộ nghèo
+    FELL_BACK_POOR = "fell_back_poor"  # column 6: tái nghèo
+    NEWLY_POOR = "newly_poor"  # column 7: nghèo phát sinh mới
+    NEAR_POOR_ESCAPED = "near_poor_escaped"  # thoát cận nghèo
+    FELL_BACK_NEAR_POOR = "fell_back_near_poor"  # tái cận nghèo
+    NEWLY_NEAR_POOR = "newly_near_poor"  # cận nghèo phát sinh mới
+
+    @property
+    def label(self) -> str:
+        return str(TRANSITION_LABELS[self])
+
+
+TRANSITION_LABELS = {
+    Transition.STAYED_POOR: _("Stayed poor"),
+    Transition.STAYED_NEAR_POOR: _("Stayed near-poor"),
+    Transition.STAYED_NOT_POOR: _("Stayed out of poverty"),
+    Transition.POOR_TO_NEAR_POOR: _("Escaped poverty to near-poor"),
+    Transition.POOR_ESCAPED: _("Escaped poverty above near-poor"),
+    Transition.NEAR_POOR_TO_POOR: _("Near-poor became poor"),
+    Transition.FELL_BACK_POOR: _("Fell back into poverty"),
+    Transition.NEWLY_POOR: _("Newly poor"),
+    Transition.NEAR_POOR_ESCAPED: _("Escaped near-poverty"),
+    Transition.FELL_BACK_NEAR_POOR: _("Fell back into near-poverty"),
+    Transition.NEWLY_NEAR_POOR: _("Newly near-poor"),
+}
+
+_ABOVE = {Status.AVERAGE, Status.NOT_POOR}
+
+
+def transition(history: Sequence[Status | str], current: Status | str) -> Transition:
+    """The transition of a household whose approved statuses so far were ``history`` (oldest first).
+
+    "Fell back" (tái nghèo / tái cận nghèo) needs the household to have been in that status before and
+    to have left it; a household never so classified is "newly" poor or near-poor.
+    """
+    current = Status(current)
+    past = [Status(s) for s in history]
+    last = past[-1] if past else None
+    if current == Status.POOR:
+        if last == Status.POOR:
+            return Transition.STAYED_POOR
+        if last == Status.NEAR_POOR:
+            return Transition.NEAR_POOR_TO_POOR
+        return Transition.FELL_BACK_POOR if Status.POOR in past else Transition.NEWLY_POOR
+    if current == Status.NEAR_POOR:
+        if last == Status.POOR:
+            return Transition.POOR_TO_NEAR_POOR
+        if last == Status.NEAR_POOR:
+            return Transition.STAYED_NEAR_POOR
+        return Transition.FELL_BACK_NEAR_POOR if Status.NEAR_POOR in past else Transition.NEWLY_NEAR_POOR
+    if last == Status.POOR:
+        return Transition.POOR_ESCAPED
+    if last == Status.NEAR_POOR:
+        return Transition.NEAR_POOR_ESCAPED
+    return Transition.STAYED_NOT_POOR

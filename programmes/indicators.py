@@ -1,0 +1,503 @@
+"""Deciding each deprivation indicator from facts about a household: an officer enters facts, not verdicts.
+
+Pure: ``HouseholdFacts`` and the standard's ``StandardRules`` in, one ``IndicatorDecision`` per indicator
+out. Which fact decides an indicator is code (one function per indicator code, shared by the periods
+that have the indicator); where the line is drawn is data: the indicator's ``thresholds`` in the
+standard, editable by an administrator. Keys read from ``thresholds``:
+
+- ``health_access`` (Decision 59/2015/QĐ-TTg): none — a member ill and not treated.
+- ``health_insurance``: ``age_from`` — members of that age or older without health insurance.
+- ``adult_education``: ``groups`` — a list of ``{age_from, age_to?, born_from_year?, accepted}``; a
+  member of a group who is not studying and whose education level is not in ``accepted``.
+- ``child_schooling``: ``age_from``, ``age_below``, ``require_age_appropriate_level``.
+- ``housing_quality``: ``deprived_types``. ``housing_area``: ``min_m2_per_person`` (strictly below).
+- ``water``: ``safe_sources``. ``latrine``: ``hygienic_types``. ``waste``: ``adequate``.
+- ``telecom``: ``any_of`` — deprived when no member uses any of these services.
+- ``information_means``: ``devices``, ``loudspeaker_counts``.
+- ``employment``: ``age_from``, ``age_to``, ``deprived_statuses``.
+- ``dependants``: ``child_age_below``, ``elderly_age_from``, ``elderly_requires_allowance``,
+  ``disabled_levels``, ``disabled_requires_allowance``, ``share_above``.
+- ``nutrition``: ``age_below``.
+
+Ages are full years on the date of the review (``on``). A fact an indicator needs but the officer left
+empty is reported, all at once, by ``MissingFactsError``; it never silently counts as "not deprived".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+
+from .classification import StandardRules
+
+
+class EducationLevel(TextChoices):
+    NONE = "none", _("No school completed")
+    PRIMARY = "primary", _("Primary school")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+    VOCATIONAL = "vocational", _("Vocational certificate or diploma")
+    HIGHER = "higher", _("College or university")
+
+
+class Employment(TextChoices):
+    EMPLOYEE_WITH_CONTRACT = "employee_with_contract", _("Employee with a labour contract")
+    EMPLOYEE_WITHOUT_CONTRACT = "employee_without_contract", _("Employee without a labour contract")
+    SELF_EMPLOYED = "self_employed", _("Self-employed or farming")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    NOT_IN_LABOUR_FORCE = "not_in_labour_force", _("Not in the labour force (studying, retired, unable to work)")
+
+
+class Disability(TextChoices):
+    # Law on Persons with Disabilities 2010, art. 3: the three degrees.
+    NONE = "none", _("No disability")
+    MILD = "mild", _("Mild disability")
+    SEVERE = "severe", _("Severe disability")
+    ESPECIALLY_SEVERE = "especially_severe", _("Especially severe disability")
+
+
+class HousingType(TextChoices):
+    PERMANENT = "permanent", _("Permanent house")
+    SEMI_PERMANENT = "semi_permanent", _("Semi-permanent house")
+    LESS_PERMANENT = "less_permanent", _("Less-than-permanent house")
+    SIMPLE = "simple", _("Simple (makeshift) house")
+
+
+class WaterSource(TextChoices):
+    PIPED = "piped", _("Piped water")
+    DRILLED_WELL = "drilled_well", _("Drilled well")
+    PROTECTED_DUG_WELL = "protected_dug_well", _("Protected dug well")
+    PROTECTED_SPRING = "protected_spring", _("Protected spring or gravity-fed water")
+    RAINWATER = "rainwater", _("Rainwater")
+    BOTTLED = "bottled", _("Bottled or purchased water")
+    UNPROTECTED_WELL = "unprotected_well", _("Unprotected well")
+    UNPROTECTED_SPRING = "unprotected_spring", _("Unprotected spring")
+    SURFACE = "surface", _("River, stream, pond or lake")
+    OTHER = "other", _("Other water source")
+
+
+class Latrine(TextChoices):
+    SEPTIC = "septic", _("Flush toilet with septic tank")
+    POUR_FLUSH = "pour_flush", _("Pour-flush latrine")
+    DOUBLE_VAULT = "double_vault", _("Double-vault latrine")
+    VENTILATED_PIT = "ventilated_pit", _("Ventilated pit latrine")
+    UNHYGIENIC = "unhygienic", _("Other (unhygienic) latrine")
+    NONE = "none", _("No latrine")
+
+
+class TelecomService(TextChoices):
+    PHONE = "phone", _("Telephone subscription")
+    INTERNET = "internet", _("Internet")
+
+
+class Device(TextChoices):
+    TV = "tv", _("Television")
+    RADIO = "radio", _("Radio")
+    COMPUTER = "computer", _("Computer")
+    SMARTPHONE = "smartphone", _("Smartphone")
+    TABLET = "tablet", _("Tablet")
+
+
+class WasteTreatment(TextChoices):
+    COLLECTED = "collected", _("Collected by a waste service")
+    TREATED_ON_SITE = "treated_on_site", _("Sorted and treated at home (composted, buried as required)")
+    BURNED = "burned", _("Burned in the open")
+    DUMPED = "dumped", _("Dumped")
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    birth_date: date
+    name: str = ""
+    in_school: bool = False  # attending school, education or training now
+    at_age_appropriate_level: bool | None = None  # for a child in school: at the grade for their age
+    education: str | None = None  # highest level completed, an ``EducationLevel``
+    health_insurance: bool | None = None
+    sick_untreated: bool = False  # ill in the last 12 months and not treated
+    employment: str | None = None  # an ``Employment``
+    disability: str = Disability.NONE
+    social_allowance: bool = False  # on a monthly social allowance
+    malnourished: bool = False  # stunted or underweight for their age
+
+    def age_on(self, on: date) -> int:
+        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    members: tuple[MemberFacts, ...]
+    housing: str | None = None  # a ``HousingType``
+    living_area_m2: Decimal | None = None
+    water_source: str | None = None  # a ``WaterSource``
+    latrine: str | None = None  # a ``Latrine``
+    telecom: frozenset[str] | None = None  # ``TelecomService`` values used by any member
+    devices: frozenset[str] | None = None  # ``Device`` values the household has
+    village_loudspeaker: bool | None = None  # hears the village or commune loudspeaker system
+    waste: str | None = None  # a ``WasteTreatment``
+
+    def __post_init__(self):
+        object.__setattr__(self, "members", tuple(self.members))
+        if self.living_area_m2 is not None:
+            object.__setattr__(self, "living_area_m2", Decimal(str(self.living_area_m2)))
+        for name in ("telecom", "devices"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, frozenset(getattr(self, name)))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HouseholdFacts:
+        """Facts as stored in a JSONField (dates as ISO strings, sets as lists)."""
+        members = tuple(
+            MemberFacts(**{**member, "birth_date": date.fromisoformat(member["birth_date"])})
+            for member in data.get("members", ())
+        )
+        return cls(members=members, **{key: value for key, value in data.items() if key != "members"})
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "members":
+                value = [{**_as_dict(m), "birth_date": m.birth_date.isoformat()} for m in value]
+            elif isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, Decimal):
+                value = str(value)
+            data[f.name] = value
+        return data
+
+
+@dataclass(frozen=True)
+class IndicatorDecision:
+    deprived: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    indicator: str
+    fact: str  # e.g. "water_source" or "members[2].health_insurance" (members counted from 1)
+
+
+class MissingFactsError(ValueError):
+    def __init__(self, missing: Iterable[MissingFact]):
+        self.missing = tuple(missing)
+        listed = ", ".join(f"{m.indicator}: {m.fact}" for m in self.missing)
+        super().__init__(gettext("Facts needed to decide the indicators are missing: {facts}").format(facts=listed))
+
+
+def decide_indicators(rules: StandardRules, facts: HouseholdFacts, *, on: date) -> dict[str, IndicatorDecision]:
+    """Decide every indicator of ``rules`` for the household, in the standard's order."""
+    missing: list[MissingFact] = []
+    decisions: dict[str, IndicatorDecision] = {}
+    for indicator in rules.indicators:
+        decide = _DECIDERS.get(indicator.code)
+        if decide is None:
+            raise ValueError(f"No rule decides indicator {indicator.code!r} of standard {rules.code}.")
+        context = _Context(facts=facts, on=on, thresholds=indicator.thresholds, code=indicator.code, missing=missing)
+        decisions[indicator.code] = decide(context)
+    if missing:
+        raise MissingFactsError(missing)
+    return decisions
+
+
+def deprived_codes(decisions: Mapping[str, IndicatorDecision]) -> list[str]:
+    return [code for code, decision in decisions.items() if decision.deprived]
+
+
+@dataclass
+class _Context:
+    facts: HouseholdFacts
+    on: date
+    thresholds: Mapping[str, Any]
+    code: str
+    missing: list[MissingFact] = field(default_factory=list)
+
+    def threshold(self, key: str) -> Any:
+        try:
+            return self.thresholds[key]
+        except KeyError:
+            raise ValueError(f"Indicator {self.code!r} has no threshold {key!r}.") from None
+
+    def household(self, name: str) -> Any:
+        value = getattr(self.facts, name)
+        if value is None:
+            self.missing.append(MissingFact(self.code, name))
+        return value
+
+    def member(self, index: int, name: str) -> Any:
+        value = getattr(self.facts.members[index], name)
+        if value is None:
+            self.missing.append(MissingFact(self.code, f"members[{index + 1}].{name}"))
+        return value
+
+    def members_aged(self, age_from: int = 0, age_below: int | None = None) -> list[tuple[int, MemberFacts]]:
+        return [
+            (i, m)
+            for i, m in enumerate(self.facts.members)
+            if age_from <= m.age_on(self.on) and (age_below is None or m.age_on(self.on) < age_below)
+        ]
+
+
+def _health_access(c: _Context) -> IndicatorDecision:
+    # Decision 59/2015/QĐ-TTg, art. 2.1.b: a member ill (bedridden, or unable to work or study) who was
+    # not treated.
+    sick = [(i, m) for i, m in enumerate(c.facts.members) if m.sick_untreated]
+    if sick:
+        return _yes(gettext("{names}: ill without medical care").format(names=_names(sick)))
+    return _no(gettext("no member ill without medical care"))
+
+
+def _health_insurance(c: _Context) -> IndicatorDecision:
+    # Decision 59/2015/QĐ-TTg and Decree 07/2021/NĐ-CP: a member aged 6 or over without health insurance.
+    age_from = int(c.threshold("age_from"))
+    without = [(i, m) for i, m in c.members_aged(age_from) if c.member(i, "health_insurance") is False]
+    values = {"age_from": age_from}
+    if without:
+        return _yes(
+            gettext("{names}: aged {age_from} or over without health insurance").format(names=_names(without), **values)
+        )
+    return _no(gettext("every member aged {age_from} or over has health insurance").format(**values))
+
+
+def _adult_education(c: _Context) -> IndicatorDecision:
+    # Decision 59/2015/QĐ-TTg: aged 15 or over, born 1986 or later, without lower secondary and not in
+    # school. Decree 07/2021/NĐ-CP: aged 16-30, not in training and without the qualification for their
+    # age ("không tham gia các khóa đào tạo hoặc không có bằng cấp" read as: neither).
+    lacking = []
+    for group in c.threshold("groups"):
+        age_to = group.get("age_to")
+        born_from = group.get("born_from_year")
+        for i, m in c.members_aged(int(group["age_from"]), None if age_to is None else int(age_to) + 1):
+            if born_from is not None and m.birth_date.year < int(born_from):
+                continue
+            if m.in_school:
+                continue
+            level = c.member(i, "education")
+            if level is not None and level not in group["accepted"]:
+                lacking.append((i, m))
+    if lacking:
+        return _yes(gettext("{names}: without the required schooling and not studying").format(names=_names(lacking)))
+    return _no(gettext("no member lacks the schooling required for their age"))
+
+
+def _child_schooling(c: _Context) -> IndicatorDecision:
+    # Decision 59/2015/QĐ-TTg: a child aged 5 to under 15 not in school. Decree 07/2021/NĐ-CP: a child aged
+    # 3 to under 16 not at the school level for their age.
+    age_from, age_below = int(c.threshold("age_from")), int(c.threshold("age_below"))
+    require_level = bool(c.threshold("require_age_appropriate_level"))
+    out_of_school, behind = [], []
+    for i, m in c.members_aged(age_from, age_below):
+        if not m.in_school:
+            out_of_school.append((i, m))
+        elif require_level and c.member(i, "at_age_appropriate_level") is False:
+            behind.append((i, m))
+    values = {"age_from": age_from, "age_below": age_below}
+    if out_of_school or behind:
+        reasons = []
+        if out_of_school:
+            reasons.append(gettext("{names}: not in school").format(names=_names(out_of_school)))
+        if behind:
+            reasons.append(gettext("{names}: not at the school level for their age").format(names=_names(behind)))
+        return _yes("; ".join(reasons))
+    return _no(gettext("every child aged {age_from} to under {age_below} is in school").format(**values))
+
+
+def _housing_quality(c: _Context) -> IndicatorDecision:
+    # Both standards: living in a less-than-permanent or simple house.
+    housing = c.household("housing")
+    if housing is None:
+        return _no("")
+    reason = gettext("house: {housing}").format(housing=_label(HousingType, housing))
+    return IndicatorDecision(housing in c.threshold("deprived_types"), reason)
+
+
+def _housing_area(c: _Context) -> IndicatorDecision:
+    # Both standards: living area per person below 8 m² ("nhỏ hơn 8m2": strictly below).
+    area = c.household("living_area_m2")
+    if area is None:
+        return _no("")
+    people = len(c.facts.members)
+    minimum = Decimal(str(c.threshold("min_m2_per_person")))
+    per_person = area / people if people else area
+    values = {"area": _number(area), "people": people, "per_person": _number(per_person), "minimum": _number(minimum)}
+    if area < minimum * people:
+        return _yes(gettext("{area} m² for {people} people: {per_person} m² each, below {minimum} m²").format(**values))
+    return _no(gettext("{area} m² for {people} people: {per_person} m² each, not below {minimum} m²").format(**values))
+
+
+def _water(c: _Context) -> IndicatorDecision:
+    source = c.household("water_source")
+    if source is None:
+        return _no("")
+    reason = gettext("water source: {source}").format(source=_label(WaterSource, source))
+    return IndicatorDecision(source not in c.threshold("safe_sources"), reason)
+
+
+def _latrine(c: _Context) -> IndicatorDecision:
+    latrine = c.household("latrine")
+    if latrine is None:
+        return _no("")
+    reason = gettext("latrine: {latrine}").format(latrine=_label(Latrine, latrine))
+    return IndicatorDecision(latrine not in c.threshold("hygienic_types"), reason)
+
+
+def _telecom(c: _Context) -> IndicatorDecision:
+    used = c.household("telecom")
+    if used is None:
+        return _no("")
+    wanted = list(c.threshold("any_of"))
+    services = ", ".join(_label(TelecomService, s) for s in wanted)
+    if used.isdisjoint(wanted):
+        return _yes(gettext("no member uses any of: {services}").format(services=services))
+    found = ", ".join(_label(TelecomService, s) for s in wanted if s in used)
+    return _no(gettext("members use: {services}").format(services=found))
+
+
+def _information_means(c: _Context) -> IndicatorDecision:
+    # Decision 59/2015/QĐ-TTg also counts hearing the village loudspeaker system; Decree 07/2021/NĐ-CP
+    # counts devices only (``loudspeaker_counts``).
+    devices = c.household("devices")
+    loudspeaker_counts = bool(c.threshold("loudspeaker_counts"))
+    hears = c.household("village_loudspeaker") if loudspeaker_counts else False
+    if devices is None or hears is None:
+        return _no("")
+    wanted = list(c.threshold("devices"))
+    owned = [d for d in wanted if d in devices]
+    if owned:
+        return _no(gettext("has: {devices}").format(devices=", ".join(_label(Device, d) for d in owned)))
+    if hears:
+        return _no(gettext("hears the village loudspeaker system"))
+    listed = ", ".join(_label(Device, d) for d in wanted)
+    return _yes(gettext("none of: {devices}").format(devices=listed))
+
+
+def _employment(c: _Context) -> IndicatorDecision:
+    # Decree 07/2021/NĐ-CP: a working-age member unemployed or working without a labour contract. The age
+    # range and the statuses are data (the retirement age of Labour Code 2019, art. 169, rises each year).
+    age_from, age_to = int(c.threshold("age_from")), int(c.threshold("age_to"))
+    statuses = c.threshold("deprived_statuses")
+    deprived = []
+    for i, m in c.members_aged(age_from, age_to + 1):
+        status = c.member(i, "employment")
+        if status is not None and status in statuses:
+            deprived.append(f"{_name(i, m)} ({_label(Employment, status)})")
+    if deprived:
+        return _yes(
+            gettext("working-age members deprived of employment: {members}").format(members=", ".join(deprived))
+        )
+    return _no(gettext("no working-age member is deprived of employment"))
+
+
+def _dependants(c: _Context) -> IndicatorDecision:
+    # Decree 07/2021/NĐ-CP and Decree 351/2025/NĐ-CP: dependants (children under 16, elderly or disabled
+    # members, on a social allowance where the standard says so) are more than half the household.
+    child_below = int(c.threshold("child_age_below"))
+    elderly_from = int(c.threshold("elderly_age_from"))
+    elderly_allowance = bool(c.threshold("elderly_requires_allowance"))
+    disabled_levels = c.threshold("disabled_levels")
+    disabled_allowance = bool(c.threshold("disabled_requires_allowance"))
+    share_above = Fraction(str(c.threshold("share_above")))
+
+    def is_dependant(m: MemberFacts) -> bool:
+        age = m.age_on(c.on)
+        if age < child_below:
+            return True
+        if age >= elderly_from and (m.social_allowance or not elderly_allowance):
+            return True
+        return m.disability in disabled_levels and (m.social_allowance or not disabled_allowance)
+
+    people = len(c.facts.members)
+    count = sum(is_dependant(m) for m in c.facts.members)
+    share = Fraction(count, people) if people else Fraction(0)
+    values = {"count": count, "people": people, "share": _percent(share), "limit": _percent(share_above)}
+    if share > share_above:
+        return _yes(gettext("{count} dependants of {people} people ({share}), more than {limit}").format(**values))
+    return _no(gettext("{count} dependants of {people} people ({share}), not more than {limit}").format(**values))
+
+
+def _nutrition(c: _Context) -> IndicatorDecision:
+    # Decree 07/2021/NĐ-CP: a child under 16 stunted or underweight for their age.
+    age_below = int(c.threshold("age_below"))
+    children = [(i, m) for i, m in c.members_aged(0, age_below) if m.malnourished]
+    if children:
+        return _yes(
+            gettext("{names}: malnourished, under {age_below}").format(names=_names(children), age_below=age_below)
+        )
+    return _no(gettext("no child under {age_below} is malnourished").format(age_below=age_below))
+
+
+def _waste(c: _Context) -> IndicatorDecision:
+    # Decree 351/2025/NĐ-CP: household waste neither collected nor treated as required.
+    waste = c.household("waste")
+    if waste is None:
+        return _no("")
+    reason = gettext("household waste: {waste}").format(waste=_label(WasteTreatment, waste))
+    return IndicatorDecision(waste not in c.threshold("adequate"), reason)
+
+
+_DECIDERS: dict[str, Callable[[_Context], IndicatorDecision]] = {
+    "health_access": _health_access,
+    "health_insurance": _health_insurance,
+    "adult_education": _adult_education,
+    "child_schooling": _child_schooling,
+    "housing_quality": _housing_quality,
+    "housing_area": _housing_area,
+    "water": _water,
+    "latrine": _latrine,
+    "telecom": _telecom,
+    "information_means": _information_means,
+    "employment": _employment,
+    "dependants": _dependants,
+    "nutrition": _nutrition,
+    "waste": _waste,
+}
+DECIDED_INDICATORS = frozenset(_DECIDERS)
+
+
+def _yes(reason: str) -> IndicatorDecision:
+    return IndicatorDecision(True, reason)
+
+
+def _no(reason: str) -> IndicatorDecision:
+    return IndicatorDecision(False, reason)
+
+
+def _name(index: int, member: MemberFacts) -> str:
+    return member.name or gettext("member {number}").format(number=index + 1)
+
+
+def _names(members: Iterable[tuple[int, MemberFacts]]) -> str:
+    return ", ".join(_name(i, m) for i, m in members)
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _vietnamese() -> bool:
+    return (get_language() or "vi").startswith("vi")
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')).normalize():f}"
+    return text.replace(".", ",") if _vietnamese() else text
+
+
+def _percent(value: Fraction) -> str:
+    return _number(Decimal(value.numerator * 100) / Decimal(value.denominator)) + "%"
+
+
+def _as_dict(member: MemberFacts) -> dict[str, Any]:
+    return {f.name: getattr(member, f.name) for f in fields(member)}

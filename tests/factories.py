@@ -1,0 +1,55 @@
+"""Factories for rows the tests need many of. Units come from the packages (see conftest)."""
+
+from datetime import date
+
+import factory
+
+from households.models import AdministrativeUnit, Household, Member, UnitLevel, UnitType
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+
+    name = factory.Sequence(lambda n: f"Thôn Nà Lẹng {n}")
+    short_name = factory.SelfAttribute("name")
+    level = UnitLevel.VILLAGE
+    unit_type = UnitType.THON
+    valid_from = factory.SelfAttribute("parent.valid_from")
+    valid_to = factory.SelfAttribute("parent.valid_to")
+    is_urban = factory.SelfAttribute("parent.is_urban")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    code = factory.Sequence(lambda n: f"HH{n:06d}")
+    village = factory.SubFactory(VillageFactory)
+    commune = factory.SelfAttribute("village.parent")
+    head_name = "Hoàng Văn Thụ"
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    household = factory.SubFactory(HouseholdFactory)
+    full_name = factory.Sequence(lambda n: f"Nông Thị Huế {n}")
+    sex = "female"
+    date_of_birth = date(1980, 5, 17)
+    relation = "head"
+
+
+def member_data(**overrides) -> dict:
+    """A member as the services take it (plain data)."""
+    return {
+        "full_name": "Lục Văn Khải",
+        "sex": "male",
+        "date_of_birth": date(1975, 3, 2),
+        "relation": "head",
+        "national_id": "",
+        "has_health_insurance": True,
+        "has_labour_capacity": True,
+        **overrides,
+    }

@@ -1,0 +1,109 @@
+"""Registry pages over HTTP: forms keep input and show errors beside fields, lists are scoped and paginated."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from households.models import Household
+from tests.conftest import AFTER_REFORM
+from tests.factories import HouseholdFactory, MemberFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commune(unit):
+    return unit("Xã Văn Lang", on=AFTER_REFORM)
+
+
+@pytest.fixture
+def village(commune):
+    return VillageFactory(parent=commune, name="Thôn Nà Hin")
+
+
+@pytest.fixture
+def officer_client(client, make_user, commune):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, [commune]))
+    return client
+
+
+def form_data(village, **member):
+    data = {
+        "village": village.pk,
+        "code": "BB-0001",
+        "address": "Thôn Nà Hin",
+        "status": "active",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-full_name": "Đàm Thị Nguyệt",
+        "members-0-sex": "female",
+        "members-0-date_of_birth": "17/05/1980",
+        "members-0-relation": "head",
+        "members-0-national_id": "",
+        "members-0-disability": "none",
+    }
+    data.update({f"members-0-{k}": v for k, v in member.items()})
+    return data
+
+
+def test_registering_a_household_on_one_page(officer_client, village):
+    response = officer_client.post(reverse("households:household-create"), form_data(village))
+    household = Household.objects.get(code="BB-0001")
+    assert response.status_code == 302
+    assert response["Location"] == household.get_absolute_url()
+    assert household.head_name == "Đàm Thị Nguyệt"
+    detail = officer_client.get(household.get_absolute_url())
+    assert "Đàm Thị Nguyệt" in detail.text
+    assert "Lịch sử" in detail.text
+
+
+def test_a_bad_citizen_id_keeps_what_was_typed_and_shows_the_error_beside_the_field(officer_client, village):
+    response = officer_client.post(
+        reverse("households:household-create"), form_data(village, national_id="00618000123")
+    )
+    assert response.status_code == 200
+    assert not Household.objects.exists()
+    assert 'value="Đàm Thị Nguyệt"' in response.text
+    assert 'value="00618000123"' in response.text
+    assert 'id="id_members-0-national_id_errors"' in response.text
+    assert "12 chữ số" in response.text
+
+
+def test_a_village_outside_the_area_is_not_offered(officer_client, unit):
+    outside = VillageFactory(parent=unit("Xã Bằng Thành", on=AFTER_REFORM))
+    response = officer_client.post(reverse("households:household-create"), form_data(outside))
+    assert response.status_code == 200
+    assert not Household.objects.exists()
+    assert 'id="id_village_errors"' in response.text
+
+
+def test_the_list_is_scoped_searchable_and_paginated(officer_client, village, unit, django_assert_max_num_queries):
+    for i in range(60):
+        MemberFactory(
+            household=HouseholdFactory(village=village, head_name=f"Hoàng Văn {i}"), full_name=f"Hoàng Văn {i}"
+        )
+    outside = HouseholdFactory(
+        village=VillageFactory(parent=unit("Xã Bằng Thành", on=AFTER_REFORM)), head_name="Người Ngoài"
+    )
+    # Session, user, scope (4), count, page: the same for 10 or 10,000 households.
+    with django_assert_max_num_queries(9):
+        response = officer_client.get(reverse("households:household-list"))
+    assert "60 hộ" in response.text
+    assert response.text.count('href="/households/') >= 50
+    assert outside.code not in response.text
+    found = officer_client.get(reverse("households:household-list"), {"q": "Hoàng Văn 7"})
+    assert "Hoàng Văn 7" in found.text
+    assert officer_client.get(reverse("households:household-list"), {"page": 2}).status_code == 200
+
+
+def test_a_household_outside_the_area_is_not_found(officer_client, unit):
+    outside = HouseholdFactory(village=VillageFactory(parent=unit("Xã Bằng Thành", on=AFTER_REFORM)))
+    assert officer_client.get(outside.get_absolute_url()).status_code == 404
+    assert officer_client.get(reverse("households:household-edit", args=[outside.pk])).status_code == 404
+
+
+def test_a_viewer_cannot_open_the_registration_form(client, make_user, unit):
+    client.force_login(make_user(Role.VIEWER, [unit("Xã Văn Lang", on=AFTER_REFORM)]))
+    assert client.get(reverse("households:household-create")).status_code == 403

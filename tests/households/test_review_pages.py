@@ -1,0 +1,182 @@
+"""Review pages over HTTP: entry with Vietnamese numbers, the workflow buttons by role, Forms 02 and 03 as PDF."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Role
+from households.models import HouseholdReview, ReviewKind, ReviewRound, ReviewState
+from households.services import review_create, round_open
+from tests.factories import VillageFactory
+from tests.households.test_reviews import DEPRIVED, GOOD, approve_all, new_household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commune(unit):
+    return unit("Xã Bộc Bố")
+
+
+@pytest.fixture
+def village(commune):
+    return VillageFactory(parent=commune, name="Bản Đông Lẻo")
+
+
+@pytest.fixture
+def officer(make_user, commune):
+    return make_user(Role.COMMUNE_OFFICER, [commune])
+
+
+@pytest.fixture
+def chair(make_user, commune):
+    return make_user(Role.COMMUNE_CHAIR, [commune], full_name="Hà Văn Khánh")
+
+
+@pytest.fixture
+def review_round(officer, commune):
+    return round_open(user=officer, commune=commune, year=2024, kind=ReviewKind.ANNUAL)
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_opening_a_round_from_the_list_page(client, officer, commune):
+    client.force_login(officer)
+    response = client.post(reverse("households:round-list"), {"commune": commune.pk, "year": 2024, "kind": "annual"})
+    review_round = ReviewRound.objects.get()
+    assert response["Location"] == review_round.get_absolute_url()
+    assert review_round.standard.code == "2021-2025"
+
+
+def test_a_round_for_a_year_the_commune_did_not_exist_is_refused_with_a_message(client, officer, commune):
+    client.force_login(officer)
+    response = client.post(reverse("households:round-list"), {"commune": commune.pk, "year": 2026, "kind": "annual"})
+    assert response.status_code == 200
+    assert not ReviewRound.objects.exists()
+    assert "Xã Bộc Bố" in response.text
+
+
+def test_entering_a_review_with_vietnamese_thousands(client, officer, village, review_round):
+    household = new_household(officer, village, "BB-7")
+    client.force_login(officer)
+    data = {
+        "household": household.pk,
+        "income_per_capita": "1.200.000",
+        **{f"fact_{k}": v for k, v in DEPRIVED.items()},
+    }
+    response = client.post(reverse("households:review-create", args=[review_round.pk]), data)
+    review = HouseholdReview.objects.get()
+    assert response["Location"] == review.get_absolute_url()
+    assert (review.income_per_capita, review.status, review.deprived_count) == (1_200_000, "poor", 3)
+    page = client.get(review.get_absolute_url())
+    assert "1.200.000đ" in page.text
+
+
+def test_a_bad_income_keeps_the_facts_typed(client, officer, village, review_round):
+    household = new_household(officer, village, "BB-8")
+    client.force_login(officer)
+    data = {"household": household.pk, "income_per_capita": "một triệu", "fact_living_area_m2": "42.5"}
+    response = client.post(reverse("households:review-create", args=[review_round.pk]), data)
+    assert response.status_code == 200
+    assert not HouseholdReview.objects.exists()
+    assert 'value="một triệu"' in response.text
+    assert 'value="42.5"' in response.text
+    assert 'id="id_income_per_capita_errors"' in response.text
+
+
+def test_the_workflow_buttons_follow_the_role(client, officer, chair, village, review_round):
+    household = new_household(officer, village, "BB-9")
+    review_create(user=officer, review_round=review_round, household=household, income_per_capita=1, facts=GOOD)
+    client.force_login(officer)
+    page = client.get(review_round.get_absolute_url())
+    assert 'data-step="confirm_meeting"' in page.text
+    assert 'data-step="approve"' not in page.text
+    client.force_login(chair)
+    assert 'data-step="confirm_meeting"' not in client.get(review_round.get_absolute_url()).text
+
+
+def test_a_step_taken_through_the_page(client, officer, village, review_round):
+    household = new_household(officer, village, "BB-10")
+    review = review_create(
+        user=officer, review_round=review_round, household=household, income_per_capita=1, facts=GOOD
+    )
+    client.force_login(officer)
+    url = reverse("households:round-step", args=[review_round.pk, "confirm_meeting"])
+    refused = client.post(
+        url,
+        {
+            "confirm_meeting-reviews": [review.pk],
+            "confirm_meeting-village": village.pk,
+            "confirm_meeting-held_on": "01/10/2024",
+            "confirm_meeting-attendance": "20",
+            "confirm_meeting-agreeing": "9",
+        },
+    )
+    assert refused.status_code == 200
+    assert 'value="9"' in refused.text
+    review.refresh_from_db()
+    assert review.state == ReviewState.DRAFT
+    accepted = client.post(
+        url,
+        {
+            "confirm_meeting-reviews": [review.pk],
+            "confirm_meeting-village": village.pk,
+            "confirm_meeting-held_on": "01/10/2024",
+            "confirm_meeting-attendance": "20",
+            "confirm_meeting-agreeing": "15",
+        },
+    )
+    assert accepted.status_code == 302
+    review.refresh_from_db()
+    assert review.state == ReviewState.MEETING_CONFIRMED
+    assert review.meeting.agreeing == 15
+
+
+def test_forms_02_and_03_as_pdf(client, officer, chair, village, review_round, django_assert_max_num_queries):
+    poor = new_household(officer, village, "BB-11")
+    review = review_create(
+        user=officer, review_round=review_round, household=poor, income_per_capita=1_000_000, facts=DEPRIVED
+    )
+    approve_all([review], officer=officer, chair=chair, village=village, year=2024)
+    review.refresh_from_db()
+    client.force_login(officer)
+    certificate = pdf_text(client.get(reverse("households:review-certificate", args=[review.pk])))
+    assert "GIẤY CHỨNG NHẬN" in certificate
+    assert "HỘ NGHÈO NĂM 2024" in certificate
+    assert "Chủ hộ BB-11" in certificate
+    assert "Bản Đông Lẻo" in certificate
+    assert "2024/QĐ-UBND" in certificate
+    decision = pdf_text(client.get(reverse("households:decision-pdf", args=[review_round.pk, review.decision_id])))
+    assert "QUYẾT ĐỊNH" in decision
+    assert "Công nhận 1 hộ nghèo và 0 hộ cận nghèo" in decision
+    assert "Hà Văn Khánh" in decision
+
+
+def test_no_certificate_before_approval_or_outside_the_area(client, officer, village, review_round, make_user, unit):
+    household = new_household(officer, village, "BB-12")
+    review = review_create(
+        user=officer, review_round=review_round, household=household, income_per_capita=1, facts=DEPRIVED
+    )
+    client.force_login(officer)
+    assert client.get(reverse("households:review-certificate", args=[review.pk])).status_code == 404
+    client.force_login(make_user(Role.COMMUNE_OFFICER, [unit("Xã Lương Thượng")]))
+    assert client.get(review.get_absolute_url()).status_code == 404
+    assert client.get(review_round.get_absolute_url()).status_code == 404
+
+
+def test_the_round_page_has_a_fixed_number_of_queries(
+    client, officer, village, review_round, django_assert_max_num_queries
+):
+    for i in range(15):
+        household = new_household(officer, village, f"Q{i}")
+        review_create(user=officer, review_round=review_round, household=household, income_per_capita=1, facts=GOOD)
+    client.force_login(officer)
+    # Session, user, scope (4), round, villages, reviews, decisions, and the reviews of each step's form.
+    with django_assert_max_num_queries(16):
+        response = client.get(review_round.get_absolute_url())
+    assert response.text.count("Q1") >= 1
