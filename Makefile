@@ -7,7 +7,7 @@ PORT   ?= 8000
 # make run serves the development server with demo data; production uses gunicorn (see README).
 RUN_ENV := DEBUG=1
 
-.PHONY: run setup test lint format system-packages messages bench clean
+.PHONY: run setup test lint format system-packages messages bench schema clean
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -47,6 +47,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 
 messages: $(VENV)/.installed
 	@DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+# The committed OpenAPI description; tests fail when the code and this file drift apart.
+schema: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py spectacular --file docs/openapi.yaml
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench

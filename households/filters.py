@@ -7,6 +7,7 @@ from .models import AdministrativeUnit, Household, HouseholdStatus, Member, Unit
 
 class UnitFilter(django_filters.FilterSet):
     on = django_filters.DateFilter(method="filter_on", label=_("Valid on (YYYY-MM-DD)"))
+    date = django_filters.DateFilter(method="filter_on", label=_("Valid on (YYYY-MM-DD); same as on"))
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent unit code"))
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")

@@ -98,8 +98,9 @@ def _converter() -> dict:
         return json.load(f)
 
 
+@cache
 def legacy_province_names() -> dict[str, str]:
-    """Code → full name of the 63 provinces before 1 July 2025."""
+    """Code → full name of the 63 provinces before 1 July 2025 (read once: every CCCD check asks)."""
     return {row["provinceCode"]: row["province"] for row in _legacy_rows()}
 
 
@@ -281,3 +282,35 @@ def successions(legacy_code: str, new_code: str) -> list[SuccessionRow]:
                     )
                 )
     return result
+
+
+@cache
+def _coordinate_index() -> dict[tuple[bool, str, str], tuple[float, float]]:
+    """(legacy?, level, key) → (lat, lon) of the packages' unit centroids."""
+    index: dict[tuple[bool, str, str], tuple[float, float]] = {}
+    for r in query(
+        "SELECT provinceCode, provinceLat, provinceLon, districtCode, districtLat, districtLon, wardCode, wardLat,"
+        " wardLon FROM admin_units_legacy"
+    ):
+        index[(True, UnitLevel.PROVINCE, r["provinceCode"])] = (r["provinceLat"], r["provinceLon"])
+        index[(True, UnitLevel.DISTRICT, r["districtCode"])] = (r["districtLat"], r["districtLon"])
+        if r["wardCode"]:
+            index[(True, UnitLevel.COMMUNE, r["wardCode"])] = (r["wardLat"], r["wardLon"])
+    for r in query("SELECT provinceCode, provinceLat, provinceLon, ward, wardLat, wardLon FROM admin_units"):
+        index[(False, UnitLevel.PROVINCE, r["provinceCode"])] = (r["provinceLat"], r["provinceLon"])
+        # The post-2025 codes of the two packages differ in places: communes are matched by name key.
+        index[(False, UnitLevel.COMMUNE, f"{r['provinceCode']}:{_accented_key(r['ward'])}")] = (
+            r["wardLat"],
+            r["wardLon"],
+        )
+    return index
+
+
+def coordinates(
+    *, level: str, code: str, name: str, legacy: bool, province_code: str = ""
+) -> tuple[float, float] | None:
+    """The centroid of a unit from the packages, or None (villages, units the packages do not place)."""
+    index = _coordinate_index()
+    if not legacy and level == UnitLevel.COMMUNE:
+        return index.get((False, level, f"{province_code}:{_accented_key(name)}"))
+    return index.get((legacy, level, code))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import import_views, review_views, views
 
 app_name = "households"
 
@@ -25,4 +25,13 @@ urlpatterns += [
     path("reviews/<int:pk>/", review_views.review_detail_view, name="review-detail"),
     path("reviews/<int:pk>/edit/", review_views.review_edit_view, name="review-edit"),
     path("reviews/<int:pk>/certificate.pdf", review_views.certificate_pdf_view, name="review-certificate"),
+]
+
+urlpatterns += [
+    path("households/import/", import_views.import_start_view, name="import-start"),
+    path("households/import/template.xlsx", import_views.import_template_view, name="import-template"),
+    path("households/import/<int:pk>/", import_views.import_detail_view, name="import-detail"),
+    path("households/import/<int:pk>/confirm/", import_views.import_confirm_view, name="import-confirm"),
+    path("households/export.<str:fmt>", import_views.household_export_view, name="household-export"),
+    path("reviews/rounds/<int:pk>/export.<str:fmt>", import_views.round_export_view, name="round-export"),
 ]

@@ -13,3 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "povertyplan.settings.base")
 app = Celery("povertyplan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules inside app packages (the import jobs' task) are not found by the default discovery.
+app.autodiscover_tasks(["households.imports"])

@@ -14,7 +14,21 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Dimension, IncomeLine, Indicator, PovertyStandard
+from .models import (
+    Dimension,
+    IncomeLine,
+    Indicator,
+    Plan,
+    PlanGoal,
+    PlanTask,
+    PovertyStandard,
+    PrintedTotal,
+    Project,
+    ProjectBudget,
+    ProjectOutput,
+    RateBand,
+    TargetRow,
+)
 
 
 class _LockedParentInline:
@@ -149,3 +163,92 @@ class PovertyStandardAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[copy.pk])
         )
+
+
+# --- plans -------------------------------------------------------------------------------------------
+# Province officers enter plans on the plan pages (import, actuals, tasks); administrators edit every part here.
+
+
+class PlanGoalInline(admin.TabularInline):
+    model = PlanGoal
+    extra = 0
+    fields = (
+        "order",
+        "kind",
+        "group",
+        "description",
+        "direction",
+        "target_low",
+        "target_high",
+        "unit_of_measure",
+        "year",
+        "actual",
+        "actual_note",
+    )
+
+
+class TargetRowInline(admin.TabularInline):
+    model = TargetRow
+    extra = 0
+    autocomplete_fields = ("unit",)
+    fields = (
+        "year",
+        "order",
+        "unit",
+        "households",
+        "poor_households",
+        "poor_rate_printed",
+        "reduction_households",
+        "reduction_pp_printed",
+        "near_poor_households",
+        "near_poor_rate_printed",
+        "near_poor_reduction_households",
+        "near_poor_reduction_pp_printed",
+    )
+
+
+class PrintedTotalInline(admin.TabularInline):
+    model = PrintedTotal
+    extra = 0
+
+
+class PlanTaskInline(admin.StackedInline):
+    model = PlanTask
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("decision_number", "decision_date", "title", "unit", "year_from", "year_to")
+    search_fields = ("decision_number", "title")
+    autocomplete_fields = ("unit",)
+    # The unit's name is shown in every row.
+    list_select_related = ("unit",)
+    inlines = [PlanGoalInline, TargetRowInline, PrintedTotalInline, PlanTaskInline]
+
+
+class ProjectBudgetInline(admin.TabularInline):
+    model = ProjectBudget
+    extra = 0
+
+
+class ProjectOutputInline(admin.TabularInline):
+    model = ProjectOutput
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "programme", "unit", "parent")
+    list_filter = ("programme",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("unit", "parent")
+    raw_id_fields = ("beneficiaries",)
+    # unit and parent are shown in every row.
+    list_select_related = ("unit", "parent")
+    inlines = [ProjectBudgetInline, ProjectOutputInline]
+
+
+@admin.register(RateBand)
+class RateBandAdmin(admin.ModelAdmin):
+    list_display = ("label", "minimum", "minimum_inclusive")

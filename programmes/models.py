@@ -258,3 +258,49 @@ class Indicator(models.Model):
             raise ValidationError({"dimension": _("The dimension belongs to another standard.")})
         if not isinstance(self.thresholds, dict):
             raise ValidationError({"thresholds": _("Thresholds are a JSON object.")})
+
+
+# Plans, targets, tasks and programme projects live in their own module; imported here so that Django
+# finds them and ``from programmes.models import Plan`` works like every other model of the app.
+from .plan_models import (  # noqa: E402
+    Direction,
+    FundingSource,
+    GoalGroup,
+    GoalKind,
+    Plan,
+    PlanGoal,
+    PlanTask,
+    PrintedTotal,
+    Programme,
+    Project,
+    ProjectBudget,
+    ProjectOutput,
+    RateBand,
+    TargetRow,
+    TaskStatus,
+)
+
+__all__ = [
+    "AreaChoice",
+    "Dimension",
+    "Direction",
+    "FundingSource",
+    "GoalGroup",
+    "GoalKind",
+    "IncomeLine",
+    "Indicator",
+    "MethodChoice",
+    "Plan",
+    "PlanGoal",
+    "PlanTask",
+    "PovertyStandard",
+    "PovertyStandardQuerySet",
+    "PrintedTotal",
+    "Programme",
+    "Project",
+    "ProjectBudget",
+    "ProjectOutput",
+    "RateBand",
+    "TargetRow",
+    "TaskStatus",
+]

@@ -1,1 +1,63 @@
-"""Models arrive with the issues that need them."""
+"""Aggregate tables behind the statistics: counts per commune, year and slice, kept up to date on approval.
+
+Statistics never scan households per request. Each approved review contributes a few rows of counts
+(``reports.aggregates.contributions``); ``StatisticSource`` remembers which review currently stands for a
+household in a year (an ongoing review approved later in the year replaces the annual one), so an
+approval adds the new review's contributions and takes back the old one's, in the same transaction.
+``manage.py rebuild_statistics`` recomputes everything from the approved reviews.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Dimension(models.TextChoices):
+    STATUS = "status", _("Status")
+    TRANSITION = "transition", _("Transition")
+    ETHNICITY = "ethnicity", _("Ethnicity")
+    GROUP = "group", _("Group")
+    CAUSE = "cause", _("Cause")
+    INDICATOR = "indicator", _("Indicator")
+
+
+class StatisticCount(models.Model):
+    """Households (and people) of a commune in a year, in one slice of one dimension, by status.
+
+    ``key`` is the slice: empty for the status dimension, else a transition, ethnicity code, group, cause
+    or indicator code. For the indicator dimension the counts are of households deprived in it.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    commune = models.ForeignKey("households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10)
+    households = models.IntegerField(default=0)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistic count")
+        verbose_name_plural = _("statistic counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "dimension", "commune"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.commune_id} {self.dimension}:{self.key} {self.status} = {self.households}"
+
+
+class StatisticSource(models.Model):
+    """The approved review that stands for a household in a year's statistics."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    review = models.ForeignKey("households.HouseholdReview", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="statistic_source_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year} → {self.review_id}"

@@ -41,3 +41,7 @@ def make_user(db):
         return user_create(username=f"user{next(counter)}", password="pw-Secret-123", role=role, units=units, **kwargs)
 
     return make
+
+
+# Approved reviews over three years in a few communes, for the statistics, API and reports tests.
+from tests.review_data import province_officer, reviewed  # noqa: E402, F401

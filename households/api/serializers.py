@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from households.models import AdministrativeUnit
+from households.models import AdministrativeUnit, Household, HouseholdReview, Member
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -22,5 +22,101 @@ class UnitSerializer(serializers.ModelSerializer):
             "valid_from",
             "valid_to",
             "is_urban",
+        ]
+        read_only_fields = fields
+
+
+GROUP_FIELDS = (
+    "is_ethnic_minority",
+    "has_no_labour",
+    "has_meritorious_person",
+    "is_female_headed",
+    "receives_social_allowance",
+)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    ethnicity = serializers.CharField(source="ethnicity.name", default=None, read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "full_name",
+            "sex",
+            "date_of_birth",
+            "relation",
+            "national_id",
+            "ethnicity",
+            "in_school",
+            "education",
+            "has_health_insurance",
+            "employment",
+            "has_labour_capacity",
+            "disability",
+            "receives_social_allowance",
+        ]
+        read_only_fields = fields
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    commune_code = serializers.CharField(source="commune.code", read_only=True)
+    commune_name = serializers.CharField(source="commune.name", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    head_ethnicity = serializers.CharField(source="head_ethnicity.name", default=None, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "code",
+            "head_name",
+            "commune_code",
+            "commune_name",
+            "village_name",
+            "address",
+            "head_ethnicity",
+            *GROUP_FIELDS,
+            "status",
+            "status_date",
+        ]
+        read_only_fields = fields
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = [*HouseholdSerializer.Meta.fields, "members"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    household_code = serializers.CharField(source="household.code", read_only=True)
+    year = serializers.IntegerField(source="round.year", read_only=True)
+    kind = serializers.CharField(source="round.kind", read_only=True)
+    standard = serializers.CharField(source="round.standard.code", read_only=True)
+    commune_code = serializers.CharField(source="commune.code", read_only=True)
+
+    class Meta:
+        model = HouseholdReview
+        fields = [
+            "id",
+            "household_code",
+            "year",
+            "kind",
+            "standard",
+            "commune_code",
+            "is_urban",
+            "income_per_capita",
+            "status",
+            "deprived",
+            "deprived_count",
+            "previous_status",
+            "transition",
+            "causes",
+            "state",
+            "approved_at",
+            "updated_at",
         ]
         read_only_fields = fields

@@ -1,5 +1,6 @@
 """Models of the households app: administrative units, the household registry and reviews."""
 
+from .imports import ImportJob, ImportStatus
 from .registry import Ethnicity, Household, HouseholdStatus, Member, Relation, Sex
 from .reviews import (
     Cause,
@@ -30,6 +31,8 @@ __all__ = [
     "Household",
     "HouseholdReview",
     "HouseholdStatus",
+    "ImportJob",
+    "ImportStatus",
     "Member",
     "Relation",
     "ReviewDecision",

@@ -1,6 +1,6 @@
 """Reads of the households app. Every read that depends on who asks takes the user and applies the scope."""
 
-from .registry import cccd_conflicts, household_get, household_list
+from .registry import cccd_conflicts, cccd_owners, household_get, household_list
 from .reviews import last_approved_statuses, review_get, review_list, round_get, round_list
 from .units import (
     TreeNode,
@@ -15,6 +15,7 @@ from .units import (
 __all__ = [
     "TreeNode",
     "cccd_conflicts",
+    "cccd_owners",
     "household_get",
     "household_list",
     "last_approved_statuses",

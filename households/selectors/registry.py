@@ -63,3 +63,30 @@ def cccd_conflicts(*, user: User, numbers: Iterable[str], exclude_household_id: 
                 "Citizen ID %(number)s is already registered to a person in %(commune)s."
             ) % {"number": member.national_id, "commune": household.commune.name}
     return messages
+
+
+def cccd_owners(*, user: User, numbers: Iterable[str], chunk_size: int = 5000) -> dict[str, tuple[str, str]]:
+    """For many citizen IDs at once (imports): the code of the household each is registered to, and the
+    same message as ``cccd_conflicts`` (naming the household only within the user's area). One query per
+    ``chunk_size`` numbers."""
+    numbers = sorted({n for n in numbers if n})
+    ids = visible_unit_ids(user)
+    owners: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(numbers), chunk_size):
+        rows = Member.objects.filter(national_id__in=numbers[start : start + chunk_size]).values_list(
+            "national_id", "full_name", "household__code", "household__village_id", "household__commune__name"
+        )
+        for number, name, code, village_id, commune_name in rows:
+            if ids is None or village_id in ids:
+                message = _("Citizen ID %(number)s already belongs to %(name)s of household %(code)s.") % {
+                    "number": number,
+                    "name": name,
+                    "code": code,
+                }
+            else:
+                message = _("Citizen ID %(number)s is already registered to a person in %(commune)s.") % {
+                    "number": number,
+                    "commune": commune_name,
+                }
+            owners[number] = (code, message)
+    return owners

@@ -9,20 +9,16 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.utils import timezone
 
+from households import scope_cache
 from households.models import AdministrativeUnit, UnitLevel, UnitSuccession
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _descendant_ids(ids: set[int]) -> set[int]:
+def _self_and_descendants(ids) -> Q:
     # Three parent hops reach villages from a legacy province (province → district → commune → village).
-    if not ids:
-        return set()
-    found = AdministrativeUnit.objects.filter(
-        Q(parent__in=ids) | Q(parent__parent__in=ids) | Q(parent__parent__parent__in=ids)
-    ).values_list("pk", flat=True)
-    return set(found)
+    return Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids) | Q(parent__parent__parent__in=ids)
 
 
 def visible_unit_ids(user: User) -> set[int] | None:
@@ -37,22 +33,32 @@ def visible_unit_ids(user: User) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
-    # Computed once per user object, i.e. once per request: every selector of a page asks.
+    # Computed once per user object (i.e. per request: every selector of a page asks), and again whenever
+    # units, successions or assignments changed in this process since.
+    version = scope_cache.version
     cached = getattr(user, "_visible_unit_ids", None)
-    if cached is None:
-        cached = user._visible_unit_ids = frozenset(_compute_visible_ids(user))
-    return set(cached)
+    if cached is None or cached[0] != version:
+        cached = user._visible_unit_ids = (version, frozenset(_compute_visible_ids(user)))
+    return set(cached[1])
 
 
 def _compute_visible_ids(user: User) -> set[int]:
-    assigned = set(user.units.values_list("pk", flat=True))
-    visible = assigned | _descendant_ids(assigned)
-    successors = set(UnitSuccession.objects.filter(predecessor__in=visible).values_list("successor_id", flat=True))
-    predecessors = set(
-        UnitSuccession.objects.filter(successor__in=visible, is_split=False).values_list("predecessor_id", flat=True)
-    )
-    added = (successors | predecessors) - visible
-    return visible | added | _descendant_ids(added)
+    # Three queries: the assigned units and all below; the links across the reform; what those add.
+    assigned = user.units.values("pk")
+    visible = set(AdministrativeUnit.objects.filter(_self_and_descendants(assigned)).values_list("pk", flat=True))
+    links = UnitSuccession.objects.filter(
+        Q(predecessor__in=visible) | Q(successor__in=visible, is_split=False)
+    ).values_list("predecessor_id", "successor_id", "is_split")
+    added = set()
+    for predecessor, successor, is_split in links:
+        if predecessor in visible:
+            added.add(successor)
+        if successor in visible and not is_split:
+            added.add(predecessor)
+    added -= visible
+    if not added:
+        return visible
+    return visible | set(AdministrativeUnit.objects.filter(_self_and_descendants(added)).values_list("pk", flat=True))
 
 
 def units_visible_to(user: User, *, on: date | None = None):

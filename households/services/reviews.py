@@ -36,6 +36,7 @@ from households.transitions import transition
 from households.workflow import STEP_TO, Step, step_refusal
 from programmes.selectors import standard_for_year
 from programmes.services import standard_lock
+from reports.services import statistics_apply
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,7 +49,13 @@ MEETING_MIN_SHARE = 0.5
 
 
 def _refuse_unless_allowed(step: Step, *, user: User, reviews: Sequence[HouseholdReview]) -> None:
+    # Lock the rows and re-read their state: of two people taking a step at once, the second one sees the
+    # state the first left and is refused with its message.
+    states = dict(
+        HouseholdReview.objects.select_for_update().filter(pk__in=[r.pk for r in reviews]).values_list("pk", "state")
+    )
     for review in reviews:
+        review.state = states.get(review.pk, review.state)
         check_can_edit_unit(user, review.village)
         refusal = step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=review.state)
         if refusal:
@@ -271,6 +278,8 @@ def review_approve(
         _set_transition(review)
     _move(reviews, step=Step.APPROVE, user=user, decision=decision, approved_at=timezone.now())
     standard_lock(standard=review_round.standard)
+    # The statistics count the approved reviews, updated in the same transaction.
+    statistics_apply(reviews=reviews)
     return decision
 
 

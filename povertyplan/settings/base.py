@@ -149,6 +149,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "reports.api.renderers.CSVRenderer",
+        "reports.api.renderers.XLSXRenderer",
+    ],
+    # Per token (or session user): a runaway client cannot starve the officers' pages.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -156,6 +165,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Statistics of the provincial poverty-reduction programme.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": "households.models.reviews.STATUS_CHOICES",
+        "HouseholdStatusEnum": "households.models.registry.HouseholdStatus",
+    },
 }
 
 # Celery: a broker only when Redis is configured; otherwise tasks run inline.

@@ -62,6 +62,8 @@ class Command(BaseCommand):
             villages=list(commune.children.order_by("name")),
         )
         self.stdout.write(f"Demo households created: {created}.")
+        # Plans of seeds 002 and 000, and Bắc Kạn's households and reviews 2016-2019 (programmes.demo).
+        call_command("load_plan_demo", households=True, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
         for username, label in logins:
             self.stdout.write(f"  {username:20} {label}")

@@ -1,0 +1,239 @@
+"""Benchmark of the Excel import (issue 6): 100,000 households, 400,000 members and their review answers.
+
+    .venv/bin/python bench/import.py [--households 100000] [--keep-file]
+
+Creates the database ``povertyplan_bench_import`` on 127.0.0.1:5432 (dropped first; ``BENCH_DATABASE_URL``
+overrides), loads Bắc Kạn's units, the standards and the ethnicities, writes a seeded workbook with
+openpyxl (cached in the temp folder), then times
+
+- the bare parse: python-calamine reading every sheet to Python values;
+- the whole import: ``import_commit`` (parse, check, classify, write with history) into PostgreSQL;
+
+and prints rows/s, the ratio to the bare parse and the peak memory (max RSS) of the import process.
+Goals: the import within 2.5× the bare parse (≥ 20,000 households/s), peak memory under 1 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = "povertyplan_bench_import"
+ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
+VILLAGES = 40
+YEAR = 2024
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = DB_URL
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "povertyplan.settings.base"
+    import django
+
+    django.setup()
+
+
+def _recreate_database() -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(ADMIN_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{DB}"')
+    connection.close()
+
+
+def _load_reference_data():
+    from django.core.management import call_command
+
+    from accounts.models import Role
+    from accounts.services import user_create
+    from households.models import AdministrativeUnit, UnitLevel, UnitType
+
+    call_command("migrate", verbosity=0)
+    call_command("load_units", province=["Bắc Kạn"], verbosity=0)
+    call_command("loaddata", "standards", "ethnicities", verbosity=0)
+    commune = AdministrativeUnit.objects.valid_on(datetime.date(2024, 1, 1)).get(
+        name="Xã Bộc Bố", level=UnitLevel.COMMUNE
+    )
+    AdministrativeUnit.objects.bulk_create(
+        AdministrativeUnit(
+            name=f"Thôn {i}",
+            short_name=f"Thôn {i}",
+            level=UnitLevel.VILLAGE,
+            unit_type=UnitType.THON,
+            parent=commune,
+            valid_to=commune.valid_to,
+        )
+        for i in range(1, VILLAGES + 1)
+    )
+    user = user_create(username="bench", password="bench-Secret-123", role=Role.COMMUNE_OFFICER, units=[commune])
+    return user, commune
+
+
+def write_workbook(path: Path, households: int, seed: int = 6) -> None:
+    """A seeded workbook in the import format (4 members and one review per household)."""
+    from openpyxl import Workbook
+
+    _setup_django()
+    from households.imports.columns import SHEETS, Sheet
+
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheets = {}
+    for key, (title, _title_en, columns) in SHEETS.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append([c.header_vi for c in columns])
+        sheet.append([c.header_en for c in columns])
+        sheets[key] = sheet
+    housing = ["Nhà kiên cố", "Nhà bán kiên cố", "Nhà thiếu kiên cố", "Nhà đơn sơ"]
+    water = ["Nước máy", "Giếng khoan", "Nước sông, suối, ao, hồ", "Nước mưa"]
+    latrine = ["Nhà tiêu tự hoại", "Không có nhà tiêu", "Nhà tiêu hai ngăn"]
+    serial = 0
+    for n in range(households):
+        code = f"BB{n:07d}"
+        sheets[Sheet.HOUSEHOLDS].append([code, f"Thôn {n % VILLAGES + 1}", f"Số {n}", None, "Tày", "Không"])
+        born = 1960 + n % 30
+        for relation, sex, year in (("Chủ hộ", "Nam", born), ("Vợ/chồng", "Nữ", born + 2)):
+            serial += 1
+            century_sex = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
+            cccd = f"006{century_sex}{year % 100:02d}{serial:06d}"
+            sheets[Sheet.MEMBERS].append(
+                [
+                    code,
+                    f"{relation} {code}",
+                    sex,
+                    f"{1 + n % 28:02d}/{1 + n % 12:02d}/{year}",
+                    relation,
+                    cccd,
+                    "Tày",
+                    "Không",
+                    None,
+                    "Trung học cơ sở",
+                    "Có",
+                    "Tự làm, sản xuất nông nghiệp",
+                    "Có",
+                    "Không khuyết tật",
+                    "Không",
+                    "Không",
+                    "Không",
+                ]
+            )
+        for child in range(2):
+            sheets[Sheet.MEMBERS].append(
+                [
+                    code,
+                    f"Con {child + 1} {code}",
+                    "Nam" if child else "Nữ",
+                    datetime.date(2013 + child * 3, 3, 1),
+                    "Con",
+                    None,
+                    "Tày",
+                    "Có",
+                    "Có",
+                    "Tiểu học",
+                    "Có",
+                    None,
+                    "Không",
+                    "Không khuyết tật",
+                    "Không",
+                    "Không",
+                    "Không",
+                ]
+            )
+        sheets[Sheet.REVIEWS].append(
+            [
+                code,
+                YEAR,
+                f"{rng.randrange(600, 3200) * 1000:,}".replace(",", "."),
+                rng.choice(housing),
+                rng.choice((24, 40, 60, 75.5)),
+                rng.choice(water),
+                rng.choice(latrine),
+                "Thuê bao điện thoại",
+                "Ti vi",
+                None,
+                None,
+                rng.choice(("Thiếu vốn", "Thiếu đất sản xuất, Thiếu vốn", None)),
+            ]
+        )
+    workbook.save(path)
+
+
+def bare_parse(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    cells = 0
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cells += sum(len(r) for r in rows)
+    workbook.close()
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--keep-file", action="store_true", help="Keep the generated workbook for the next run.")
+    args = parser.parse_args()
+
+    path = Path(tempfile.gettempdir()) / f"povertyplan-bench-import-{args.households}.xlsx"
+    if not path.exists():
+        started = time.perf_counter()
+        # A separate process, so that writing the workbook does not count in the import's peak memory.
+        subprocess.run(
+            [sys.executable, __file__, "--write-only", str(path), str(args.households)], check=True, cwd=ROOT
+        )
+        print(f"workbook written in {time.perf_counter() - started:.1f} s: {path} ({path.stat().st_size >> 20} MiB)")
+
+    _recreate_database()
+    _setup_django()
+    user, commune = _load_reference_data()
+
+    started = time.perf_counter()
+    cells = bare_parse(path)
+    parse_seconds = time.perf_counter() - started
+
+    from households.imports.services import import_commit
+    from households.models import Household, HouseholdReview, Member
+
+    started = time.perf_counter()
+    result = import_commit(user=user, commune=commune, source=path)
+    import_seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    households, members, reviews = Household.objects.count(), Member.objects.count(), HouseholdReview.objects.count()
+    rows = result.rows
+    print(f"PostgreSQL, {households:,} households, {members:,} members, {reviews:,} reviews")
+    print(f"{rows:,} rows, {cells:,} cells")
+    print(f"bare calamine parse : {parse_seconds:7.2f} s  {rows / parse_seconds:12,.0f} rows/s")
+    print(
+        f"whole import        : {import_seconds:7.2f} s  {rows / import_seconds:12,.0f} rows/s  "
+        f"{households / import_seconds:10,.0f} households/s"
+    )
+    print("  phases            : " + ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items()))
+    print(f"ratio import/parse  : {import_seconds / parse_seconds:7.2f}  (goal ≤ 2.5)")
+    print(f"peak memory (RSS)   : {peak_mib:7.0f} MiB (goal < 1024)")
+    if not args.keep_file:
+        path.unlink()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--write-only":
+        write_workbook(Path(sys.argv[2]), int(sys.argv[3]))
+    else:
+        main()

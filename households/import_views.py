@@ -1,0 +1,100 @@
+"""Pages of imports and exports: upload, the dry run's report with a progress bar, confirm; file downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .exports import (
+    CSV_CONTENT_TYPE,
+    export_households_csv,
+    export_households_xlsx,
+    export_reviews_csv,
+    export_reviews_xlsx,
+)
+from .imports.forms import ImportForm
+from .imports.jobs import import_job_confirm, import_job_create
+from .imports.selectors import import_job_get, import_job_list
+from .imports.template import XLSX_CONTENT_TYPE, template_bytes
+from .selectors import round_get
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def import_template_view(request):
+    return _download(template_bytes(), "mau-nhap-ho-gia-dinh.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+def import_start_view(request):
+    if not request.user.can_edit:
+        raise PermissionDenied(_("Your role may not change data."))
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(job)
+    jobs = import_job_list(user=request.user)[:20]
+    return render(request, "households/import_start.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_detail_view(request, pk: int):
+    job = import_job_get(user=request.user, pk=pk)
+    return render(request, "households/import_detail.html", {"job": job})
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, pk: int):
+    job = import_job_get(user=request.user, pk=pk)
+    try:
+        job = import_job_confirm(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(job)
+
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def _stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+@login_required
+def household_export_view(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    if fmt == "csv":
+        content = export_households_csv(user=request.user, filters=request.GET)
+        return _download(content, f"ho-gia-dinh-{_stamp()}.csv", CSV_CONTENT_TYPE)
+    content = export_households_xlsx(user=request.user, filters=request.GET)
+    return _download(content, f"ho-gia-dinh-{_stamp()}.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+def round_export_view(request, pk: int, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    review_round = round_get(user=request.user, pk=pk)
+    name = f"ra-soat-{review_round.year}-{review_round.commune.code or review_round.pk}"
+    if fmt == "csv":
+        return _download(
+            export_reviews_csv(user=request.user, review_round=review_round), f"{name}.csv", CSV_CONTENT_TYPE
+        )
+    return _download(
+        export_reviews_xlsx(user=request.user, review_round=review_round), f"{name}.xlsx", XLSX_CONTENT_TYPE
+    )

@@ -1,0 +1,167 @@
+"""The columns of the import workbook: one definition shared by the template, the reader, the checks and
+the export, so that an exported file imports back unchanged.
+
+Each column has a key (the field it fills), a Vietnamese header (the first header row), an English header
+(the second header row) and a kind that says how a cell is read. Coded columns take the code or its label
+in either language; the template offers the Vietnamese labels in a drop-down list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from django.db.models import TextChoices
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from unidecode import unidecode
+
+from households.models import Cause, Relation, Sex
+from programmes.indicators import (
+    Device,
+    Disability,
+    EducationLevel,
+    Employment,
+    HousingType,
+    Latrine,
+    TelecomService,
+    WasteTreatment,
+    WaterSource,
+)
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    ID_NUMBER = "id_number"  # digits kept as text: a number cell loses its leading zeros, which are put back
+    DATE = "date"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    CHOICES = "choices"  # several codes separated by commas or semicolons
+
+
+class Sheet(StrEnum):
+    HOUSEHOLDS = "households"
+    MEMBERS = "members"
+    REVIEWS = "reviews"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_vi: str
+    header_en: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: type[TextChoices] | None = None
+    width: int = 16
+
+    @property
+    def label(self) -> str:
+        """The header in the user's language (for error messages)."""
+        return self.header_vi if (get_language() or "vi").startswith("vi") else self.header_en
+
+
+YES_NO = ("Có", "Không")
+
+HOUSEHOLD_COLUMNS = (
+    Column("code", "Mã hộ", "Household code", required=True, width=14),
+    Column("village", "Thôn/bản", "Village", required=True, width=22),
+    Column("address", "Địa chỉ", "Address", width=28),
+    Column("phone", "Điện thoại", "Phone", width=14),
+    Column("head_ethnicity", "Dân tộc chủ hộ", "Ethnicity of the head", width=14),
+    Column("has_meritorious_person", "Hộ có người có công", "Meritorious service", Kind.BOOLEAN, width=12),
+)
+MEMBER_COLUMNS = (
+    Column("household", "Mã hộ", "Household code", required=True, width=14),
+    Column("full_name", "Họ và tên", "Full name", required=True, width=24),
+    Column("sex", "Giới tính", "Sex", Kind.CHOICE, required=True, choices=Sex, width=8),
+    Column("date_of_birth", "Ngày sinh", "Date of birth", Kind.DATE, required=True, width=12),
+    Column("relation", "Quan hệ với chủ hộ", "Relation to head", Kind.CHOICE, required=True, choices=Relation),
+    Column("national_id", "Số CCCD", "Citizen ID (CCCD)", Kind.ID_NUMBER, width=15),
+    Column("ethnicity", "Dân tộc", "Ethnicity", width=12),
+    Column("in_school", "Đang đi học", "In school", Kind.BOOLEAN, width=10),
+    Column("at_age_appropriate_level", "Học đúng cấp theo tuổi", "At the school level for their age", Kind.BOOLEAN),
+    Column("education", "Trình độ học vấn", "Education", Kind.CHOICE, choices=EducationLevel, width=22),
+    Column("has_health_insurance", "Có BHYT", "Health insurance", Kind.BOOLEAN, width=10),
+    Column("employment", "Việc làm", "Employment", Kind.CHOICE, choices=Employment, width=26),
+    Column("has_labour_capacity", "Có khả năng lao động", "Able to work", Kind.BOOLEAN, width=12),
+    Column("disability", "Khuyết tật", "Disability", Kind.CHOICE, choices=Disability, width=18),
+    Column("receives_social_allowance", "Hưởng trợ cấp xã hội", "Social allowance", Kind.BOOLEAN, width=12),
+    Column("sick_untreated", "Ốm đau không được chữa", "Ill and not treated", Kind.BOOLEAN, width=12),
+    Column("malnourished", "Suy dinh dưỡng", "Malnourished", Kind.BOOLEAN, width=12),
+)
+REVIEW_COLUMNS = (
+    Column("household", "Mã hộ", "Household code", required=True, width=14),
+    Column("year", "Năm rà soát", "Review year", Kind.INTEGER, required=True, width=10),
+    Column(
+        "income_per_capita",
+        "Thu nhập bình quân (đồng/người/tháng)",
+        "Income per person per month (VND)",
+        Kind.INTEGER,
+        required=True,
+        width=20,
+    ),
+    Column("housing", "Nhà ở", "Housing", Kind.CHOICE, choices=HousingType, width=22),
+    Column("living_area_m2", "Diện tích ở (m²)", "Living area (m²)", Kind.DECIMAL, width=12),
+    Column("water_source", "Nguồn nước sinh hoạt", "Domestic water source", Kind.CHOICE, choices=WaterSource, width=24),
+    Column("latrine", "Nhà tiêu", "Latrine", Kind.CHOICE, choices=Latrine, width=22),
+    Column("telecom", "Dịch vụ viễn thông", "Telecom services", Kind.CHOICES, choices=TelecomService, width=22),
+    Column(
+        "devices",
+        "Phương tiện tiếp cận thông tin",
+        "Means of information access",
+        Kind.CHOICES,
+        choices=Device,
+        width=22,
+    ),
+    Column("village_loudspeaker", "Nghe loa truyền thanh", "Hears the village loudspeaker", Kind.BOOLEAN, width=12),
+    Column("waste", "Rác thải sinh hoạt", "Household waste", Kind.CHOICE, choices=WasteTreatment, width=22),
+    Column("causes", "Nguyên nhân nghèo", "Causes of poverty", Kind.CHOICES, choices=Cause, width=28),
+)
+
+SHEETS: dict[Sheet, tuple[str, str, tuple[Column, ...]]] = {
+    Sheet.HOUSEHOLDS: ("Hộ gia đình", "Households", HOUSEHOLD_COLUMNS),
+    Sheet.MEMBERS: ("Thành viên", "Members", MEMBER_COLUMNS),
+    Sheet.REVIEWS: ("Rà soát", "Reviews", REVIEW_COLUMNS),
+}
+SHEET_LABELS = {
+    Sheet.HOUSEHOLDS: _("Households"),
+    Sheet.MEMBERS: _("Members"),
+    Sheet.REVIEWS: _("Reviews"),
+}
+# Facts of the review sheet that go into ``HouseholdReview.facts`` (names of ``programmes.indicators``).
+REVIEW_FACT_KEYS = tuple(
+    c.key for c in REVIEW_COLUMNS if c.key not in ("household", "year", "income_per_capita", "causes")
+)
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=100_000)
+def normalize(text: object) -> str:
+    """A key for lenient matching: no case, no diacritics (đ → d), no spacing or punctuation."""
+    text = unicodedata.normalize("NFC", str(text)).strip().lower()
+    return _NOT_WORD.sub("", unidecode(text))
+
+
+def vietnamese_label(choices: type[TextChoices], value: str) -> str:
+    with translation.override("vi"):
+        return str(choices(value).label)
+
+
+def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
+    """Every accepted spelling of a choice (code, Vietnamese label, English label), normalised → code."""
+    lookup: dict[str, str] = {}
+    for value, label in choices.choices:
+        lookup[normalize(value)] = value
+        lookup[normalize(label)] = value
+        for language in ("vi", "en"):
+            with translation.override(language):
+                lookup[normalize(str(choices(value).label))] = value
+    return lookup

@@ -1,0 +1,185 @@
+"""What the database holds for an import, loaded in bulk (a query per few thousand rows, never per row)
+and handed to the pure checks of ``households.imports.validation`` as plain data."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from households.models import (
+    AdministrativeUnit,
+    Ethnicity,
+    Household,
+    HouseholdReview,
+    Member,
+    ReviewKind,
+    ReviewRound,
+    ReviewState,
+    UnitLevel,
+)
+from households.selectors import cccd_owners, last_approved_statuses, visible_unit_ids
+from programmes.models import PovertyStandard
+from programmes.selectors import standard_for_year, standard_rules
+
+from .columns import normalize
+from .validation import (
+    GROUP_FIELDS,
+    HOUSEHOLD_FIELDS,
+    MEMBER_FIELDS,
+    ExistingHousehold,
+    ExistingMember,
+    ExistingReview,
+    ImportContext,
+    Records,
+    RoundInfo,
+    VillageInfo,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CHUNK = 5000
+_VILLAGE_PREFIX = re.compile(r"^(thôn|bản|tổ dân phố|tổ|xóm|ấp|khu phố|khu|buôn|làng|village)\s+", re.IGNORECASE)
+
+
+def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def village_keys(name: str) -> set[str]:
+    """A village is found by its name with or without its kind ("Thôn Nà Hin" or "Nà Hin")."""
+    return {normalize(name), normalize(_VILLAGE_PREFIX.sub("", name.strip()))}
+
+
+def load_context(*, user: User, commune: AdministrativeUnit, records: Records, today: datetime.date) -> ImportContext:
+    ids = visible_unit_ids(user)
+    can_edit = user.can_edit
+
+    villages: dict[str, VillageInfo] = {}
+    for village in AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE).order_by("pk"):
+        info = VillageInfo(village.pk, village.name, village.is_urban, can_edit and (ids is None or village.pk in ids))
+        for key in village_keys(village.name) | village_keys(village.short_name):
+            villages.setdefault(key, info)
+
+    ethnicities: dict[str, tuple[int, bool]] = {}
+    for pk, code, name, minority in Ethnicity.objects.values_list("pk", "code", "name", "is_minority"):
+        ethnicities[normalize(name)] = (pk, minority)
+        ethnicities.setdefault(normalize(code), (pk, minority))
+
+    codes = sorted({r.code for r in records.households if r.code})
+    households = _households(codes, ids=ids, can_edit=can_edit)
+    numbers = [m.values["national_id"] for m in records.members if m.values.get("national_id")]
+    years = sorted({r.year for r in records.reviews if r.year})
+    may_open = can_edit and (ids is None or commune.pk in ids)
+    rounds = _rounds(commune, years, may_open=may_open)
+    round_ids = [r.id for r in rounds.values() if isinstance(r, RoundInfo) and r.id is not None]
+    household_ids = [h.id for h in households.values()]
+    return ImportContext(
+        commune_id=commune.pk,
+        commune_name=commune.name,
+        today=today,
+        villages=villages,
+        ethnicities=ethnicities,
+        households=households,
+        cccd_owners=cccd_owners(user=user, numbers=numbers),
+        rounds=rounds,
+        reviews=_reviews(round_ids, household_ids),
+        approved_history=_history(household_ids, max(years) if years else None),
+    )
+
+
+def _households(codes: list[str], *, ids: set[int] | None, can_edit: bool) -> dict[str, ExistingHousehold]:
+    rows: dict[int, dict[str, Any]] = {}
+    for part in chunks(codes):
+        for row in Household.objects.filter(code__in=part).values(
+            "pk", "code", "commune_id", "version", *HOUSEHOLD_FIELDS, *GROUP_FIELDS
+        ):
+            rows[row["pk"]] = row
+    members: dict[int, list[ExistingMember]] = {pk: [] for pk in rows}
+    for part in chunks(list(rows)):
+        for row in (
+            Member.objects.filter(household_id__in=part)
+            .order_by("pk")
+            .values("pk", "household_id", "ethnicity_id", *(f for f in MEMBER_FIELDS if f != "ethnicity"))
+        ):
+            row["ethnicity"] = row.pop("ethnicity_id")
+            members[row.pop("household_id")].append(ExistingMember(row.pop("pk"), row))
+    result = {}
+    for pk, row in rows.items():
+        result[row["code"]] = ExistingHousehold(
+            id=pk,
+            commune_id=row["commune_id"],
+            editable=can_edit and (ids is None or row["village_id"] in ids),
+            values={k: row[k] for k in (*HOUSEHOLD_FIELDS, *GROUP_FIELDS)},
+            members=tuple(members[pk]),
+            version=row["version"],
+        )
+    return result
+
+
+def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool) -> dict[int, RoundInfo | str]:
+    """The annual round of each year in the commune, or the standard a new round would take."""
+    rounds: dict[int, RoundInfo | str] = {}
+    rules_cache: dict[int, Any] = {}
+
+    def rules(standard: PovertyStandard):
+        if standard.pk not in rules_cache:
+            rules_cache[standard.pk] = standard_rules(standard)
+        return rules_cache[standard.pk]
+
+    existing = {
+        r.year: r
+        for r in ReviewRound.objects.filter(
+            commune=commune, kind=ReviewKind.ANNUAL, year__in=list(years)
+        ).select_related("standard")
+    }
+    for year in years:
+        if year in existing:
+            rounds[year] = RoundInfo(existing[year].pk, year, rules(existing[year].standard))
+            continue
+        if not may_open:
+            rounds[year] = _("The review round of %(year)s is not open in %(commune)s yet.") % {
+                "year": year,
+                "commune": commune.name,
+            }
+            continue
+        try:
+            standard = standard_for_year(year)
+        except PovertyStandard.DoesNotExist:
+            rounds[year] = _("No poverty standard is in force in %(year)s.") % {"year": year}
+            continue
+        start, _end = ReviewRound.annual_period(year)
+        if not commune.is_valid_on(start):
+            rounds[year] = _("%(commune)s was not in force on %(date)s.") % {
+                "commune": commune,
+                "date": start.strftime("%d/%m/%Y"),
+            }
+            continue
+        rounds[year] = RoundInfo(None, year, rules(standard))
+    return rounds
+
+
+def _reviews(round_ids: list[int], household_ids: list[int]) -> dict[tuple[str, int], ExistingReview]:
+    if not round_ids or not household_ids:
+        return {}
+    labels = dict(ReviewState.choices)
+    found = {}
+    for part in chunks(household_ids):
+        rows = HouseholdReview.objects.filter(round_id__in=round_ids, household_id__in=part).values_list(
+            "pk", "household__code", "round__year", "state", "income_per_capita", "facts", "causes", "version"
+        )
+        for pk, code, year, state, income, facts, causes, version in rows:
+            found[(code, year)] = ExistingReview(pk, state, str(labels[state]), income, facts, tuple(causes), version)
+    return found
+
+
+def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[str]]:
+    history: dict[int, list[str]] = {}
+    for part in chunks(household_ids):
+        history.update(last_approved_statuses(household_ids=part, up_to_year=up_to_year))
+    return history

@@ -1,0 +1,268 @@
+"""Reading an import workbook with python-calamine: sheets and headers found leniently, cells to Python values.
+
+Pure: bytes or a path in, plain rows out; nothing here touches the database. Cell values are parsed by the
+functions below, which raise ``CellError`` with a message for the user; ``validation`` collects them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .columns import SHEETS, Column, Sheet, normalize
+
+# Excel's day 0 (serial dates count from 30 December 1899, with the 1900 leap-year bug absorbed).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+YES = frozenset({"co", "x", "1", "true", "yes", "y", "dung"})
+NO = frozenset({"khong", "0", "false", "no", "n", "sai"})
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's kind; the message is for the user."""
+
+
+class WorkbookError(ValueError):
+    """A file that is not a readable workbook."""
+
+
+@dataclass
+class SheetRows:
+    """One sheet: ``columns`` are the positions of the known columns; ``iter_rows`` streams the data rows as
+    ``(Excel row number, cells)`` from calamine, one at a time, so that a large file is never held as
+    Python objects all at once."""
+
+    sheet: Sheet
+    title: str
+    columns: dict[str, int] = field(default_factory=dict)
+    missing: list[Column] = field(default_factory=list)
+    found: bool = True
+    source: Any = None  # the calamine sheet
+    first_data_row: int = 0  # Excel row number of the first row after the header rows
+    count: int = 0  # data rows seen so far
+
+    def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        if self.source is None:
+            return
+        for number, cells in enumerate(self.source.iter_rows(), start=1):
+            if number < self.first_data_row:
+                continue
+            for value in cells:
+                if value is not None and value != "":
+                    self.count += 1
+                    yield number, cells
+                    break
+
+    def cell(self, cells: list[Any], key: str) -> Any:
+        index = self.columns.get(key)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return None if value == "" else value
+
+
+@dataclass
+class ParsedWorkbook:
+    sheets: dict[Sheet, SheetRows]
+
+    @property
+    def row_count(self) -> int:
+        """Data rows read so far (all of them once the sheets were iterated)."""
+        return sum(s.count for s in self.sheets.values())
+
+
+def open_workbook(source: str | Path | bytes | IO[bytes]) -> CalamineWorkbook:
+    try:
+        if isinstance(source, str | Path):
+            return CalamineWorkbook.from_path(str(source))
+        if isinstance(source, bytes):
+            return CalamineWorkbook.from_filelike(io.BytesIO(source))
+        return CalamineWorkbook.from_filelike(source)
+    except (CalamineError, OSError, ValueError) as error:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": error}) from None
+
+
+def _header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
+    lookup = {}
+    for column in columns:
+        for name in (column.header_vi, column.header_en, column.key):
+            lookup.setdefault(normalize(name), column)
+    return lookup
+
+
+def _sheet_lookup() -> dict[str, Sheet]:
+    lookup = {}
+    for sheet, (title_vi, title_en, _columns) in SHEETS.items():
+        for name in (title_vi, title_en, sheet.value):
+            lookup[normalize(name)] = sheet
+    return lookup
+
+
+def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
+    """The three sheets of an import workbook. A sheet that is absent comes back with ``found=False``."""
+    workbook = open_workbook(source)
+    by_name = _sheet_lookup()
+    sheets: dict[Sheet, SheetRows] = {}
+    for name in workbook.sheet_names:
+        sheet = by_name.get(normalize(name))
+        if sheet is None or sheet in sheets:
+            continue
+        sheets[sheet] = _read_sheet(sheet, name, workbook.get_sheet_by_name(name))
+    for sheet, (title_vi, _title_en, _columns) in SHEETS.items():
+        if sheet not in sheets:
+            sheets[sheet] = SheetRows(sheet, title_vi, found=False)
+    return ParsedWorkbook(sheets)
+
+
+def _read_sheet(sheet: Sheet, title: str, source) -> SheetRows:
+    columns = SHEETS[sheet][2]
+    lookup = _header_lookup(columns)
+    result = SheetRows(sheet, title, source=source)
+    header: list[Any] | None = None
+    second: list[Any] | None = None
+    for number, cells in enumerate(source.iter_rows(), start=1):
+        if header is None:
+            if any(v not in (None, "") for v in cells):
+                header, result.first_data_row = cells, number + 1
+            continue
+        second = cells
+        break
+    if header is None:
+        result.missing = [c for c in columns if c.required]
+        return result
+    for index, name in enumerate(header):
+        column = lookup.get(normalize(name)) if name not in (None, "") else None
+        if column is not None:
+            result.columns.setdefault(column.key, index)
+    result.missing = [c for c in columns if c.required and c.key not in result.columns]
+    # A second header row (English headers, as in the template) is skipped.
+    if second is not None:
+        names = [normalize(v) for v in second if v not in (None, "")]
+        if names and sum(1 for v in names if v in lookup) * 2 >= len(names):
+            result.first_data_row += 1
+    return result
+
+
+# Cell parsers: a value as calamine gives it (str, int, float, bool, date, datetime) → the field's value.
+
+
+def parse_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_id_number(value: Any, *, digits: int = 12) -> str:
+    """A citizen ID; a number cell has lost its leading zeros (province codes start with 0), so they are put back."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value).zfill(digits)
+    return "".join(str(value).split()).replace(".", "")
+
+
+def parse_date(value: Any) -> datetime.date:
+    """A date cell, an Excel serial number, or text written dd/mm/yyyy (also with . or -) or yyyy-mm-dd."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(_("%(value)s is not a date.") % {"value": value})
+    text = str(value).strip()
+    try:
+        if match := _DATE_TEXT.match(text):
+            day, month, year = (int(g) for g in match.groups())
+            return datetime.date(year, month, day)
+        if match := _ISO_DATE.match(text):
+            year, month, day = (int(g) for g in match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        pass
+    raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text})
+
+
+def _number_text(text: str) -> str:
+    """Vietnamese number writing: "1.500.000" (dots group thousands), "12,5" (comma for decimals)."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("đ").removesuffix("VND")
+    if "," in text and "." in text:
+        # Whichever comes last is the decimal mark.
+        if text.rfind(",") > text.rfind("."):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    if "." in text and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        return text.replace(".", "")
+    if "," in text and re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+        return text.replace(",", "")
+    return text.replace(",", ".")
+
+
+def parse_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        try:
+            number = Decimal(_number_text(str(value)))
+        except InvalidOperation:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    # 60.0 and 60 are the same area: keep whole numbers whole so a re-import compares equal.
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+def parse_integer(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = parse_decimal(value)
+    if number != number.to_integral_value():
+        raise CellError(_("%(value)s is not a whole number.") % {"value": value})
+    return int(number)
+
+
+def parse_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = normalize(value)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise CellError(_("Write “Có” or “Không”, not “%(value)s”.") % {"value": value})
+
+
+def parse_choice(value: Any, lookup: dict[str, str], allowed: str) -> str:
+    code = lookup.get(normalize(value))
+    if code is None:
+        raise CellError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": allowed})
+    return code
+
+
+def parse_choices(value: Any, lookup: dict[str, str], allowed: str) -> list[str]:
+    codes: list[str] = []
+    for part in re.split(r"[;,\n]", str(value)):
+        if part.strip():
+            code = parse_choice(part, lookup, allowed)
+            if code not in codes:
+                codes.append(code)
+    return codes

@@ -1,0 +1,408 @@
+"""Reads of plans, target tables and progress, always within the user's area.
+
+A plan is visible to a user who sees its unit, or any unit of its target table (a district officer sees
+the province's plan but only the district's rows). ``poverty_counts`` is the one place that counts
+approved reviews for progress; it aggregates in the database (GROUP BY commune and year) and rolls the
+communes up to the units asked for, so it can later read the ``reports`` statistics tables instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from households.models import AdministrativeUnit, HouseholdReview, ReviewKind, ReviewState, UnitLevel, UnitSuccession
+from households.selectors import visible_unit_ids
+
+from .classification import Status
+from .models import GoalKind, Plan, PlanGoal, PrintedTotal, Project, RateBand, TargetRow
+from .progress import (
+    DEFAULT_BANDS,
+    EMPTY,
+    Band,
+    Check,
+    Counts,
+    Judgement,
+    Projection,
+    RowProgress,
+    TargetFigures,
+    Verdict,
+    band_for,
+    judge,
+    project_rate,
+    rate,
+    row_progress,
+    total,
+    total_checks,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# --- plans -------------------------------------------------------------------------------------------
+
+
+def plan_list(*, user: User) -> QuerySet[Plan]:
+    ids = visible_unit_ids(user)
+    # unit and standard are shown in every row.
+    plans = Plan.objects.select_related("unit", "standard").order_by("-decision_date", "decision_number", "pk")
+    if ids is None:
+        return plans
+    rows_in_scope = TargetRow.objects.filter(plan=OuterRef("pk"), unit__in=ids)
+    return plans.filter(Q(unit__in=ids) | Exists(rows_in_scope))
+
+
+def plan_get(*, user: User, pk: int) -> Plan:
+    """A plan the user may see; 404 otherwise, so a plan outside the area does not reveal it exists."""
+    return get_object_or_404(plan_list(user=user), pk=pk)
+
+
+def plan_sees_whole(*, user: User, plan: Plan) -> bool:
+    ids = visible_unit_ids(user)
+    return ids is None or plan.unit_id in ids
+
+
+def target_rows(*, user: User, plan: Plan, year: int | None = None) -> QuerySet[TargetRow]:
+    ids = visible_unit_ids(user)
+    # The unit's name is shown in every row.
+    rows = TargetRow.objects.filter(plan=plan).select_related("unit").order_by("year", "order", "pk")
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows if ids is None else rows.filter(unit__in=ids)
+
+
+def target_years(*, plan: Plan) -> list[int]:
+    return sorted(set(TargetRow.objects.filter(plan=plan).values_list("year", flat=True)))
+
+
+def row_figures(row: TargetRow) -> TargetFigures:
+    return TargetFigures(
+        households=row.households,
+        poor=row.poor_households,
+        reduction=row.reduction_households,
+        near_poor=row.near_poor_households,
+        near_poor_reduction=row.near_poor_reduction_households,
+    )
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row: TargetRow
+    figures: TargetFigures
+    checks: tuple[Check, ...]  # the printed rate and reduction beside the computed ones
+
+    @property
+    def differs(self) -> bool:
+        return any(c.differs for c in self.checks)
+
+
+@dataclass(frozen=True)
+class TargetTable:
+    plan: Plan
+    year: int
+    rows: tuple[TableRow, ...]
+    total: TargetFigures
+    # Compared with the printed total row only when the user sees every row of the table.
+    total_checks: tuple[Check, ...]
+    complete: bool
+
+    @property
+    def differences(self) -> list[Check]:
+        found = [c for c in self.total_checks if c.differs]
+        found += [c for r in self.rows for c in r.checks if c.differs]
+        return found
+
+
+def _row_checks(row: TargetRow, figures: TargetFigures) -> tuple[Check, ...]:
+    return (
+        Check("poor_rate", figures.poor_rate, row.poor_rate_printed),
+        Check("reduction_pp", figures.reduction_pp, row.reduction_pp_printed),
+        Check("near_poor_rate", figures.near_poor_rate, row.near_poor_rate_printed),
+        Check("near_poor_reduction_pp", figures.near_poor_reduction_pp, row.near_poor_reduction_pp_printed),
+    )
+
+
+def target_table(*, user: User, plan: Plan, year: int) -> TargetTable:
+    """The rows of a year the user may see, their total computed from them, and the printed figures beside."""
+    rows = []
+    for row in target_rows(user=user, plan=plan, year=year):
+        figures = row_figures(row)
+        rows.append(TableRow(row, figures, _row_checks(row, figures)))
+    computed = total(r.figures for r in rows)
+    complete = plan_sees_whole(user=user, plan=plan)
+    checks: tuple[Check, ...] = ()
+    if complete:
+        printed = PrintedTotal.objects.filter(plan=plan, year=year).first()
+        if printed is not None:
+            checks = tuple(
+                total_checks(
+                    computed,
+                    {
+                        "households": printed.households,
+                        "poor": printed.poor_households,
+                        "poor_rate": printed.poor_rate,
+                        "reduction": printed.reduction_households,
+                        "reduction_pp": printed.reduction_pp,
+                        "near_poor": printed.near_poor_households,
+                        "near_poor_rate": printed.near_poor_rate,
+                    },
+                )
+            )
+    return TargetTable(plan, year, tuple(rows), computed, checks, complete)
+
+
+# --- counting approved reviews -----------------------------------------------------------------------
+
+
+def _communes_of(units: Iterable[AdministrativeUnit]) -> dict[int, set[int]]:
+    """For each commune with reviews that count towards a unit: the units (of ``units``) it counts towards.
+
+    A commune counts towards itself, its district and its province; a new (post-2025) commune also
+    takes the old communes whose default successor it is.
+    """
+    unit_ids = {u.pk for u in units}
+    mapping: dict[int, set[int]] = defaultdict(set)
+    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).filter(
+        Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
+    )
+    for pk, parent, grandparent in communes.values_list("pk", "parent_id", "parent__parent_id"):
+        for target in (pk, parent, grandparent):
+            if target in unit_ids:
+                mapping[pk].add(target)
+    successions = UnitSuccession.objects.filter(successor__in=unit_ids, is_default=True)
+    for predecessor, successor in successions.values_list("predecessor_id", "successor_id"):
+        mapping[predecessor].add(successor)
+    return mapping
+
+
+def poverty_counts(
+    *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int]
+) -> dict[tuple[int, int], Counts]:
+    """Households, poor and near-poor households per (unit id, year) from approved annual reviews.
+
+    Units outside the user's area are left out. Three queries, whatever the number of households.
+    Only annual rounds count: an ongoing review in the same year would count a household twice.
+    """
+    ids = visible_unit_ids(user)
+    units = [u for u in units if ids is None or u.pk in ids]
+    years = sorted(set(years))
+    result: dict[tuple[int, int], Counts] = {}
+    if not units or not years:
+        return result
+    mapping = _communes_of(units)
+    rows = (
+        HouseholdReview.objects.filter(
+            state=ReviewState.APPROVED,
+            round__kind=ReviewKind.ANNUAL,
+            round__year__in=years,
+            commune_id__in=list(mapping),
+        )
+        .values("round__year", "commune_id")
+        .annotate(
+            households=Count("pk"),
+            poor=Count("pk", filter=Q(status=Status.POOR)),
+            near_poor=Count("pk", filter=Q(status=Status.NEAR_POOR)),
+        )
+        .order_by()
+    )
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        for unit_id in mapping[row["commune_id"]]:
+            cell = sums[(unit_id, row["round__year"])]
+            cell[0] += row["households"]
+            cell[1] += row["poor"]
+            cell[2] += row["near_poor"]
+    for key, (households, poor, near_poor) in sums.items():
+        result[key] = Counts(households, poor, near_poor)
+    return result
+
+
+# --- progress ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: PlanGoal
+    actual: Decimal | None
+    judgement: Judgement
+    basis: str  # "reviews" or "entered"
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: Plan
+    year: int
+    rows: tuple[RowProgress, ...]
+    row_units: tuple[AdministrativeUnit, ...]
+    total: RowProgress | None
+    goals: tuple[GoalProgress, ...]
+    series: dict[int, Counts] = field(default_factory=dict)  # the plan unit's counts per year
+    projection: Projection | None = None
+
+
+def plan_progress(*, user: User, plan: Plan, year: int) -> PlanProgress:
+    """Progress of a plan in ``year``: each visible target row, their total, the goals and a projection."""
+    rows = list(target_rows(user=user, plan=plan, year=year))
+    whole = plan_sees_whole(user=user, plan=plan)
+    goals = list(plan.goals.prefetch_related("units").order_by("order", "pk"))
+    years = range(min(plan.baseline_year, plan.year_from, year - 1), max(year, plan.year_to) + 1)
+    units = {r.unit.pk: r.unit for r in rows}
+    if whole:
+        units[plan.unit_id] = plan.unit
+    for goal in goals:
+        for unit in goal.units.all():
+            units.setdefault(unit.pk, unit)
+    counts = poverty_counts(user=user, units=list(units.values()), years=years)
+
+    progress_rows = tuple(row_progress(row_figures(r), counts.get((r.unit_id, year))) for r in rows)
+    row_total = None
+    if rows:
+        actual_parts = [counts.get((r.unit_id, year)) for r in rows]
+        actual_total = None
+        if all(a is not None for a in actual_parts):
+            actual_total = Counts(
+                *(sum(getattr(a, f) for a in actual_parts) for f in ("households", "poor", "near_poor"))
+            )
+        row_total = row_progress(total(row_figures(r) for r in rows), actual_total)
+
+    series: dict[int, Counts] = {}
+    projection = None
+    if whole:
+        series = {y: counts[(plan.unit_id, y)] for y in years if (plan.unit_id, y) in counts and y <= year}
+        projection = project_rate([(y, c.poor_rate) for y, c in series.items()], year=plan.period_to)
+    goal_rows = tuple(
+        _goal_progress(goal, plan=plan, year=year, counts=counts, whole=whole, projection=projection) for goal in goals
+    )
+    return PlanProgress(
+        plan, year, progress_rows, tuple(r.unit for r in rows), row_total, goal_rows, series, projection
+    )
+
+
+def _sum_counts(counts: dict[tuple[int, int], Counts], unit_ids: Sequence[int], year: int) -> Counts | None:
+    found = [counts[(u, year)] for u in unit_ids if (u, year) in counts]
+    if not found or len(found) < len(unit_ids):
+        return None
+    return Counts(*(sum(getattr(c, f) for c in found) for f in ("households", "poor", "near_poor")))
+
+
+def _goal_progress(
+    goal: PlanGoal,
+    *,
+    plan: Plan,
+    year: int,
+    counts: dict[tuple[int, int], Counts],
+    whole: bool,
+    projection: Projection | None,
+) -> GoalProgress:
+    at_most = goal.direction == "at_most"
+    if goal.kind == GoalKind.OUTPUT or (goal.year is not None and goal.year != year and goal.kind != GoalKind.END_RATE):
+        return GoalProgress(
+            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, at_most=at_most), "entered"
+        )
+    unit_ids = [u.pk for u in goal.units.all()] or ([plan.unit_id] if whole else [])
+    now = _sum_counts(counts, unit_ids, year) if unit_ids else None
+    before = _sum_counts(counts, unit_ids, year - 1) if unit_ids else None
+    if now is None:
+        # No approved reviews to measure it: fall back on an entered actual, if any.
+        return GoalProgress(
+            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, at_most=at_most), "entered"
+        )
+    if goal.kind == GoalKind.END_RATE:
+        actual = now.poor_rate
+        judgement = judge(target=goal.target_low, actual=actual, at_most=True)
+        final = year >= plan.year_to
+        # Not yet due: on track when the trend of the plan's unit reaches the goal by the end of the period.
+        projected = projection.rate if projection and not goal.units.all() else None
+        if judgement.verdict == Verdict.BEHIND and not final and projected is not None and projected <= goal.target_low:
+            judgement = Judgement(Verdict.ON_TRACK, judgement.gap)
+        return GoalProgress(goal, actual, judgement, "reviews")
+    if before is None:
+        return GoalProgress(goal, None, Judgement(Verdict.NO_DATA, None), "reviews")
+    by_rate = goal.kind == GoalKind.REDUCTION_PP  # otherwise GoalKind.REDUCTION_HOUSEHOLDS
+    actual = before.poor_rate - now.poor_rate if by_rate else Decimal(before.poor - now.poor)
+    return GoalProgress(goal, actual, judge(target=goal.target_low, actual=actual, at_most=at_most), "reviews")
+
+
+# --- bands -------------------------------------------------------------------------------------------
+
+
+def rate_bands() -> tuple[Band, ...]:
+    """The bands an administrator set, or seed 000's brackets when none are set."""
+    stored = [Band(b.label, b.minimum, b.minimum_inclusive) for b in RateBand.objects.all()]
+    return tuple(stored) or DEFAULT_BANDS
+
+
+@dataclass(frozen=True)
+class BandedUnit:
+    unit: AdministrativeUnit
+    counts: Counts
+    band: Band | None
+
+
+def units_banded(
+    *, user: User, parent: AdministrativeUnit, year: int, level: str = UnitLevel.COMMUNE
+) -> list[tuple[Band, list[BandedUnit]]]:
+    """The units of ``level`` under ``parent`` the user may see, grouped by their poverty rate in ``year``."""
+    ids = visible_unit_ids(user)
+    below = AdministrativeUnit.objects.filter(level=level).filter(
+        Q(parent=parent) | Q(parent__parent=parent) | Q(pk=parent.pk)
+    )
+    if ids is not None:
+        below = below.filter(pk__in=ids)
+    units = list(below.order_by("name"))
+    counts = poverty_counts(user=user, units=units, years=[year])
+    bands = rate_bands()
+    grouped: dict[str, list[BandedUnit]] = {b.label: [] for b in bands}
+    for unit in units:
+        found = counts.get((unit.pk, year))
+        if found is None:
+            continue
+        band = band_for(found.poor_rate, bands)
+        if band is not None:
+            grouped[band.label].append(BandedUnit(unit, found, band))
+    return [(b, grouped[b.label]) for b in bands]
+
+
+# --- projects ----------------------------------------------------------------------------------------
+
+
+def project_list(*, user: User) -> QuerySet[Project]:
+    ids = visible_unit_ids(user)
+    # unit and parent are shown in every row; budgets and outputs are listed with each project.
+    projects = (
+        Project.objects.select_related("unit", "parent")
+        .prefetch_related("budgets", "outputs")
+        .annotate(beneficiary_count=Count("beneficiaries", distinct=True))
+        .order_by("programme", "code", "pk")
+    )
+    return projects if ids is None else projects.filter(unit__in=ids)
+
+
+__all__ = [
+    "EMPTY",
+    "BandedUnit",
+    "GoalProgress",
+    "PlanProgress",
+    "TableRow",
+    "TargetTable",
+    "plan_get",
+    "plan_list",
+    "plan_progress",
+    "plan_sees_whole",
+    "poverty_counts",
+    "project_list",
+    "rate",
+    "rate_bands",
+    "row_figures",
+    "target_rows",
+    "target_table",
+    "target_years",
+    "units_banded",
+]

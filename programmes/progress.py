@@ -1,0 +1,293 @@
+"""Pure rules of targets and progress: rates, totals against printed figures, verdicts, projection, bands.
+
+Plain data in, plain data out; no database. The selectors (``programmes.plan_selectors``) feed these with
+counts aggregated from approved reviews, and reports, the API and the pages show what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def rate(part: int | None, whole: int | None) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded half up to two decimals as the documents print it."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def difference(printed: Decimal | int | None, computed: Decimal | int | None) -> Decimal | int | None:
+    """Printed minus computed; ``None`` when the document printed nothing (or nothing could be computed)."""
+    if printed is None or computed is None:
+        return None
+    return printed - computed
+
+
+@dataclass(frozen=True)
+class TargetFigures:
+    """The figures of one target-table row (or of nothing but the parts, for a total)."""
+
+    households: int
+    poor: int
+    reduction: int
+    near_poor: int | None = None
+    near_poor_reduction: int | None = None
+
+    @property
+    def poor_rate(self) -> Decimal | None:
+        return rate(self.poor, self.households)
+
+    @property
+    def reduction_pp(self) -> Decimal | None:
+        return rate(self.reduction, self.households)
+
+    @property
+    def near_poor_rate(self) -> Decimal | None:
+        return rate(self.near_poor, self.households)
+
+    @property
+    def near_poor_reduction_pp(self) -> Decimal | None:
+        return rate(self.near_poor_reduction, self.households)
+
+    @property
+    def target_poor(self) -> int:
+        return self.poor - self.reduction
+
+    @property
+    def target_rate(self) -> Decimal | None:
+        return rate(self.target_poor, self.households)
+
+
+def total(rows: Iterable[TargetFigures]) -> TargetFigures:
+    """The sum of the rows; a near-poor figure is summed only when every row has it."""
+    rows = list(rows)
+
+    def optional(name: str) -> int | None:
+        values = [getattr(r, name) for r in rows]
+        return None if not values or any(v is None for v in values) else sum(values)
+
+    return TargetFigures(
+        households=sum(r.households for r in rows),
+        poor=sum(r.poor for r in rows),
+        reduction=sum(r.reduction for r in rows),
+        near_poor=optional("near_poor"),
+        near_poor_reduction=optional("near_poor_reduction"),
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """A computed figure beside the printed one."""
+
+    name: str
+    computed: Decimal | int | None
+    printed: Decimal | int | None
+
+    @property
+    def difference(self) -> Decimal | int | None:
+        return difference(self.printed, self.computed)
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.difference)
+
+
+def total_checks(computed: TargetFigures, printed: dict[str, Decimal | int | None]) -> list[Check]:
+    """Compare a computed total with the printed total row (keys as in ``CHECKED_FIGURES``)."""
+    values = {
+        "households": computed.households,
+        "poor": computed.poor,
+        "poor_rate": computed.poor_rate,
+        "reduction": computed.reduction,
+        "reduction_pp": computed.reduction_pp,
+        "near_poor": computed.near_poor,
+        "near_poor_rate": computed.near_poor_rate,
+    }
+    return [Check(name, values[name], printed.get(name)) for name in CHECKED_FIGURES]
+
+
+CHECKED_FIGURES = ("households", "poor", "poor_rate", "reduction", "reduction_pp", "near_poor", "near_poor_rate")
+
+
+class Verdict(StrEnum):
+    REACHED = "reached"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    gap: Decimal | None  # how far short of the target (0 when reached); in the target's unit
+
+
+def judge(
+    *,
+    target: Decimal | int | None,
+    actual: Decimal | int | None,
+    at_most: bool = False,
+    expected: Decimal | int | None = None,
+) -> Judgement:
+    """Reached when ``actual`` meets ``target`` (at least, or ``at_most``); otherwise on track when it meets
+    ``expected`` (where the unit should be by now, for a goal not yet due); otherwise behind.
+
+    The gap is what is still missing to the target, never negative.
+    """
+    if target is None or actual is None:
+        return Judgement(Verdict.NO_DATA, None)
+    target, actual = Decimal(target), Decimal(actual)
+    missing = (actual - target) if at_most else (target - actual)
+    gap = max(missing, Decimal(0))
+    if missing <= 0:
+        return Judgement(Verdict.REACHED, Decimal(0))
+    if expected is not None:
+        expected = Decimal(expected)
+        if (actual <= expected) if at_most else (actual >= expected):
+            return Judgement(Verdict.ON_TRACK, gap)
+    return Judgement(Verdict.BEHIND, gap)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Households and how many of them were poor and near-poor, from approved reviews."""
+
+    households: int
+    poor: int
+    near_poor: int
+
+    @property
+    def poor_rate(self) -> Decimal | None:
+        return rate(self.poor, self.households)
+
+    @property
+    def near_poor_rate(self) -> Decimal | None:
+        return rate(self.near_poor, self.households)
+
+
+EMPTY = Counts(0, 0, 0)
+
+
+@dataclass(frozen=True)
+class RowProgress:
+    """Progress of one target row: the actual reduction since the start against the planned one."""
+
+    target: TargetFigures
+    actual: Counts | None
+    reduction_households: int | None  # poor at the start − poor now
+    reduction_pp: Decimal | None  # rate at the start − rate now
+    households: Judgement
+    pp: Judgement
+    near_poor_reduction_households: int | None
+    near_poor: Judgement
+
+
+def row_progress(target: TargetFigures, actual: Counts | None) -> RowProgress:
+    """The actual reduction of a row against its target, in households and in percentage points.
+
+    The year's review is final once approved, so a target row is reached or behind (never "on track").
+    """
+    if actual is None or not actual.households:
+        none = Judgement(Verdict.NO_DATA, None)
+        return RowProgress(target, None, None, None, none, none, None, none)
+    reduction = target.poor - actual.poor
+    start_rate, now_rate = target.poor_rate, actual.poor_rate
+    pp = start_rate - now_rate if start_rate is not None and now_rate is not None else None
+    near_reduction = None if target.near_poor is None else target.near_poor - actual.near_poor
+    return RowProgress(
+        target=target,
+        actual=actual,
+        reduction_households=reduction,
+        reduction_pp=pp,
+        households=judge(target=target.reduction, actual=reduction),
+        pp=judge(target=target.reduction_pp, actual=pp),
+        near_poor_reduction_households=near_reduction,
+        near_poor=judge(target=target.near_poor_reduction, actual=near_reduction),
+    )
+
+
+def expected_share(*, year: int, first_year: int, last_year: int) -> Decimal:
+    """The share of a period goal due by the end of ``year`` if progress were even (1 at the last year)."""
+    if year >= last_year:
+        return Decimal(1)
+    if year < first_year:
+        return Decimal(0)
+    return Decimal(year - first_year + 1) / Decimal(last_year - first_year + 1)
+
+
+@dataclass(frozen=True)
+class Projection:
+    year: int
+    rate: Decimal | None
+    slope: Decimal | None  # percentage points per year (negative: falling)
+    method: str  # in English; the pages translate the method name
+    points: tuple[tuple[int, Decimal], ...]
+
+
+PROJECTION_METHOD = "linear least-squares trend of the yearly rates"
+
+
+def project_rate(points: Sequence[tuple[int, Decimal | None]], *, year: int) -> Projection:
+    """The rate expected in ``year`` if the yearly rates so far keep their linear trend.
+
+    Least squares over every year with a rate; never below 0 or above 100. Needs two years.
+    """
+    known = tuple(sorted((y, Decimal(r)) for y, r in points if r is not None))
+    if len(known) < 2:
+        return Projection(year, None, None, PROJECTION_METHOD, known)
+    n = Decimal(len(known))
+    mean_x = sum(Decimal(y) for y, _ in known) / n
+    mean_y = sum(r for _, r in known) / n
+    sxx = sum((Decimal(y) - mean_x) ** 2 for y, _ in known)
+    sxy = sum((Decimal(y) - mean_x) * (r - mean_y) for y, r in known)
+    slope = sxy / sxx
+    value = mean_y + slope * (Decimal(year) - mean_x)
+    value = min(max(value, Decimal(0)), HUNDRED)
+    return Projection(
+        year,
+        value.quantize(CENT, rounding=ROUND_HALF_UP),
+        slope.quantize(CENT, ROUND_HALF_UP),
+        PROJECTION_METHOD,
+        known,
+    )
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    minimum: Decimal | None  # None: everything below the other bands
+    minimum_inclusive: bool = True
+
+    def contains_from_below(self, value: Decimal) -> bool:
+        if self.minimum is None:
+            return True
+        return value >= self.minimum if self.minimum_inclusive else value > self.minimum
+
+
+# Seed 000 (Bắc Giang 2006): "trên 40%; từ 25% đến 40%; từ 20% đến dưới 25%; từ 10% đến dưới 20%;
+# trên 2% đến dưới 10%; từ 2% trở xuống".
+DEFAULT_BANDS: tuple[Band, ...] = (
+    Band(">40%", Decimal(40), minimum_inclusive=False),
+    Band("25–40%", Decimal(25)),
+    Band("20–25%", Decimal(20)),
+    Band("10–20%", Decimal(10)),
+    Band("2–10%", Decimal(2), minimum_inclusive=False),
+    Band("≤2%", None),
+)
+
+
+def band_for(value: Decimal | None, bands: Sequence[Band] = DEFAULT_BANDS) -> Band | None:
+    """The band of a rate: the first, from the highest, whose lower bound the rate passes."""
+    if value is None:
+        return None
+    ordered = sorted(bands, key=lambda b: (b.minimum is None, -(b.minimum or 0), not b.minimum_inclusive))
+    for band in ordered:
+        if band.contains_from_below(Decimal(value)):
+            return band
+    return None

@@ -1,0 +1,56 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from reports.statistics import GROUP_BY_CHOICES, check_group_by
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text=_("Year of the annual review."))
+    unit = serializers.CharField(
+        max_length=10,
+        help_text=_("Code of a province, district or commune, of the legacy or the post-2025 tree."),
+    )
+    tree = serializers.ChoiceField(
+        choices=["legacy", "current"],
+        required=False,
+        help_text=_("Which tree the unit code is read in when both have it: legacy (until 30/6/2025) or current."),
+    )
+    group_by = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_("Comma-separated, any of: %(choices)s. E.g. unit,status.")
+        % {"choices": ", ".join(GROUP_BY_CHOICES)},
+    )
+    compare = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text=_("Another year: adds the change to each row.")
+    )
+
+    def validate_group_by(self, value: str) -> list[str]:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        problem = check_group_by(parts)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return parts
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    unit_code = serializers.CharField(required=False)
+    unit_name = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    households = serializers.IntegerField()
+    people = serializers.IntegerField(required=False)
+    poor = serializers.IntegerField()
+    near_poor = serializers.IntegerField()
+    average = serializers.IntegerField()
+    poor_rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    near_poor_rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class StatisticsResponseSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    compare = serializers.IntegerField(allow_null=True)
+    unit = serializers.DictField()
+    group_by = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(child=serializers.CharField())
+    results = StatisticsRowSerializer(many=True)

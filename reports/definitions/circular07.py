@@ -1,0 +1,231 @@
+"""The report forms of Circular 07/2021/TT-BLĐTBXH, Appendix VII, for a unit, a year and its children.
+
+Summary of households by status; changes in poor and in near-poor households (columns 1–8 and the end
+figure = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8); deprivations by indicator; by group, ethnicity and cause.
+Columns 4 and 8 ("other") are what the reviews do not explain: households counted last year and not this
+year (moved, split, merged) and households counted this year without a transition of the other columns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from households.models import AdministrativeUnit, Cause, Ethnicity
+from programmes.selectors import standard_for_year, standard_rules
+from reports.selectors import GROUP_LABELS, counts_by_unit
+from reports.tables import Column, Report, Table, percent
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+POOR_COLUMNS = {
+    "decrease": ("poor_to_near_poor", "poor_escaped"),
+    "increase": ("near_poor_to_poor", "fell_back_poor", "newly_poor"),
+    "stayed": "stayed_poor",
+}
+NEAR_POOR_COLUMNS = {
+    "decrease": ("near_poor_to_poor", "near_poor_escaped"),
+    "increase": ("poor_to_near_poor", "fell_back_near_poor", "newly_near_poor"),
+    "stayed": "stayed_near_poor",
+}
+
+
+def change_row(*, start: int, end: int, transitions: dict[str, int], columns: dict) -> dict[str, int]:
+    """Columns 1–8 and the end figure of a change table, from last year's and this year's counts (pure).
+
+    ``transitions`` counts this year's households by transition, among those with the status the table is
+    about (decreases) or reaching it (increases).
+    """
+    d2, d3 = (transitions.get(t, 0) for t in columns["decrease"])
+    i5, i6, i7 = (transitions.get(t, 0) for t in columns["increase"])
+    stayed = transitions.get(columns["stayed"], 0)
+    other_decrease = start - stayed - d2 - d3
+    other_increase = end - stayed - i5 - i6 - i7
+    return {
+        "c1": start,
+        "c2": d2,
+        "c3": d3,
+        "c4": other_decrease,
+        "c5": i5,
+        "c6": i6,
+        "c7": i7,
+        "c8": other_increase,
+        "end": start - d2 - d3 - other_decrease + i5 + i6 + i7 + other_increase,
+    }
+
+
+def _status_columns() -> list[Column]:
+    return [
+        Column("unit", _("Unit"), "text"),
+        Column("households", _("Households")),
+        Column("people", _("People")),
+        Column("poor", _("Number"), group=_("Poor households")),
+        Column("poor_rate", _("Rate (%)"), "rate", group=_("Poor households"), rate_of=("poor", "households")),
+        Column("near_poor", _("Number"), group=_("Near-poor households")),
+        Column(
+            "near_poor_rate",
+            _("Rate (%)"),
+            "rate",
+            group=_("Near-poor households"),
+            rate_of=("near_poor", "households"),
+        ),
+        Column("average", _("Number"), group=_("Average living standard")),
+        Column(
+            "average_rate", _("Rate (%)"), "rate", group=_("Average living standard"), rate_of=("average", "households")
+        ),
+    ]
+
+
+def _summary(units) -> Table:
+    rows = []
+    for counts in units:
+        statuses = counts.by_status()
+        households = sum(statuses.values())
+        row = {
+            "unit": counts.unit.name,
+            "households": households,
+            "people": sum(n for (k, _s), n in counts.people.items() if k == ""),
+            "poor": statuses.get("poor", 0),
+            "near_poor": statuses.get("near_poor", 0),
+            "average": statuses.get("average", 0),
+        }
+        for key in ("poor", "near_poor", "average"):
+            row[f"{key}_rate"] = percent(row[key], households)
+        rows.append(row)
+    return Table(_("Households by classification"), _status_columns(), rows, total_label=_("Total"), wide=True)
+
+
+def _change_columns(status_label: str) -> list[Column]:
+    decrease, increase = _("Decreases"), _("Increases")
+    return [
+        Column("unit", _("Unit"), "text"),
+        Column("c1", _("(1) At the start of the year")),
+        Column("c2", _("(2) Escaped to near-poor") if status_label == "poor" else _("(2) Became poor"), group=decrease),
+        Column("c3", _("(3) Escaped above near-poor"), group=decrease),
+        Column("c4", _("(4) Other"), group=decrease),
+        Column(
+            "c5",
+            _("(5) Near-poor became poor") if status_label == "poor" else _("(5) Poor became near-poor"),
+            group=increase,
+        ),
+        Column("c6", _("(6) Fell back"), group=increase),
+        Column("c7", _("(7) Newly"), group=increase),
+        Column("c8", _("(8) Other"), group=increase),
+        Column("end", _("At the end = 1−2−3−4+5+6+7+8")),
+    ]
+
+
+def _changes(units, previous, *, status: str, columns: dict, title: str) -> Table:
+    start_by_unit = {c.unit.pk: c.by_status().get(status, 0) for c in previous}
+    rows = []
+    for counts in units:
+        transitions = {}
+        for (transition, current), n in counts.households.items():
+            reaches = current == status
+            leaves = transition in columns["decrease"] or transition == columns["stayed"]
+            if reaches or leaves:
+                transitions[transition] = transitions.get(transition, 0) + n
+        end = sum(n for (_t, s), n in counts.households.items() if s == status)
+        row = change_row(start=start_by_unit.get(counts.unit.pk, 0), end=end, transitions=transitions, columns=columns)
+        rows.append({"unit": counts.unit.name, **row})
+    return Table(title, _change_columns(status), rows, total_label=_("Total"), wide=True)
+
+
+def _deprivations(indicators, totals: dict[str, int], year: int) -> Table:
+    names = {i.code: i.name for i in standard_rules(standard_for_year(year)).indicators}
+    rows = []
+    for code, name in names.items():
+        deprived = {s: n for (k, s), n in indicators.items() if k == code}
+        rows.append(
+            {
+                "indicator": name,
+                "poor": deprived.get("poor", 0),
+                "poor_share": percent(deprived.get("poor", 0), totals.get("poor", 0)),
+                "near_poor": deprived.get("near_poor", 0),
+                "near_poor_share": percent(deprived.get("near_poor", 0), totals.get("near_poor", 0)),
+            }
+        )
+    columns = [
+        Column("indicator", _("Indicator"), "text"),
+        Column("poor", _("Number"), group=_("Poor households deprived")),
+        Column("poor_share", _("Share (%)"), "rate", group=_("Poor households deprived")),
+        Column("near_poor", _("Number"), group=_("Near-poor households deprived")),
+        Column("near_poor_share", _("Share (%)"), "rate", group=_("Near-poor households deprived")),
+    ]
+    return Table(_("Deprivations by indicator"), columns, rows)
+
+
+def _slices(title: str, first: str, labels: dict[str, str], counts: dict[tuple[str, str], int]) -> Table:
+    rows = []
+    for key in sorted({k for k, _s in counts}, key=lambda k: labels.get(k, k)):
+        statuses = {s: n for (k, s), n in counts.items() if k == key}
+        households = sum(statuses.values())
+        rows.append(
+            {
+                "slice": labels.get(key, key) or _("Unknown"),
+                "households": households,
+                "poor": statuses.get("poor", 0),
+                "poor_rate": percent(statuses.get("poor", 0), households),
+                "near_poor": statuses.get("near_poor", 0),
+                "near_poor_rate": percent(statuses.get("near_poor", 0), households),
+            }
+        )
+    columns = [
+        Column("slice", first, "text"),
+        Column("households", _("Households")),
+        Column("poor", _("Number"), group=_("Poor households")),
+        Column("poor_rate", _("Rate (%)"), "rate", group=_("Poor households"), rate_of=("poor", "households")),
+        Column("near_poor", _("Number"), group=_("Near-poor households")),
+        Column(
+            "near_poor_rate",
+            _("Rate (%)"),
+            "rate",
+            group=_("Near-poor households"),
+            rate_of=("near_poor", "households"),
+        ),
+    ]
+    return Table(title, columns, rows)
+
+
+def circular07_report(*, user: User, unit: AdministrativeUnit, year: int) -> Report:
+    """The Circular 07/2021/TT-BLĐTBXH tables for ``unit`` in ``year``, scoped to the user."""
+    summary_counts, notes = counts_by_unit(user=user, unit=unit, year=year)
+    transitions, _n = counts_by_unit(user=user, unit=unit, year=year, dimension="transition")
+    previous, _n = counts_by_unit(user=user, unit=unit, year=year - 1)
+
+    def whole(dimension: str) -> dict[tuple[str, str], int]:
+        (counts,), _notes = counts_by_unit(user=user, unit=unit, year=year, dimension=dimension, per_child=False)
+        return counts.households
+
+    status_totals = {s: n for (_k, s), n in whole("status").items()}
+    tables = [
+        _summary(summary_counts),
+        _changes(transitions, previous, status="poor", columns=POOR_COLUMNS, title=_("Changes in poor households")),
+        _changes(
+            transitions,
+            previous,
+            status="near_poor",
+            columns=NEAR_POOR_COLUMNS,
+            title=_("Changes in near-poor households"),
+        ),
+        _deprivations(whole("indicator"), status_totals, year),
+        _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group")),
+        _slices(
+            _("By ethnicity of the head"),
+            _("Ethnicity"),
+            dict(Ethnicity.objects.values_list("code", "name")),
+            whole("ethnicity"),
+        ),
+        _slices(_("By cause of poverty"), _("Cause"), {c.value: str(c.label) for c in Cause}, whole("cause")),
+    ]
+    return Report(
+        title=_("Results of the review of poor and near-poor households, %(year)s") % {"year": year},
+        subtitle=_("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII") % {"unit": unit.name},
+        heading=[_("People's Committee"), unit.name.upper()],
+        tables=tables,
+        notes=notes,
+        signature=[_("On behalf of the People's Committee")],
+        filename=f"thong-tu-07-{unit.code}-{year}",
+    )

@@ -1,0 +1,34 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.models import AdministrativeUnit, UnitLevel
+from households.selectors import units_visible_to
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        period = _("until 30/6/2025") if obj.valid_to else _("from 1/7/2025")
+        return f"{obj.name} ({period})"
+
+
+class ReportForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
+        self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+
+class DashboardForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+
+    def __init__(self, *args, user, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
+        self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
+        self.fields["year"].choices = [(y, y) for y in reversed(years)]

@@ -1,0 +1,316 @@
+"""Reads of the statistics tables, for the API, the dashboards and the reports. Always scoped to the user."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from households.models import AdministrativeUnit, Cause, Ethnicity, UnitLevel, UnitSuccession
+from households.selectors import visible_unit_ids
+from households.transitions import TRANSITION_LABELS, Transition
+from programmes.selectors import standard_for_year, standard_rules
+
+from .models import StatisticCount
+from .statistics import SLICE_DIMENSIONS, change, indicator_row, status_row
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+GROUP_LABELS = {
+    "ethnic_minority": _("Ethnic minority"),
+    "no_labour": _("No labour capacity"),
+    "meritorious": _("Person with meritorious service"),
+    "female_headed": _("Female-headed"),
+    "social_allowance": _("Social allowance"),
+}
+
+
+class StatisticsError(ValueError):
+    """A query the statistics cannot answer; ``field`` names the parameter at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def year_end(year: int) -> datetime.date:
+    # A year's figures are those of its annual review (Sep–Dec), on the units in force at the year's end.
+    return datetime.date(year, 12, 31)
+
+
+def resolve_unit(*, user: User, code: str, year: int, tree: str | None = None) -> AdministrativeUnit:
+    """The unit with this code, preferring the one in force at the end of ``year``; 404 outside the scope.
+
+    A merged unit often kept a predecessor's code (Xã Văn Lang kept Xã Lương Thượng's 02143): ``tree``
+    ("legacy": until 30 June 2025, "current": from 1 July 2025) picks the side explicitly.
+    """
+    candidates = AdministrativeUnit.objects.exclude(level=UnitLevel.VILLAGE).filter(code=code)
+    if tree == "legacy":
+        candidates = candidates.filter(valid_to__isnull=False)
+    elif tree == "current":
+        candidates = candidates.filter(valid_to__isnull=True)
+    candidates = list(candidates)
+    if not candidates:
+        raise StatisticsError("unit", _("No administrative unit has the code %(code)s.") % {"code": code})
+    on = year_end(year)
+    candidates.sort(key=lambda u: (not u.is_valid_on(on), -(u.valid_to or datetime.date.max).toordinal()))
+    ids = visible_unit_ids(user)
+    visible = [u for u in candidates if ids is None or u.pk in ids]
+    if not visible:
+        raise Http404
+    return visible[0]
+
+
+@dataclass
+class Composition:
+    """The communes whose figures make up a unit in a year, and what could not be counted."""
+
+    commune_ids: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def _communes_under(unit: AdministrativeUnit, on: datetime.date) -> set[int]:
+    if unit.level == UnitLevel.COMMUNE:
+        return {unit.pk}
+    units = AdministrativeUnit.objects.valid_on(on).filter(level=UnitLevel.COMMUNE)
+    return set(units.filter(parent=unit).values_list("pk", flat=True)) | set(
+        units.filter(parent__parent=unit).values_list("pk", flat=True)
+    )
+
+
+def composition(unit: AdministrativeUnit, year: int) -> Composition:
+    """Which communes in force in ``year`` add up to ``unit``.
+
+    A unit of the other tree (a legacy district asked for 2026, a new commune for 2024) is summed across the
+    2025 reform where the mapping allows it: a commune of the other side is counted when it lies wholly inside
+    the unit (not split, and all its parts belong to the unit); the others are named in the notes.
+    """
+    on = year_end(year)
+    if unit.is_valid_on(on):
+        return Composition(_communes_under(unit, on))
+    own_day = unit.valid_to if unit.valid_to and unit.valid_to < on else unit.valid_from
+    own = _communes_under(unit, own_day)
+    result = Composition()
+    if unit.valid_to and unit.valid_to < on:
+        # Legacy unit, later year: its communes' successors.
+        links = UnitSuccession.objects.filter(
+            successor__in=UnitSuccession.objects.filter(predecessor__in=own).values("successor")
+        )
+        parts: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+        for predecessor, successor, split in links.values_list("predecessor", "successor", "is_split"):
+            parts[successor].append((predecessor, split))
+        names = dict(AdministrativeUnit.objects.filter(pk__in=parts).values_list("pk", "name"))
+        for successor, pieces in parts.items():
+            if all(p in own and not split for p, split in pieces):
+                result.commune_ids.add(successor)
+            else:
+                result.notes.append(
+                    _("%(commune)s is left out: it also covers communes outside %(unit)s, or was split.")
+                    % {"commune": names[successor], "unit": unit.name}
+                )
+    else:
+        # New unit, earlier year: the old communes merged into it.
+        links = UnitSuccession.objects.filter(successor__in=own).select_related("predecessor")
+        for link in links:
+            if link.is_split:
+                result.notes.append(
+                    _("%(commune)s is left out: it was split between several new communes.")
+                    % {"commune": link.predecessor.name}
+                )
+            else:
+                result.commune_ids.add(link.predecessor_id)
+    result.notes.sort()
+    return result
+
+
+def _row_units(unit: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
+    on = year_end(year)
+    day = on if unit.is_valid_on(on) else (unit.valid_to if unit.valid_to and unit.valid_to < on else unit.valid_from)
+    children = list(
+        AdministrativeUnit.objects.valid_on(day)
+        .filter(parent=unit)
+        .exclude(level=UnitLevel.VILLAGE)
+        .order_by("code", "name")
+    )
+    return children or [unit]
+
+
+def _slice_labels(dimension: str, year: int) -> dict[str, str]:
+    if dimension == "ethnicity":
+        return dict(Ethnicity.objects.values_list("code", "name"))
+    if dimension == "group":
+        return {k: str(v) for k, v in GROUP_LABELS.items()}
+    if dimension == "cause":
+        return {c.value: str(c.label) for c in Cause}
+    if dimension == "transition":
+        return {t.value: str(TRANSITION_LABELS[Transition(t)]) for t in Transition}
+    if dimension == "indicator":
+        return {i.code: i.name for i in standard_rules(standard_for_year(year)).indicators}
+    return {}
+
+
+@dataclass
+class StatisticsTable:
+    unit: AdministrativeUnit
+    year: int
+    group_by: list[str]
+    rows: list[dict]
+    notes: list[str]
+    compare: int | None = None
+
+
+def _counts(*, year: int, units: Sequence[AdministrativeUnit], dimension: str, user: User):
+    """Sum the cells of ``dimension`` per (row unit, key, status). Two queries whatever the size."""
+    ids = visible_unit_ids(user)
+    owner: dict[int, AdministrativeUnit] = {}
+    notes: list[str] = []
+    on = year_end(year)
+    in_force = {u.pk: u for u in units if u.is_valid_on(on)}
+    if in_force:
+        # One query for all row units of the year's own tree: each commune belongs to itself, its parent or
+        # its grandparent among them.
+        communes = (
+            AdministrativeUnit.objects.valid_on(on)
+            .filter(level=UnitLevel.COMMUNE)
+            .filter(Q(pk__in=in_force) | Q(parent__in=in_force) | Q(parent__parent__in=in_force))
+            .values_list("pk", "parent_id", "parent__parent_id")
+        )
+        for commune, parent, grandparent in communes:
+            owner[commune] = in_force.get(commune) or in_force.get(parent) or in_force[grandparent]
+    for row_unit in (u for u in units if u.pk not in in_force):
+        part = composition(row_unit, year)
+        notes.extend(part.notes)
+        owner.update(dict.fromkeys(part.commune_ids, row_unit))
+    if ids is not None:
+        owner = {commune: unit for commune, unit in owner.items() if commune in ids}
+    cells = (
+        StatisticCount.objects.filter(year=year, dimension=dimension, commune_id__in=list(owner))
+        .values("commune_id", "key", "status")
+        .annotate(households=Sum("households"), people=Sum("people"))
+    )
+    counts: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for cell in cells:
+        total = counts[(owner[cell["commune_id"]].pk, cell["key"], cell["status"])]
+        total[0] += cell["households"]
+        total[1] += cell["people"]
+    return counts, notes
+
+
+def statistics_table(
+    *, user: User, unit: AdministrativeUnit, year: int, group_by: Sequence[str], compare: int | None = None
+) -> StatisticsTable:
+    rows, notes = _rows(user=user, unit=unit, year=year, group_by=group_by)
+    if compare is not None:
+        previous, _notes = _rows(user=user, unit=unit, year=compare, group_by=group_by)
+        by_key = {row["_key"]: row for row in previous}
+        for row in rows:
+            row["change"] = change(row, by_key.get(row["_key"]))
+    for row in rows:
+        del row["_key"]
+    return StatisticsTable(unit=unit, year=year, group_by=list(group_by), rows=rows, notes=notes, compare=compare)
+
+
+def _rows(*, user: User, unit: AdministrativeUnit, year: int, group_by: Sequence[str]):
+    row_units = _row_units(unit, year) if "unit" in group_by else [unit]
+    slice_dim = next((g for g in group_by if g in SLICE_DIMENSIONS), None)
+    counts, notes = _counts(year=year, units=row_units, dimension=slice_dim or "status", user=user)
+    totals = counts
+    if slice_dim == "indicator":
+        totals, _notes = _counts(year=year, units=row_units, dimension="status", user=user)
+    by_status = "status" in group_by
+    labels = _slice_labels(slice_dim, year) if slice_dim else {}
+    rows = []
+    for row_unit in row_units:
+        keys = sorted({k for (u, k, _s) in counts if u == row_unit.pk}) if slice_dim else [""]
+        for key in keys:
+            statuses = {s: v[0] for (u, k, s), v in counts.items() if u == row_unit.pk and k == key}
+            people = sum(v[1] for (u, k, _s), v in counts.items() if u == row_unit.pk and k == key)
+            unit_totals = {s: v[0] for (u, _k, s), v in totals.items() if u == row_unit.pk}
+            for status in sorted(statuses) if by_status else [None]:
+                if slice_dim == "indicator":
+                    picked = {status: statuses[status]} if status else statuses
+                    total = {status: unit_totals.get(status, 0)} if status else unit_totals
+                    row = indicator_row(picked, total)
+                elif status:
+                    row = status_row({status: statuses[status]}, counts[(row_unit.pk, key, status)][1])
+                else:
+                    row = status_row(statuses, people)
+                head: dict = {}
+                if "unit" in group_by:
+                    head.update(unit_code=row_unit.code, unit_name=row_unit.name, unit_level=row_unit.level)
+                if slice_dim:
+                    head.update({slice_dim: key, f"{slice_dim}_label": labels.get(key, key)})
+                if status:
+                    head["status"] = status
+                rows.append({**head, **row, "_key": (row_unit.code if "unit" in group_by else "", key, status)})
+    return rows, notes
+
+
+def statistics_years(*, user: User) -> list[int]:
+    """Years with approved reviews in the user's area."""
+    ids = visible_unit_ids(user)
+    counts = StatisticCount.objects.filter(dimension="status")
+    if ids is not None:
+        counts = counts.filter(commune_id__in=ids)
+    return sorted(set(counts.values_list("year", flat=True).distinct()))
+
+
+@dataclass
+class UnitCounts:
+    """Counts of one row unit: (key, status) → households, and people by (key, status)."""
+
+    unit: AdministrativeUnit
+    households: dict[tuple[str, str], int]
+    people: dict[tuple[str, str], int]
+
+    def by_status(self, key: str = "") -> dict[str, int]:
+        return {s: n for (k, s), n in self.households.items() if k == key}
+
+    def keys(self) -> list[str]:
+        return sorted({k for k, _s in self.households})
+
+
+def counts_by_unit(
+    *, user: User, unit: AdministrativeUnit, year: int, dimension: str = "status", per_child: bool = True
+) -> tuple[list[UnitCounts], list[str]]:
+    """The counts of ``dimension`` for each child of ``unit`` (or the unit itself), with the notes."""
+    row_units = _row_units(unit, year) if per_child else [unit]
+    counts, notes = _counts(year=year, units=row_units, dimension=dimension, user=user)
+    result = []
+    for row_unit in row_units:
+        households = {(k, s): v[0] for (u, k, s), v in counts.items() if u == row_unit.pk}
+        people = {(k, s): v[1] for (u, k, s), v in counts.items() if u == row_unit.pk}
+        result.append(UnitCounts(row_unit, households, people))
+    return result, notes
+
+
+def status_trend(*, user: User, unit: AdministrativeUnit, years: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Households by status of ``unit`` in each year. A unit's communes change only across the 2025 reform,
+    so at most two compositions are computed, and the counts of all years come in one query."""
+    ids = visible_unit_ids(user)
+    communes_by_year: dict[int, set[int]] = {}
+    by_era: dict[bool, set[int]] = {}
+    for year in years:
+        era = unit.is_valid_on(year_end(year))
+        if era not in by_era:
+            by_era[era] = composition(unit, year).commune_ids
+        communes_by_year[year] = {c for c in by_era[era] if ids is None or c in ids}
+    wanted = set().union(*communes_by_year.values()) if communes_by_year else set()
+    cells = (
+        StatisticCount.objects.filter(dimension="status", year__in=list(years), commune_id__in=wanted)
+        .values_list("year", "commune_id", "status")
+        .annotate(total=Sum("households"))
+    )
+    trend: dict[int, dict[str, int]] = {year: {} for year in years}
+    for year, commune, status, total in cells:
+        if commune in communes_by_year[year]:
+            trend[year][status] = trend[year].get(status, 0) + total
+    return trend

@@ -1,0 +1,96 @@
+"""One definition of a report, many renderers: a report is titled tables of columns and rows (plain data).
+
+Totals are always computed from the rows; rate columns are recomputed from their summed parts, never
+averaged. Renderers (``reports.rendering``) turn a ``Report`` into an HTML page, a PDF and an XLSX file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "int"  # "text", "int" or "rate" (a percentage)
+    group: str = ""  # a header over several adjacent columns, merged in print and in Excel
+    # For a rate column: the keys of its numerator and denominator, so the total row recomputes it.
+    rate_of: tuple[str, str] | None = None
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    total_label: str | None = None  # None: no total row
+    notes: list[str] = field(default_factory=list)
+    wide: bool = False  # print in landscape
+
+    def totals(self) -> dict[str, Any] | None:
+        if self.total_label is None:
+            return None
+        total: dict[str, Any] = {self.columns[0].key: self.total_label}
+        for column in self.columns[1:]:
+            if column.kind == "int":
+                total[column.key] = sum(row.get(column.key) or 0 for row in self.rows)
+        for column in self.columns:
+            if column.kind == "rate" and column.rate_of:
+                numerator, denominator = column.rate_of
+                total[column.key] = percent(total.get(numerator, 0), total.get(denominator, 0))
+        return total
+
+    def header_rows(self) -> list[list[dict]]:
+        """Two header rows when some columns are grouped: group cells span columns, the others span rows."""
+        if not any(c.group for c in self.columns):
+            return [[{"label": c.label, "colspan": 1, "rowspan": 1} for c in self.columns]]
+        top: list[dict] = []
+        bottom: list[dict] = []
+        for column in self.columns:
+            if not column.group:
+                top.append({"label": column.label, "colspan": 1, "rowspan": 2})
+            elif top and top[-1].get("group") == column.group:
+                top[-1]["colspan"] += 1
+                bottom.append({"label": column.label, "colspan": 1, "rowspan": 1})
+            else:
+                top.append({"label": column.group, "colspan": 1, "rowspan": 1, "group": column.group})
+                bottom.append({"label": column.label, "colspan": 1, "rowspan": 1})
+        return [top, bottom]
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str = ""
+    heading: Sequence[str] = ()  # the issuing body's lines, top left
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    signature: Sequence[str] = ()  # title and name of the signer
+    filename: str = "bao-cao"
+
+    @property
+    def wide(self) -> bool:
+        return any(t.wide for t in self.tables)
+
+
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_value(value: Any, kind: str, *, vietnamese: bool = True) -> str:
+    """78.200 and 26,61 in Vietnamese; 78,200 and 26.61 in English."""
+    if value is None or value == "":
+        return ""
+    if kind == "int":
+        text = f"{int(value):,}"
+        return text.replace(",", ".") if vietnamese else text
+    if kind == "rate":
+        text = f"{Decimal(value):,.2f}"
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".") if vietnamese else text
+    return str(value)
