@@ -114,6 +114,9 @@ MemberFormSet = inlineformset_factory(
 class VietnameseIntegerField(forms.IntegerField):
     """A whole number typed the Vietnamese way: "1.500.000" or "1 500 000" as well as "1500000"."""
 
+    # A text box: a number box refuses the thousands separators people type.
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip().replace(".", "").replace(" ", "").replace("\u00a0", "").removesuffix("đ")

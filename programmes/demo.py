@@ -21,6 +21,7 @@ from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from households.models import (
     AdministrativeUnit,
@@ -514,6 +515,10 @@ def households_generate(
             total_households += made[0]
             total_reviews += made[1]
             log(f"{name}: {made[0]} households, {made[1]} reviews")
+    # Fresh statistics for the query planner: without them the first progress page scans for seconds.
+    with connection.cursor() as cursor:
+        for model in (Household, Member, HouseholdReview, ReviewRound):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     seconds = (timezone.now() - started).total_seconds()
     return GeneratorResult(total_households, total_reviews, seconds)
 
@@ -733,6 +738,8 @@ class _ReviewRows:
         columns = ", ".join(qn(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {qn(HouseholdReview._meta.db_table)} ({columns}) VALUES ({marks})"
+        # PostgreSQL: many rows per statement (executemany would send one statement per row).
+        self.values_sql = f"INSERT INTO {qn(HouseholdReview._meta.db_table)} ({columns}) VALUES %s"
         self.rows: list[tuple] = []
 
     def base(self, **values) -> dict:
@@ -752,7 +759,10 @@ class _ReviewRows:
         count = len(self.rows)
         if count:
             with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
+                if connection.vendor == "postgresql":
+                    execute_values(cursor.cursor, self.values_sql, self.rows, page_size=1000)
+                else:
+                    cursor.executemany(self.sql, self.rows)
         self.rows = []
         return count
 

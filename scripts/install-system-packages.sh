@@ -3,8 +3,9 @@
 #   gettext            compilemessages (the Vietnamese and English interface)
 #   libpango*/libharfbuzz  WeasyPrint's text layout (PDF reports)
 #   fonts-dejavu-core, fonts-noto-core  fonts with Vietnamese glyphs for PDFs
+#   chromium           the real browser of the browser tests (driven by Playwright, never downloaded by it)
 set -euo pipefail
-packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core)
+packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

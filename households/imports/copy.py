@@ -19,12 +19,20 @@ from django.db import connection, models
 from django.utils import timezone
 
 ROWS_PER_COPY = 50_000
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
 
 
+def _escape(text: str) -> str:
+    # str.translate is slow; most values have nothing to escape.
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
 def _text(value: Any) -> str:
-    return NULL if value is None else str(value).translate(_ESCAPES)
+    if value is None:
+        return NULL
+    return _escape(value if value.__class__ is str else str(value))
 
 
 def _boolean(value: Any) -> str:
@@ -32,7 +40,7 @@ def _boolean(value: Any) -> str:
 
 
 def _json(value: Any) -> str:
-    return NULL if value is None else json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+    return NULL if value is None else _escape(json.dumps(value, ensure_ascii=False))
 
 
 def _temporal(value: Any) -> str:

@@ -63,13 +63,6 @@ class SheetRows:
                     yield number, cells
                     break
 
-    def cell(self, cells: list[Any], key: str) -> Any:
-        index = self.columns.get(key)
-        if index is None or index >= len(cells):
-            return None
-        value = cells[index]
-        return None if value == "" else value
-
 
 @dataclass
 class ParsedWorkbook:

@@ -300,9 +300,6 @@ class _Parser:
         return values
 
 
-SHEETS_COLUMNS = (*HOUSEHOLD_COLUMNS, *MEMBER_COLUMNS, *REVIEW_COLUMNS)
-
-
 def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
     """Typed records from the cells; a cell that cannot be read is an error and its row is still kept."""
     parser = _Parser()

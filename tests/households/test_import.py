@@ -252,7 +252,9 @@ def test_lenient_headers_dates_and_numbers(officer, commune, village):
     workbook.remove(workbook.active)
     households = workbook.create_sheet("HO GIA DINH")
     households.append(["  mã HỘ ", "thon/ban", "Household code?"])
-    households.append(["BB-05", "Nà Hin"])
+    households.append(["BB-05", "Nà Hin", None])
+    households["D1"] = "Địa chỉ"
+    households["D2"] = "Tổ 5\\Nà Hin"
     members = workbook.create_sheet("members")
     members.append(
         ["Household code", "FULL NAME", "sex", "Date of birth", "Relation to head", "so cccd", "Employment", "Có BHYT"]
@@ -271,6 +273,7 @@ def test_lenient_headers_dates_and_numbers(officer, commune, village):
     assert checked.error_dicts() == []
     result = import_commit(user=officer, commune=commune, source=buffer.getvalue())
     assert result.errors == []
+    assert Household.objects.get().address == "Tổ 5\\Nà Hin"
     member = Member.objects.get()
     assert member.national_id == "006180001234"
     assert member.date_of_birth == datetime.date(1980, 5, 17)
