@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from .validation import RawJSON
+
 ROWS_PER_COPY = 50_000
 NULL = "\\N"
 
@@ -40,7 +42,9 @@ def _boolean(value: Any) -> str:
 
 
 def _json(value: Any) -> str:
-    return NULL if value is None else _escape(json.dumps(value, ensure_ascii=False))
+    if value is None:
+        return NULL
+    return _escape(value if isinstance(value, RawJSON) else json.dumps(value, ensure_ascii=False))
 
 
 def _temporal(value: Any) -> str:

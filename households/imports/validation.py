@@ -9,6 +9,7 @@ and returns a ``Plan``: what would be created, updated and left unchanged, class
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -594,7 +595,7 @@ class _Checker:
             existing = ctx.reviews.get(key)
             if existing is None:
                 counts["reviews"].created += 1
-                kept.append(review)
+                kept.append(_compact(review))
                 continue
             review.id, review.version = existing.id, existing.version
             review.changed = (
@@ -604,6 +605,7 @@ class _Checker:
             )
             if not review.changed:
                 counts["reviews"].unchanged += 1
+                review.result = {}  # nothing to write
             elif existing.state not in EDITABLE_REVIEW_STATES:
                 self.error(
                     Sheet.REVIEWS,
@@ -616,7 +618,7 @@ class _Checker:
                 continue
             else:
                 counts["reviews"].updated += 1
-            kept.append(review)
+            kept.append(_compact(review))
         return kept
 
     def classify(self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo) -> bool | None:
@@ -678,6 +680,21 @@ class _Checker:
             fact,
             _("Missing: %(fact)s.") % {"fact": FACT_LABELS.get(fact, fact)},
         )
+
+
+class RawJSON(str):
+    """A value already serialised as JSON: a large import keeps each review's facts as one string rather
+    than as nested dicts (a tenth of the memory)."""
+
+
+def as_python(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, RawJSON) else value
+
+
+def _compact(review: ReviewRecord) -> ReviewRecord:
+    for name in ("facts", "explanation") if review.result else ():
+        review.result[name] = RawJSON(json.dumps(review.result[name], ensure_ascii=False))
+    return review
 
 
 class _MemberView:

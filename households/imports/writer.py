@@ -19,7 +19,7 @@ from households.services import round_open
 
 from .context import chunks
 from .copy import copy_with_history, reserve_ids
-from .validation import GROUP_FIELDS, MEMBER_FIELDS, HouseholdRecord, Plan, ReviewRecord
+from .validation import GROUP_FIELDS, MEMBER_FIELDS, HouseholdRecord, Plan, ReviewRecord, as_python
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -185,6 +185,9 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
             **{name: record.result[name] for name in REVIEW_RESULT_FIELDS},
         }
 
+    def plain(values: dict[str, Any]) -> dict[str, Any]:
+        return {name: as_python(value) for name, value in values.items()}
+
     if use_copy:
         review_ids = reserve_ids(HouseholdReview, len(new_reviews))
 
@@ -194,7 +197,7 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
 
         copy_with_history(HouseholdReview, review_rows, user_id=user.pk)
     else:
-        objs = [HouseholdReview(**review_values(r)) for r in new_reviews]
+        objs = [HouseholdReview(**plain(review_values(r))) for r in new_reviews]
         bulk_create_with_history(objs, HouseholdReview, batch_size=BATCH, default_user=user)
     if review_updates:
         existing_reviews = _by_pk(HouseholdReview, [r.id for r in review_updates])
@@ -204,7 +207,7 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
             review.income_per_capita = record.income_per_capita
             review.causes = record.causes
             for name in REVIEW_RESULT_FIELDS:
-                setattr(review, name, record.result[name])
+                setattr(review, name, as_python(record.result[name]))
             review.version += 1
             review.updated_at = now
             objs.append(review)

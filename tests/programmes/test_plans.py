@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.http import Http404
 from django.utils import translation
 from openpyxl import Workbook
@@ -408,3 +409,17 @@ def test_a_province_officer_enters_an_actual_and_updates_a_task(client, seed_002
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_seed_000_goals_are_a_second_plan(seed_002):
+    call_command("load_units", province=["Bắc Giang"], verbosity=0)
+    plans_load()
+    plan = Plan.objects.get(decision_number="52-NQ/TU")
+    assert (plan.unit.name, plan.year_from, plan.year_to, plan.baseline_year) == ("Tỉnh Bắc Giang", 2006, 2010, 2005)
+    goals = {g.kind: g for g in plan.goals.exclude(kind=GoalKind.OUTPUT)}
+    assert goals[GoalKind.END_RATE].direction == "at_most"
+    assert goals[GoalKind.END_RATE].target_low == 15
+    assert goals[GoalKind.REDUCTION_PP].target_low == 3
+    assert goals[GoalKind.REDUCTION_HOUSEHOLDS].target_low == 11000
+    outputs = sorted(int(g.target_low) for g in plan.goals.filter(kind=GoalKind.OUTPUT))
+    assert outputs == [400, 1000, 6000, 6000]
