@@ -37,3 +37,30 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_superuser or self.role in EDITING_ROLES
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    EXPORT = "export", _("Downloaded data")
+    APPROVAL = "approval", _("Approved reviews")
+
+
+class AuditEvent(models.Model):
+    """Who did what and when: logins, downloads of personal data, approvals. Never edited."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()}"

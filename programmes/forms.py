@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PlanGoal, PlanTask
+from households.models import AdministrativeUnit, UnitLevel
+from households.selectors import units_visible_to
+
+from .models import Plan, PlanGoal, PlanTask
 
 
 class YearForm(forms.Form):
@@ -35,3 +38,84 @@ class TaskForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}),
             "progress_notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class PlanForm(forms.ModelForm):
+    """A plan's decision, period and unit; the unit is one the officer may see."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "decision_number",
+            "decision_date",
+            "issuing_body",
+            "signer",
+            "unit",
+            "period_from",
+            "period_to",
+            "year_from",
+            "year_to",
+            "baseline_year",
+            "standard",
+            "notes",
+        ]
+        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            units_visible_to(user)
+            .filter(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE])
+            .order_by("level", "name")
+        )
+
+
+class TargetRowForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    households = forms.IntegerField(label=_("Households"), min_value=0)
+    poor_households = forms.IntegerField(label=_("Poor households"), min_value=0)
+    poor_rate_printed = forms.DecimalField(
+        label=_("Printed rate (%)"), required=False, max_digits=6, decimal_places=2, localize=True
+    )
+    reduction_households = forms.IntegerField(label=_("Planned reduction (households)"), min_value=0)
+    reduction_pp_printed = forms.DecimalField(
+        label=_("Printed reduction (pp)"), required=False, max_digits=6, decimal_places=2, localize=True
+    )
+    near_poor_households = forms.IntegerField(label=_("Near-poor households"), required=False, min_value=0)
+    near_poor_reduction_households = forms.IntegerField(
+        label=_("Planned near-poor reduction (households)"), required=False, min_value=0
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class BaseTargetRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, units=None, **kwargs):
+        self.units = units
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "units": self.units}
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+TargetRowFormSet = forms.formset_factory(TargetRowForm, formset=BaseTargetRowFormSet, extra=3, can_delete=True)
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["kind", "group", "description", "direction", "target_low", "target_high", "unit_of_measure", "year"]
+
+
+class TaskCreateForm(forms.ModelForm):
+    class Meta:
+        model = PlanTask
+        fields = ["order", "title", "lead_agency", "partner_agencies", "approving_body", "deadline_text", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}), "title": forms.Textarea(attrs={"rows": 2})}

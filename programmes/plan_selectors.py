@@ -158,6 +158,51 @@ def target_table(*, user: User, plan: Plan, year: int) -> TargetTable:
     return TargetTable(plan, year, tuple(rows), computed, checks, complete)
 
 
+def target_table_report(table: TargetTable, labels: dict[str, str]) -> list[dict]:
+    """The target table as report rows: each unit, the computed total, and the printed total with the difference.
+
+    ``labels`` names the columns (translated by the caller); reports render these rows as XLSX or CSV.
+    """
+
+    def line(number, name, figures: TargetFigures, printed_rate=None, printed_pp=None) -> dict:
+        return {
+            labels["order"]: number,
+            labels["unit"]: name,
+            labels["households"]: figures.households,
+            labels["poor"]: figures.poor,
+            labels["poor_rate"]: figures.poor_rate,
+            labels["poor_rate_printed"]: printed_rate,
+            labels["reduction"]: figures.reduction,
+            labels["reduction_pp"]: figures.reduction_pp,
+            labels["reduction_pp_printed"]: printed_pp,
+        }
+
+    rows = [
+        line(r.row.order, r.row.unit.name, r.figures, r.row.poor_rate_printed, r.row.reduction_pp_printed)
+        for r in table.rows
+    ]
+    rows.append(line("", labels["total"], table.total))
+    if table.total_checks:
+        checks = {c.name: c for c in table.total_checks}
+        printed = {name: checks[name].printed for name in checks}
+        difference = {name: checks[name].difference for name in checks}
+        for title, values in ((labels["printed_total"], printed), (labels["difference"], difference)):
+            rows.append(
+                {
+                    labels["order"]: "",
+                    labels["unit"]: title,
+                    labels["households"]: values["households"],
+                    labels["poor"]: values["poor"],
+                    labels["poor_rate"]: values["poor_rate"],
+                    labels["poor_rate_printed"]: None,
+                    labels["reduction"]: values["reduction"],
+                    labels["reduction_pp"]: values["reduction_pp"],
+                    labels["reduction_pp_printed"]: None,
+                }
+            )
+    return rows
+
+
 # --- counting approved reviews -----------------------------------------------------------------------
 
 
@@ -403,6 +448,7 @@ __all__ = [
     "row_figures",
     "target_rows",
     "target_table",
+    "target_table_report",
     "target_years",
     "units_banded",
 ]

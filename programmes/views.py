@@ -6,13 +6,25 @@ Thin: selectors read within the user's area, services write, forms validate.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.models import UnitLevel
+from households.selectors import units_visible_to
+from reports.renderers import to_csv, to_xlsx
 
-from .forms import GoalActualForm, TargetImportForm, TaskForm, YearForm
+from .forms import (
+    GoalActualForm,
+    GoalForm,
+    PlanForm,
+    TargetImportForm,
+    TargetRowFormSet,
+    TaskCreateForm,
+    TaskForm,
+    YearForm,
+)
 from .imports import target_table_import
 from .plan_selectors import (
     plan_get,
@@ -20,10 +32,21 @@ from .plan_selectors import (
     plan_progress,
     plan_sees_whole,
     target_table,
+    target_table_report,
     target_years,
     units_banded,
 )
-from .plan_services import goal_actual_set, task_update, user_may_edit_plans
+from .plan_services import (
+    check_can_edit_plan,
+    goal_actual_set,
+    goal_create,
+    plan_create,
+    plan_update,
+    target_rows_replace,
+    task_create,
+    task_update,
+    user_may_edit_plans,
+)
 
 # The method of ``programmes.progress.project_rate``, as the pages name it.
 PROJECTION_METHOD = gettext_lazy("linear least-squares trend of the yearly rates")
@@ -31,7 +54,8 @@ PROJECTION_METHOD = gettext_lazy("linear least-squares trend of the yearly rates
 
 @login_required
 def plan_list_view(request):
-    return render(request, "programmes/plan_list.html", {"plans": plan_list(user=request.user)})
+    context = {"plans": plan_list(user=request.user), "may_edit": user_may_edit_plans(request.user)}
+    return render(request, "programmes/plan_list.html", context)
 
 
 @login_required
@@ -60,6 +84,42 @@ def plan_detail_view(request, pk: int):
         "import_form": TargetImportForm(initial={"year": year}),
     }
     return render(request, "programmes/plan_detail.html", context)
+
+
+REPORT_LABELS = {
+    "order": gettext_lazy("No."),
+    "unit": gettext_lazy("Unit"),
+    "households": gettext_lazy("Households"),
+    "poor": gettext_lazy("Poor households"),
+    "poor_rate": gettext_lazy("Rate, computed (%)"),
+    "poor_rate_printed": gettext_lazy("Rate, as printed (%)"),
+    "reduction": gettext_lazy("Planned reduction (households)"),
+    "reduction_pp": gettext_lazy("Reduction, computed (pp)"),
+    "reduction_pp_printed": gettext_lazy("Reduction, as printed (pp)"),
+    "total": gettext_lazy("Total (computed from the rows)"),
+    "printed_total": gettext_lazy("Total as printed"),
+    "difference": gettext_lazy("Printed minus computed"),
+}
+
+
+@login_required
+def target_table_export_view(request, pk: int, year: int, fmt: str):
+    """The target table of a year as XLSX or CSV, with the printed figures and the differences."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    plan = plan_get(user=request.user, pk=pk)
+    table = target_table(user=request.user, plan=plan, year=year)
+    labels = {key: str(label) for key, label in REPORT_LABELS.items()}
+    rows = target_table_report(table, labels)
+    name = f"targets-{plan.pk}-{year}.{fmt}"
+    if fmt == "xlsx":
+        body = to_xlsx(rows, list(labels.values())[:9], title=str(year))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = to_csv(rows, list(labels.values())[:9]), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -106,3 +166,105 @@ def task_edit_view(request, pk: int, task_pk: int):
         messages.success(request, _("Task saved."))
         return redirect(plan)
     return render(request, "programmes/simple_form.html", {"plan": plan, "form": form, "title": task.title})
+
+
+def _require_planner(request) -> None:
+    if not user_may_edit_plans(request.user):
+        raise PermissionDenied(_("Only province officers may change plans."))
+
+
+@login_required
+def plan_create_view(request):
+    _require_planner(request)
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect(plan)
+    return render(request, "programmes/simple_form.html", {"form": form, "title": _("New plan")})
+
+
+@login_required
+def plan_edit_view(request, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_update(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect(plan)
+    return render(request, "programmes/simple_form.html", {"plan": plan, "form": form, "title": plan.title})
+
+
+@login_required
+def target_rows_edit_view(request, pk: int, year: int):
+    """Enter or correct the target table of a year, row by row (the rows replace the year's table)."""
+    plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
+    check_can_edit_plan(request.user, plan.unit)
+    table = target_table(user=request.user, plan=plan, year=year)
+    initial = [
+        {
+            "unit": r.row.unit,
+            "households": r.row.households,
+            "poor_households": r.row.poor_households,
+            "poor_rate_printed": r.row.poor_rate_printed,
+            "reduction_households": r.row.reduction_households,
+            "reduction_pp_printed": r.row.reduction_pp_printed,
+            "near_poor_households": r.row.near_poor_households,
+            "near_poor_reduction_households": r.row.near_poor_reduction_households,
+        }
+        for r in table.rows
+    ]
+    units = units_visible_to(request.user).filter(level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]).order_by("name")
+    formset = TargetRowFormSet(request.POST or None, initial=initial, units=units, prefix="rows")
+    if request.method == "POST" and formset.is_valid():
+        rows = [{k: v for k, v in row.items() if k != "DELETE"} for row in formset.rows()]
+        try:
+            target_rows_replace(user=request.user, plan=plan, year=year, rows=rows)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("Target table saved."))
+            return redirect(f"{plan.get_absolute_url()}?year={year}")
+    return render(request, "programmes/target_rows_form.html", {"plan": plan, "year": year, "formset": formset})
+
+
+@login_required
+def goal_create_view(request, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal_create(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Goal saved."))
+            return redirect(plan)
+    return render(request, "programmes/simple_form.html", {"plan": plan, "form": form, "title": _("New goal")})
+
+
+@login_required
+def task_create_view(request, pk: int):
+    plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
+    form = TaskCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_create(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect(plan)
+    return render(request, "programmes/simple_form.html", {"plan": plan, "form": form, "title": _("New task")})

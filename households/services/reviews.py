@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.models import AuditAction
 from households.access import check_can_edit_unit
 from households.errors import ConflictError, WorkflowError
 from households.models import (
@@ -280,6 +282,9 @@ def review_approve(
     standard_lock(standard=review_round.standard)
     # The statistics count the approved reviews, updated in the same transaction.
     statistics_apply(reviews=reviews)
+    audit_record(
+        action=AuditAction.APPROVAL, user=user, decision=decision.number, reviews=[r.pk for r in reviews]
+    )
     return decision
 
 

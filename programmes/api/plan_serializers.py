@@ -170,6 +170,8 @@ class RowProgressSerializer(serializers.Serializer):
     reduction_pp = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     verdict_households = JudgementSerializer(help_text="Actual reduction in households against the planned one.")
     verdict_pp = JudgementSerializer(help_text="Actual reduction in percentage points against the planned one.")
+    near_poor_reduction_households = serializers.IntegerField(allow_null=True)
+    verdict_near_poor = JudgementSerializer(help_text="Near-poor reduction against the plan, where it sets one.")
 
 
 class GoalProgressSerializer(serializers.Serializer):

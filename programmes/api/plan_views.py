@@ -109,6 +109,8 @@ def progress_data(progress) -> dict:
             "reduction_pp": r.reduction_pp,
             "verdict_households": r.households,
             "verdict_pp": r.pp,
+            "near_poor_reduction_households": r.near_poor_reduction_households,
+            "verdict_near_poor": r.near_poor,
         }
 
     return {

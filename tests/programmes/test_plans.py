@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.http import Http404
 from django.utils import translation
 from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from households.models import AdministrativeUnit, HouseholdReview, ReviewDecision, ReviewRound, UnitLevel
@@ -423,3 +424,64 @@ def test_seed_000_goals_are_a_second_plan(seed_002):
     assert goals[GoalKind.REDUCTION_HOUSEHOLDS].target_low == 11000
     outputs = sorted(int(g.target_low) for g in plan.goals.filter(kind=GoalKind.OUTPUT))
     assert outputs == [400, 1000, 6000, 6000]
+
+
+def test_the_target_table_downloads_with_printed_figures_and_differences(client, seed_002, province_user):
+    client.force_login(province_user)
+    response = client.get(f"/plans/{seed_002.pk}/targets-2017.xlsx")
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert len(rows) == 1 + 8 + 3  # header, units, computed total, printed total, difference
+    total, printed, difference = rows[-3:]
+    assert (total[2], total[6]) == (78200, 1947)
+    assert (printed[2], printed[6]) == (78200, 1955)
+    assert difference[6] == 8
+    csv = client.get(f"/plans/{seed_002.pk}/targets-2017.csv").content.decode("utf-8-sig")
+    assert "Huyện Pác Nặm" in csv
+    assert client.get(f"/plans/{seed_002.pk}/targets-2017.pdf").status_code == 404
+
+
+def test_a_province_officer_enters_a_plan_and_its_table_in_the_browser(client, province_user, unit, make_user):
+    district_officer = make_user(Role.DISTRICT_OFFICER, [unit("Huyện Na Rì")])
+    client.force_login(district_officer)
+    assert client.get("/plans/new/").status_code == 403
+    client.force_login(province_user)
+    data = {
+        "title": "Kế hoạch giảm nghèo năm 2018",
+        "decision_number": "88/QĐ-UBND",
+        "decision_date": "2018-01-20",
+        "issuing_body": "UBND tỉnh Bắc Kạn",
+        "signer": "Lý Thái Hải",
+        "unit": unit("Tỉnh Bắc Kạn").pk,
+        "period_from": 2016,
+        "period_to": 2020,
+        "year_from": 2018,
+        "year_to": 2018,
+        "baseline_year": 2017,
+    }
+    assert client.post("/plans/new/", data).status_code == 302
+    plan = Plan.objects.get(decision_number="88/QĐ-UBND")
+    assert plan.created_by == province_user
+    rows = {
+        "rows-TOTAL_FORMS": "2",
+        "rows-INITIAL_FORMS": "0",
+        "rows-0-unit": unit("Huyện Na Rì").pk,
+        "rows-0-households": "10000",
+        "rows-0-poor_households": "3200",
+        "rows-0-poor_rate_printed": "32,00",
+        "rows-0-reduction_households": "300",
+        "rows-1-unit": unit("Huyện Ba Bể").pk,
+        "rows-1-households": "12000",
+        "rows-1-poor_households": "3100",
+        "rows-1-reduction_households": "350",
+    }
+    response = client.post(f"/plans/{plan.pk}/targets/2018/edit/", rows)
+    assert response.status_code == 302, response.context["formset"].errors
+    table = target_table(user=province_user, plan=plan, year=2018)
+    assert (table.total.households, table.total.poor, table.total.reduction) == (22000, 6300, 650)
+    assert client.get(f"/plans/{plan.pk}/targets/2018/edit/").status_code == 200
+    goal = {"kind": "reduction_pp", "group": "all", "description": "Giảm 2%", "direction": "at_least"}
+    assert client.post(f"/plans/{plan.pk}/goals/new/", {**goal, "target_low": "2"}).status_code == 302
+    task = {"order": 1, "title": "Rà soát", "lead_agency": "Sở LĐTBXH", "deadline_text": "Quý IV"}
+    assert client.post(f"/plans/{plan.pk}/tasks/new/", task).status_code == 302
+    assert (plan.goals.count(), plan.tasks.count()) == (1, 1)
