@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,6 +41,7 @@ from households.review_facts import household_facts
 from households.transitions import transition
 from programmes.classification import Area, classify
 from programmes.indicators import MemberFacts, decide_indicators, deprived_codes
+from reports.services import statistics_rebuild
 
 from .models import (
     Direction,
@@ -457,9 +459,8 @@ def households_generate(
     rules = standard_rules(standard)
     ethnicities = {e.name: e for e in Ethnicity.objects.filter(name__in=list(FAMILY_NAMES))}
     template_deprived = _template_deprivations(rules)
-    # The JSON of the fact templates and causes, prepared once for the database.
+    # The JSON of the causes, prepared once for the database.
     prepared = {
-        "facts": tuple(_prepared("facts", t) for t in FACT_TEMPLATES),
         "causes": {True: _prepared("causes", ["no_capital", "no_skills"]), False: _prepared("causes", [])},
     }
 
@@ -515,6 +516,10 @@ def households_generate(
             total_households += made[0]
             total_reviews += made[1]
             log(f"{name}: {made[0]} households, {made[1]} reviews")
+        # The reviews were written without the approval services, which keep the statistics tables up to
+        # date: rebuild them from every approved review.
+        statistics_rebuild()
+        log("statistics rebuilt")
     # Fresh statistics for the query planner: without them the first progress page scans for seconds.
     with connection.cursor() as cursor:
         for model in (Household, Member, HouseholdReview, ReviewRound):
@@ -635,8 +640,8 @@ def _generate_district(
                 )
             scores.append(rng.random())
         Household.objects.bulk_create(new_households, batch_size=batch_size)
-        Member.objects.bulk_create(
-            (
+        created_members = Member.objects.bulk_create(
+            [
                 Member(
                     household=h,
                     full_name=name,
@@ -649,9 +654,12 @@ def _generate_district(
                     employment="self_employed",
                 )
                 for h, name, sex, born, ethnic, relation in members
-            ),
+            ],
             batch_size=batch_size,
         )
+        # The facts a review keeps, as ``review_create`` stores them: the template's household facts and
+        # the members' facts from the registry (the statistics count people from them).
+        facts_for = _ReviewFacts(created_members)
         histories: list[list[str]] = [[] for _ in range(size)]
         reviews = _ReviewRows()
         now = timezone.now()
@@ -704,7 +712,7 @@ def _generate_district(
                     household_id=household.pk,
                     village_id=household.village_id,
                     income_per_capita=income,
-                    facts=prepared["facts"][template],
+                    facts=facts_for.get(household.pk, template),
                     causes=prepared["causes"][status == "poor"],
                     deprived=deprived,
                     deprived_count=deprived_count,
@@ -719,6 +727,24 @@ def _generate_district(
         made_reviews += reviews.flush()
         made_households += size
     return made_households, made_reviews
+
+
+class _ReviewFacts:
+    """The facts a review keeps, as ``review_create`` stores them: the template's household facts with the
+    members' facts from the registry (the statistics count people from them); prepared once per household."""
+
+    def __init__(self, members: list[Member]):
+        self.members: dict[int, list[Member]] = {}
+        for member in members:
+            self.members.setdefault(member.household_id, []).append(member)
+        self.cache: dict[tuple[int, int], Any] = {}
+
+    def get(self, household_id: int, template: int):
+        key = (household_id, template)
+        if key not in self.cache:
+            facts = household_facts(FACT_TEMPLATES[template], self.members[household_id]).to_json()
+            self.cache[key] = _prepared("facts", facts)
+        return self.cache[key]
 
 
 def _prepared(field: str, value):

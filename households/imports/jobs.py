@@ -16,7 +16,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -68,16 +68,33 @@ def import_job_dispatch(job: ImportJob) -> None:
         import_job_run(job.pk)
 
 
-def _progress(job_id: int):
-    last = [0]
+class _Progress:
+    """Writes a job's progress as it runs. The commit runs in one transaction, whose writes nobody sees
+    before the end; on PostgreSQL the progress therefore goes through a connection of its own, so that the
+    page polling the job sees it move."""
 
-    def report(fraction: float) -> None:
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.last = 0
+        self.connection = None
+        if connection.vendor == "postgresql":
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        self.sql = f"UPDATE {connection.ops.quote_name(ImportJob._meta.db_table)} SET progress = %s WHERE id = %s"
+
+    def __call__(self, fraction: float) -> None:
         percent = min(99, int(fraction * 100))
-        if percent >= last[0] + 5:
-            last[0] = percent
-            ImportJob.objects.filter(pk=job_id).update(progress=percent)
+        if percent < self.last + 5:
+            return
+        self.last = percent
+        if self.connection is None:
+            ImportJob.objects.filter(pk=self.job_id).update(progress=percent)
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, [percent, self.job_id])
 
-    return report
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
 
 def import_job_run(job_id: int) -> ImportJob:
@@ -92,7 +109,11 @@ def import_job_run(job_id: int) -> ImportJob:
             with job.file.open("rb") as source:
                 data = source.read()
             action = import_commit if job.commit else import_check
-            result = action(user=job.user, commune=job.commune, source=data, progress=_progress(job.pk))
+            progress = _Progress(job.pk)
+            try:
+                result = action(user=job.user, commune=job.commune, source=data, progress=progress)
+            finally:
+                progress.close()
             status = ImportStatus.DONE if job.commit else ImportStatus.CHECKED
         except ImportRefused as refused:
             result, status = refused.result, ImportStatus.CHECKED

@@ -282,9 +282,7 @@ def review_approve(
     standard_lock(standard=review_round.standard)
     # The statistics count the approved reviews, updated in the same transaction.
     statistics_apply(reviews=reviews)
-    audit_record(
-        action=AuditAction.APPROVAL, user=user, decision=decision.number, reviews=[r.pk for r in reviews]
-    )
+    audit_record(action=AuditAction.APPROVAL, user=user, decision=decision.number, reviews=[r.pk for r in reviews])
     return decision
 
 
