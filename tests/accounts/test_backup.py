@@ -29,7 +29,10 @@ def manage(url: str, *args: str) -> str:
 
 
 def statistics_rows(url: str) -> list:
-    query = "SELECT year, commune_id, dimension, key, status, households, people FROM reports_statisticcount ORDER BY 1,2,3,4,5"
+    query = (
+        "SELECT year, commune_id, dimension, key, status, households, people FROM reports_statisticcount"
+        " ORDER BY 1, 2, 3, 4, 5"
+    )
     if url.startswith("sqlite"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
             return connection.execute(query).fetchall()
