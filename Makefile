@@ -7,7 +7,7 @@ PORT   ?= 8000
 # make run serves the development server with demo data; production uses gunicorn (see README).
 RUN_ENV := DEBUG=1
 
-.PHONY: run setup test lint format system-packages messages bench schema clean
+.PHONY: run setup test lint format system-packages messages bench schema fuzz clean
 
 run: setup
 	$(RUN_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -52,6 +52,10 @@ messages: $(VENV)/.installed
 # The committed OpenAPI description; tests fail when the code and this file drift apart.
 schema: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py spectacular --file docs/openapi.yaml
+
+# A longer run of the API fuzzing than the suite's (FUZZ_EXAMPLES per operation).
+fuzz: $(VENV)/.installed-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/hardening/test_api_fuzz.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench

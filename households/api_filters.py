@@ -1,6 +1,7 @@
 """Filters of the households and reviews API (django-filter). Querysets arrive already scoped to the caller."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,17 @@ GROUPS = {
     "female_headed": "is_female_headed",
     "social_allowance": "receives_social_allowance",
 }
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (a year): 2024.5 is a 400, not a filter on a decimal."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in ("max_digits", "decimal_places"):
+            self.extra.pop(key, None)
 
 
 def _communes_with_code(code: str) -> Q:
@@ -48,7 +60,7 @@ class HouseholdApiFilter(_UnitFilterMixin, django_filters.FilterSet):
 
 class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
     unit = django_filters.CharFilter(method="filter_unit", label=_("Unit code (province, district or commune)"))
-    year = django_filters.NumberFilter(field_name="round__year")
+    year = IntegerFilter(field_name="round__year")
     period = django_filters.CharFilter(field_name="round__standard__code", label=_("Standard period, e.g. 2021-2025"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES)
     transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)

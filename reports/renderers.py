@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -75,4 +76,7 @@ def to_xlsx(rows: Iterable[Mapping], columns: Sequence[str] | None = None, *, ti
 def _xlsx_value(value):
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, str):
+        # Control characters cannot be stored in a worksheet; they only come from odd input.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return safe_cell(value)

@@ -73,6 +73,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]
+    # Any id reaches the view, which answers a malformed one with the API's own 404 (not Django's HTML page).
+    lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

@@ -4,7 +4,7 @@ from households.models import AdministrativeUnit, Household, HouseholdReview, Me
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None, allow_null=True)
     unit_type_label = serializers.CharField(source="get_unit_type_display", read_only=True)
 
     class Meta:
@@ -36,7 +36,7 @@ GROUP_FIELDS = (
 
 
 class MemberSerializer(serializers.ModelSerializer):
-    ethnicity = serializers.CharField(source="ethnicity.name", default=None, read_only=True)
+    ethnicity = serializers.CharField(source="ethnicity.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Member
@@ -63,7 +63,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     commune_code = serializers.CharField(source="commune.code", read_only=True)
     commune_name = serializers.CharField(source="commune.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    head_ethnicity = serializers.CharField(source="head_ethnicity.name", default=None, read_only=True)
+    head_ethnicity = serializers.CharField(source="head_ethnicity.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Household
@@ -97,6 +97,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="round.kind", read_only=True)
     standard = serializers.CharField(source="round.standard.code", read_only=True)
     commune_code = serializers.CharField(source="commune.code", read_only=True)
+    previous_status = serializers.CharField(read_only=True, help_text="Empty for a household's first review.")
 
     class Meta:
         model = HouseholdReview

@@ -6,8 +6,8 @@ from households.filters import UnitFilter
 from households.models import Member
 from households.selectors import review_list, units_visible_to
 from households.selectors.registry import households_visible_to
+from povertyplan.pagination import LargeListPagination
 
-from .pagination import LargeListPagination
 from .serializers import HouseholdDetailSerializer, HouseholdSerializer, ReviewSerializer, UnitSerializer
 
 
