@@ -20,7 +20,7 @@ test: system-packages $(VENV)/.installed-dev messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m live
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -43,5 +43,7 @@ def make_user(db):
     return make
 
 
-# Approved reviews over three years in a few communes, for the statistics, API and reports tests.
+# Shared data fixtures: approved reviews over three years in a few communes (statistics, API, reports),
+# and the committed data of the tests marked ``live``.
+from tests.live_world import live_world  # noqa: E402, F401
 from tests.review_data import province_officer, reviewed  # noqa: E402, F401

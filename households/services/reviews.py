@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import AuditAction
 from households.access import check_can_edit_unit
-from households.errors import ConflictError, WorkflowError
+from households.errors import EDITED_MEANWHILE, ConflictError, WorkflowError
 from households.models import (
     AdministrativeUnit,
     Cause,
@@ -66,6 +66,11 @@ def _refuse_unless_allowed(step: Step, *, user: User, reviews: Sequence[Househol
 
 def _move(reviews: Sequence[HouseholdReview], *, step: Step, user: User, **changes: Any) -> None:
     for review in reviews:
+        # Claim the step with a conditional update: of two people taking it at once, only one changes the
+        # row, even where the database ignores the row locks (SQLite).
+        claimed = HouseholdReview.objects.filter(pk=review.pk, state=review.state).update(state=STEP_TO[step])
+        if not claimed:
+            raise WorkflowError(f"{review.household.code}: {EDITED_MEANWHILE}")
         review.state = STEP_TO[step]
         for field, value in changes.items():
             setattr(review, field, value)

@@ -8,15 +8,15 @@ import pytest
 from households.models import Household, HouseholdReview, ReviewState
 from tests.browser.conftest import log_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 
 def dd_mm_yyyy(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def test_register_review_approve_and_see_the_dashboard_change(page, browser_world):
-    world = browser_world
+def test_register_review_approve_and_see_the_dashboard_change(page, live_world):
+    world = live_world
     today = datetime.date.today()
     log_in(page, "can.bo.xa")
     assert "Lương Thị Hà" in page.inner_text("header")
@@ -116,8 +116,8 @@ def test_register_review_approve_and_see_the_dashboard_change(page, browser_worl
     assert not page.console_errors
 
 
-def test_the_province_dashboard_draws_its_chart_and_map(page, browser_world):
-    world = browser_world
+def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
+    world = live_world
     # Data for the province: one approved review, entered through the services.
     from households.models import ReviewKind
     from households.services import household_create, review_create, round_open

@@ -1,0 +1,46 @@
+"""Committed data for the tests marked ``live`` (browser, concurrency): their database is emptied after each."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role
+from accounts.services import user_create
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
+from households.services import village_create
+
+PASSWORD = "Trình-duyệt-2026"
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """Units, standards, a village of Xã Văn Lang, its officer and chair, a province officer; committed."""
+    call_command("load_units", province=["Bắc Kạn", "Thái Nguyên"], verbosity=0)
+    call_command("loaddata", "standards", "ethnicities", verbosity=0)
+    commune = AdministrativeUnit.objects.valid_on(REFORM_DATE).get(name="Xã Văn Lang")
+    village = village_create(commune=commune, name="Thôn Nà Làng", unit_type=UnitType.THON)
+    province_new = AdministrativeUnit.objects.valid_on(REFORM_DATE).get(level=UnitLevel.PROVINCE, code="19")
+    province_old = AdministrativeUnit.objects.valid_on(LAST_LEGACY_DAY).get(level=UnitLevel.PROVINCE, code="06")
+    people = {
+        "officer": user_create(
+            username="can.bo.xa",
+            password=PASSWORD,
+            role=Role.COMMUNE_OFFICER,
+            units=[commune],
+            full_name="Lương Thị Hà",
+        ),
+        "chair": user_create(
+            username="chu.tich.xa",
+            password=PASSWORD,
+            role=Role.COMMUNE_CHAIR,
+            units=[commune],
+            full_name="Hà Văn Khánh",
+        ),
+        "province": user_create(
+            username="can.bo.tinh",
+            password=PASSWORD,
+            role=Role.PROVINCE_OFFICER,
+            units=[province_old, province_new],
+            full_name="Hoàng Thị Lan",
+        ),
+    }
+    return {"commune": commune, "village": village, **people}
