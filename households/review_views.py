@@ -78,9 +78,15 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
         for step, (_form, title) in STEP_FORMS.items()
         if any(not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=r.state) for r in reviews)
     ]
+    # How far the round has come: reviews per state, counted from the rows already loaded.
+    progress = [
+        {"code": state.value, "label": state.label, "count": sum(1 for r in reviews if r.state == state)}
+        for state in ReviewState
+    ]
     context = {
         "round": review_round,
         "reviews": reviews,
+        "progress": progress,
         "steps": steps,
         "decisions": review_round.decisions.order_by("signed_on"),
     }
