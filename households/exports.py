@@ -28,24 +28,17 @@ from households.imports.columns import (
 from households.imports.template import build_workbook, cell_value
 from households.models import Household, HouseholdReview, Member, ReviewKind, ReviewRound
 from households.selectors import household_list, review_list
+from reports.renderers import safe_cell
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REVIEW_EXTRA = (
     Column("status", "Phân loại", "Classification", width=18),
     Column("transition", "Biến động", "Transition", width=22),
     Column("state", "Bước rà soát", "State", width=18),
 )
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _household_row(household: Household) -> list[Any]:
@@ -115,7 +108,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else _safe(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 

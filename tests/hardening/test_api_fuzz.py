@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
@@ -16,6 +18,18 @@ schema = schemathesis.openapi.from_path(Path(django_settings.BASE_DIR) / "docs" 
 schema.app = get_wsgi_application()
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests made through the WSGI app would close the database connection at their end, as in
+    production; inside a test transaction that loses the test's data. Django's own test client
+    disconnects the same handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
