@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
+from programmes.plan_models import Plan
+from programmes.plan_selectors import plan_list
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -32,3 +34,15 @@ class DashboardForm(forms.Form):
         units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
         self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
         self.fields["year"].choices = [(y, y) for y in reversed(years)]
+
+
+class PlanChoiceForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plan_list(user=user)
+
+
+class PlanYearForm(PlanChoiceForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
@@ -9,7 +10,8 @@ from reports.selectors import statistics_years
 
 from .dashboard import dashboard, default_unit
 from .definitions.circular07 import circular07_report
-from .forms import DashboardForm, ReportForm
+from .definitions.plan import plan_report, progress_report
+from .forms import DashboardForm, PlanChoiceForm, PlanYearForm, ReportForm
 from .rendering import report_context, report_pdf, report_xlsx
 
 
@@ -26,24 +28,37 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
-REPORTS = {"circular07": circular07_report}
+# Each report: the form that picks what it is about, and the definition that builds it from that choice.
+REPORTS = {
+    "circular07": (ReportForm, circular07_report, gettext_lazy("Review results (Circular 07/2021/TT-BLĐTBXH)")),
+    "plan": (PlanChoiceForm, plan_report, gettext_lazy("Provincial plan")),
+    "progress": (PlanYearForm, progress_report, gettext_lazy("Progress against the plan")),
+}
 
 
 @login_required
 def report_view(request, kind: str):
-    """Pick a unit and a year, see the report, download it as PDF or Excel (`?format=pdf|xlsx`)."""
+    """Pick what the report is about, see it, download it as PDF or Excel (`?format=pdf|xlsx`)."""
     if kind not in REPORTS:
         raise Http404
-    form = ReportForm(request.GET or None, user=request.user)
+    form_class, build, title = REPORTS[kind]
+    form = form_class(request.GET or None, user=request.user)
     report = None
     if form.is_valid():
-        report = REPORTS[kind](user=request.user, unit=form.cleaned_data["unit"], year=form.cleaned_data["year"])
+        report = build(user=request.user, **form.cleaned_data)
         output = request.GET.get("format")
         if output == "pdf":
             return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
         if output == "xlsx":
             return _download(report_xlsx(report), XLSX, f"{report.filename}.xlsx")
-    context = {"form": form, "kind": kind, **(report_context(report) if report else {})}
+    reports = [(code, label) for code, (_form, _build, label) in REPORTS.items()]
+    context = {
+        "form": form,
+        "kind": kind,
+        "title": title,
+        "reports": reports,
+        **(report_context(report) if report else {}),
+    }
     return render(request, "reports/report.html", context)
 
 

@@ -1,0 +1,77 @@
+"""The provincial plan of seed 002 (Bắc Kạn 397/QĐ-UBND) and its progress report, in HTML, PDF and XLSX."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts.models import Role
+from programmes.demo import plans_load
+from programmes.plan_models import Plan
+from reports.definitions.plan import plan_report, progress_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed_002():
+    plans_load()
+    return Plan.objects.get(decision_number="397/QĐ-UBND")
+
+
+@pytest.fixture
+def province_user(make_user, unit):
+    return make_user(Role.PROVINCE_OFFICER, [unit("Tỉnh Bắc Kạn")])
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_plan_report_adds_up_and_marks_the_printed_difference(seed_002, province_user):
+    report = plan_report(user=province_user, plan=seed_002)
+    (targets,) = [t for t in report.tables if t.title.startswith("Chỉ tiêu giảm nghèo")]
+    total = targets.totals()
+    assert (total["households"], total["poor"]) == (78200, 20809)
+    assert str(total["poor_rate"]) == "26.61"
+    assert total["reduction"] == 1947
+    assert any("1.955" in note and "1.947" in note for note in targets.notes)
+    assert len(targets.rows) == 8
+
+
+def test_the_plan_as_pdf_and_excel(client, seed_002, province_user):
+    client.force_login(province_user)
+    pdf = client.get("/reports/plan/", {"plan": seed_002.pk, "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "397/QĐ-UBND" in text
+    assert "78.200" in text
+    assert "26,61" in text
+    assert "Huyện Pác Nặm" in text
+    assert "Trang 1" in text
+    xlsx = client.get("/reports/plan/", {"plan": seed_002.pk, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert 78200 in values
+    assert "Thành phố Bắc Kạn" in values
+    assert sheet.merged_cells.ranges
+
+
+def test_the_progress_report(client, seed_002, province_user):
+    report = progress_report(user=province_user, plan=seed_002, year=2017)
+    assert len(report.tables[0].rows) == 8
+    client.force_login(province_user)
+    page = client.get("/reports/progress/", {"plan": seed_002.pk, "year": 2017})
+    assert page.status_code == 200
+    assert "Huyện Na Rì" in page.text
+
+
+def test_a_district_officer_gets_only_the_districts_row(client, seed_002, make_user, unit):
+    officer = make_user(Role.DISTRICT_OFFICER, [unit("Huyện Na Rì")])
+    report = plan_report(user=officer, plan=seed_002)
+    (targets,) = [t for t in report.tables if t.title.startswith("Chỉ tiêu giảm nghèo")]
+    assert [row["unit"] for row in targets.rows] == ["Huyện Na Rì"]
+    client.force_login(officer)
+    page = client.get("/reports/plan/", {"plan": seed_002.pk})
+    assert "Huyện Pác Nặm" not in page.text
