@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from programmes.selectors import standard_rules
 from reports.pdf import pdf_response
 
+from .access import check_can_edit_unit
 from .errors import ConflictError
 from .forms import ApproveForm, MeetingForm, PostForm, ReturnForm, ReviewForm, ReviewSelectionForm, RoundForm
 from .models import Cause, ReviewState, UnitLevel
@@ -27,7 +28,7 @@ from .services import (
     review_update,
     round_open,
 )
-from .workflow import Step, step_refusal
+from .workflow import STEP_ROLES, Step, step_refusal
 
 STEP_FORMS = {
     Step.CONFIRM_MEETING: (MeetingForm, gettext_lazy("Village meeting")),
@@ -101,6 +102,9 @@ def round_step_view(request, pk: int, step: str):
     except ValueError:
         raise Http404 from None
     review_round = round_get(user=request.user, pk=pk)
+    check_can_edit_unit(request.user, review_round.commune)
+    if not request.user.is_superuser and request.user.role not in STEP_ROLES[step]:
+        raise PermissionDenied(_("Your role may not take this step."))
     reviews = review_list(user=request.user, review_round=review_round)
     forms = _step_forms(request, review_round, reviews, bound_step=step)
     form = forms[step.value]
@@ -144,6 +148,9 @@ def _review_form(request, review_round, *, review=None):
 @login_required
 def review_create_view(request, pk: int):
     review_round = round_get(user=request.user, pk=pk)
+    check_can_edit_unit(request.user, review_round.commune)
+    if not request.user.is_superuser and request.user.role not in STEP_ROLES[Step.EDIT]:
+        raise PermissionDenied(_("Your role may not take this step."))
     form = _review_form(request, review_round)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,6 +180,7 @@ def review_detail_view(request, pk: int):
 @login_required
 def review_edit_view(request, pk: int):
     review = review_get(user=request.user, pk=pk)
+    check_can_edit_unit(request.user, review.village)
     refusal = step_refusal(
         Step.EDIT, role=request.user.role, is_superuser=request.user.is_superuser, state=review.state
     )

@@ -25,7 +25,7 @@ empty is reported, all at once, by ``MissingFactsError``; it never silently coun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -194,15 +194,38 @@ class MissingFactsError(ValueError):
         super().__init__(gettext("Facts needed to decide the indicators are missing: {facts}").format(facts=listed))
 
 
-def decide_indicators(rules: StandardRules, facts: HouseholdFacts, *, on: date) -> dict[str, IndicatorDecision]:
-    """Decide every indicator of ``rules`` for the household, in the standard's order."""
+def decide_indicators(
+    rules: StandardRules,
+    facts: HouseholdFacts,
+    *,
+    on: date,
+    explain: bool = True,
+    only: Collection[str] | None = None,
+) -> dict[str, IndicatorDecision]:
+    """Decide every indicator of ``rules`` for the household, in the standard's order.
+
+    ``explain=False`` decides exactly the same way but leaves every ``reason`` empty: a large import
+    decides first without the text (most of the cost) and writes the reasons of the deprived indicators
+    only, by calling again with ``only`` (the codes to decide; the others are left out of the result).
+    """
     missing: list[MissingFact] = []
     decisions: dict[str, IndicatorDecision] = {}
+    ages = tuple(m.age_on(on) for m in facts.members)  # read by most indicators: worked out once
     for indicator in rules.indicators:
+        if only is not None and indicator.code not in only:
+            continue
         decide = _DECIDERS.get(indicator.code)
         if decide is None:
             raise ValueError(f"No rule decides indicator {indicator.code!r} of standard {rules.code}.")
-        context = _Context(facts=facts, on=on, thresholds=indicator.thresholds, code=indicator.code, missing=missing)
+        context = _Context(
+            facts=facts,
+            on=on,
+            thresholds=indicator.thresholds,
+            code=indicator.code,
+            missing=missing,
+            explain=explain,
+            ages=ages,
+        )
         decisions[indicator.code] = decide(context)
     if missing:
         raise MissingFactsError(missing)
@@ -220,6 +243,17 @@ class _Context:
     thresholds: Mapping[str, Any]
     code: str
     missing: list[MissingFact] = field(default_factory=list)
+    explain: bool = True
+    ages: tuple[int, ...] = ()  # of the members on ``on``, in order (worked out once by ``decide_indicators``)
+
+    def yes(self, reason: Callable[[], str]) -> IndicatorDecision:
+        return IndicatorDecision(True, reason() if self.explain else "")
+
+    def no(self, reason: Callable[[], str]) -> IndicatorDecision:
+        return IndicatorDecision(False, reason() if self.explain else "")
+
+    def decision(self, deprived: bool, reason: Callable[[], str]) -> IndicatorDecision:
+        return IndicatorDecision(deprived, reason() if self.explain else "")
 
     def threshold(self, key: str) -> Any:
         try:
@@ -240,10 +274,11 @@ class _Context:
         return value
 
     def members_aged(self, age_from: int = 0, age_below: int | None = None) -> list[tuple[int, MemberFacts]]:
+        ages = self.ages
         return [
             (i, m)
             for i, m in enumerate(self.facts.members)
-            if age_from <= m.age_on(self.on) and (age_below is None or m.age_on(self.on) < age_below)
+            if age_from <= ages[i] and (age_below is None or ages[i] < age_below)
         ]
 
 
@@ -252,8 +287,8 @@ def _health_access(c: _Context) -> IndicatorDecision:
     # not treated.
     sick = [(i, m) for i, m in enumerate(c.facts.members) if m.sick_untreated]
     if sick:
-        return _yes(gettext("{names}: ill without medical care").format(names=_names(sick)))
-    return _no(gettext("no member ill without medical care"))
+        return c.yes(lambda: gettext("{names}: ill without medical care").format(names=_names(sick)))
+    return c.no(lambda: gettext("no member ill without medical care"))
 
 
 def _health_insurance(c: _Context) -> IndicatorDecision:
@@ -262,10 +297,12 @@ def _health_insurance(c: _Context) -> IndicatorDecision:
     without = [(i, m) for i, m in c.members_aged(age_from) if c.member(i, "health_insurance") is False]
     values = {"age_from": age_from}
     if without:
-        return _yes(
-            gettext("{names}: aged {age_from} or over without health insurance").format(names=_names(without), **values)
+        return c.yes(
+            lambda: gettext("{names}: aged {age_from} or over without health insurance").format(
+                names=_names(without), **values
+            )
         )
-    return _no(gettext("every member aged {age_from} or over has health insurance").format(**values))
+    return c.no(lambda: gettext("every member aged {age_from} or over has health insurance").format(**values))
 
 
 def _adult_education(c: _Context) -> IndicatorDecision:
@@ -285,8 +322,10 @@ def _adult_education(c: _Context) -> IndicatorDecision:
             if level is not None and level not in group["accepted"]:
                 lacking.append((i, m))
     if lacking:
-        return _yes(gettext("{names}: without the required schooling and not studying").format(names=_names(lacking)))
-    return _no(gettext("no member lacks the schooling required for their age"))
+        return c.yes(
+            lambda: gettext("{names}: without the required schooling and not studying").format(names=_names(lacking))
+        )
+    return c.no(lambda: gettext("no member lacks the schooling required for their age"))
 
 
 def _child_schooling(c: _Context) -> IndicatorDecision:
@@ -302,64 +341,89 @@ def _child_schooling(c: _Context) -> IndicatorDecision:
             behind.append((i, m))
     values = {"age_from": age_from, "age_below": age_below}
     if out_of_school or behind:
-        reasons = []
-        if out_of_school:
-            reasons.append(gettext("{names}: not in school").format(names=_names(out_of_school)))
-        if behind:
-            reasons.append(gettext("{names}: not at the school level for their age").format(names=_names(behind)))
-        return _yes("; ".join(reasons))
-    return _no(gettext("every child aged {age_from} to under {age_below} is in school").format(**values))
+
+        def reason() -> str:
+            reasons = []
+            if out_of_school:
+                reasons.append(gettext("{names}: not in school").format(names=_names(out_of_school)))
+            if behind:
+                reasons.append(gettext("{names}: not at the school level for their age").format(names=_names(behind)))
+            return "; ".join(reasons)
+
+        return c.yes(reason)
+    return c.no(lambda: gettext("every child aged {age_from} to under {age_below} is in school").format(**values))
 
 
 def _housing_quality(c: _Context) -> IndicatorDecision:
     # Both standards: living in a less-than-permanent or simple house.
     housing = c.household("housing")
     if housing is None:
-        return _no("")
-    reason = gettext("house: {housing}").format(housing=_label(HousingType, housing))
-    return IndicatorDecision(housing in c.threshold("deprived_types"), reason)
+        return c.no(_empty)
+    return c.decision(
+        housing in c.threshold("deprived_types"),
+        lambda: gettext("house: {housing}").format(housing=_label(HousingType, housing)),
+    )
 
 
 def _housing_area(c: _Context) -> IndicatorDecision:
     # Both standards: living area per person below 8 m² ("nhỏ hơn 8m2": strictly below).
     area = c.household("living_area_m2")
     if area is None:
-        return _no("")
+        return c.no(_empty)
     people = len(c.facts.members)
     minimum = Decimal(str(c.threshold("min_m2_per_person")))
     per_person = area / people if people else area
-    values = {"area": _number(area), "people": people, "per_person": _number(per_person), "minimum": _number(minimum)}
-    if area < minimum * people:
-        return _yes(gettext("{area} m² for {people} people: {per_person} m² each, below {minimum} m²").format(**values))
-    return _no(gettext("{area} m² for {people} people: {per_person} m² each, not below {minimum} m²").format(**values))
+    deprived = area < minimum * people
+
+    def reason() -> str:
+        values = {
+            "area": _number(area),
+            "people": people,
+            "per_person": _number(per_person),
+            "minimum": _number(minimum),
+        }
+        if deprived:
+            return gettext("{area} m² for {people} people: {per_person} m² each, below {minimum} m²").format(**values)
+        return gettext("{area} m² for {people} people: {per_person} m² each, not below {minimum} m²").format(**values)
+
+    return c.decision(deprived, reason)
 
 
 def _water(c: _Context) -> IndicatorDecision:
     source = c.household("water_source")
     if source is None:
-        return _no("")
-    reason = gettext("water source: {source}").format(source=_label(WaterSource, source))
-    return IndicatorDecision(source not in c.threshold("safe_sources"), reason)
+        return c.no(_empty)
+    return c.decision(
+        source not in c.threshold("safe_sources"),
+        lambda: gettext("water source: {source}").format(source=_label(WaterSource, source)),
+    )
 
 
 def _latrine(c: _Context) -> IndicatorDecision:
     latrine = c.household("latrine")
     if latrine is None:
-        return _no("")
-    reason = gettext("latrine: {latrine}").format(latrine=_label(Latrine, latrine))
-    return IndicatorDecision(latrine not in c.threshold("hygienic_types"), reason)
+        return c.no(_empty)
+    return c.decision(
+        latrine not in c.threshold("hygienic_types"),
+        lambda: gettext("latrine: {latrine}").format(latrine=_label(Latrine, latrine)),
+    )
 
 
 def _telecom(c: _Context) -> IndicatorDecision:
     used = c.household("telecom")
     if used is None:
-        return _no("")
+        return c.no(_empty)
     wanted = list(c.threshold("any_of"))
-    services = ", ".join(_label(TelecomService, s) for s in wanted)
-    if used.isdisjoint(wanted):
-        return _yes(gettext("no member uses any of: {services}").format(services=services))
-    found = ", ".join(_label(TelecomService, s) for s in wanted if s in used)
-    return _no(gettext("members use: {services}").format(services=found))
+    none_used = used.isdisjoint(wanted)
+
+    def reason() -> str:
+        if none_used:
+            services = ", ".join(_label(TelecomService, s) for s in wanted)
+            return gettext("no member uses any of: {services}").format(services=services)
+        found = ", ".join(_label(TelecomService, s) for s in wanted if s in used)
+        return gettext("members use: {services}").format(services=found)
+
+    return c.decision(none_used, reason)
 
 
 def _information_means(c: _Context) -> IndicatorDecision:
@@ -369,15 +433,14 @@ def _information_means(c: _Context) -> IndicatorDecision:
     loudspeaker_counts = bool(c.threshold("loudspeaker_counts"))
     hears = c.household("village_loudspeaker") if loudspeaker_counts else False
     if devices is None or hears is None:
-        return _no("")
+        return c.no(_empty)
     wanted = list(c.threshold("devices"))
     owned = [d for d in wanted if d in devices]
     if owned:
-        return _no(gettext("has: {devices}").format(devices=", ".join(_label(Device, d) for d in owned)))
+        return c.no(lambda: gettext("has: {devices}").format(devices=", ".join(_label(Device, d) for d in owned)))
     if hears:
-        return _no(gettext("hears the village loudspeaker system"))
-    listed = ", ".join(_label(Device, d) for d in wanted)
-    return _yes(gettext("none of: {devices}").format(devices=listed))
+        return c.no(lambda: gettext("hears the village loudspeaker system"))
+    return c.yes(lambda: gettext("none of: {devices}").format(devices=", ".join(_label(Device, d) for d in wanted)))
 
 
 def _employment(c: _Context) -> IndicatorDecision:
@@ -389,12 +452,14 @@ def _employment(c: _Context) -> IndicatorDecision:
     for i, m in c.members_aged(age_from, age_to + 1):
         status = c.member(i, "employment")
         if status is not None and status in statuses:
-            deprived.append(f"{_name(i, m)} ({_label(Employment, status)})")
+            deprived.append((i, m, status))
     if deprived:
-        return _yes(
-            gettext("working-age members deprived of employment: {members}").format(members=", ".join(deprived))
+        return c.yes(
+            lambda: gettext("working-age members deprived of employment: {members}").format(
+                members=", ".join(f"{_name(i, m)} ({_label(Employment, status)})" for i, m, status in deprived)
+            )
         )
-    return _no(gettext("no working-age member is deprived of employment"))
+    return c.no(lambda: gettext("no working-age member is deprived of employment"))
 
 
 def _dependants(c: _Context) -> IndicatorDecision:
@@ -407,8 +472,7 @@ def _dependants(c: _Context) -> IndicatorDecision:
     disabled_allowance = bool(c.threshold("disabled_requires_allowance"))
     share_above = Fraction(str(c.threshold("share_above")))
 
-    def is_dependant(m: MemberFacts) -> bool:
-        age = m.age_on(c.on)
+    def is_dependant(m: MemberFacts, age: int) -> bool:
         if age < child_below:
             return True
         if age >= elderly_from and (m.social_allowance or not elderly_allowance):
@@ -416,12 +480,17 @@ def _dependants(c: _Context) -> IndicatorDecision:
         return m.disability in disabled_levels and (m.social_allowance or not disabled_allowance)
 
     people = len(c.facts.members)
-    count = sum(is_dependant(m) for m in c.facts.members)
+    count = sum(is_dependant(m, age) for m, age in zip(c.facts.members, c.ages, strict=True))
     share = Fraction(count, people) if people else Fraction(0)
-    values = {"count": count, "people": people, "share": _percent(share), "limit": _percent(share_above)}
-    if share > share_above:
-        return _yes(gettext("{count} dependants of {people} people ({share}), more than {limit}").format(**values))
-    return _no(gettext("{count} dependants of {people} people ({share}), not more than {limit}").format(**values))
+    deprived = share > share_above
+
+    def reason() -> str:
+        values = {"count": count, "people": people, "share": _percent(share), "limit": _percent(share_above)}
+        if deprived:
+            return gettext("{count} dependants of {people} people ({share}), more than {limit}").format(**values)
+        return gettext("{count} dependants of {people} people ({share}), not more than {limit}").format(**values)
+
+    return c.decision(deprived, reason)
 
 
 def _nutrition(c: _Context) -> IndicatorDecision:
@@ -429,19 +498,23 @@ def _nutrition(c: _Context) -> IndicatorDecision:
     age_below = int(c.threshold("age_below"))
     children = [(i, m) for i, m in c.members_aged(0, age_below) if m.malnourished]
     if children:
-        return _yes(
-            gettext("{names}: malnourished, under {age_below}").format(names=_names(children), age_below=age_below)
+        return c.yes(
+            lambda: gettext("{names}: malnourished, under {age_below}").format(
+                names=_names(children), age_below=age_below
+            )
         )
-    return _no(gettext("no child under {age_below} is malnourished").format(age_below=age_below))
+    return c.no(lambda: gettext("no child under {age_below} is malnourished").format(age_below=age_below))
 
 
 def _waste(c: _Context) -> IndicatorDecision:
     # Decree 351/2025/NĐ-CP: household waste neither collected nor treated as required.
     waste = c.household("waste")
     if waste is None:
-        return _no("")
-    reason = gettext("household waste: {waste}").format(waste=_label(WasteTreatment, waste))
-    return IndicatorDecision(waste not in c.threshold("adequate"), reason)
+        return c.no(_empty)
+    return c.decision(
+        waste not in c.threshold("adequate"),
+        lambda: gettext("household waste: {waste}").format(waste=_label(WasteTreatment, waste)),
+    )
 
 
 _DECIDERS: dict[str, Callable[[_Context], IndicatorDecision]] = {
@@ -463,12 +536,8 @@ _DECIDERS: dict[str, Callable[[_Context], IndicatorDecision]] = {
 DECIDED_INDICATORS = frozenset(_DECIDERS)
 
 
-def _yes(reason: str) -> IndicatorDecision:
-    return IndicatorDecision(True, reason)
-
-
-def _no(reason: str) -> IndicatorDecision:
-    return IndicatorDecision(False, reason)
+def _empty() -> str:
+    return ""
 
 
 def _name(index: int, member: MemberFacts) -> str:

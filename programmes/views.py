@@ -145,6 +145,7 @@ def target_import_view(request, pk: int):
 @login_required
 def goal_actual_view(request, pk: int, goal_pk: int):
     plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
     goal = get_object_or_404(plan.goals, pk=goal_pk)
     form = GoalActualForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
@@ -159,6 +160,7 @@ def goal_actual_view(request, pk: int, goal_pk: int):
 @login_required
 def task_edit_view(request, pk: int, task_pk: int):
     plan = plan_get(user=request.user, pk=pk)
+    _require_planner(request)
     task = get_object_or_404(plan.tasks, pk=task_pk)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():

@@ -20,27 +20,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "standards", "ethnicities", verbosity=0)
 
 
+def find_unit(name: str, on: date = BEFORE_REFORM, parent: str | None = None) -> AdministrativeUnit:
+    """A unit of the demo provinces by name, before the reform by default."""
+    units = AdministrativeUnit.objects.valid_on(on).exclude(level=UnitLevel.VILLAGE).filter(name=name)
+    if parent:
+        units = units.filter(parent__name=parent)
+    return units.get()
+
+
+def user_maker(prefix: str = "user"):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.COMMUNE_OFFICER, units=(), **kwargs):
+        username = f"{prefix}{next(counter)}"
+        return user_create(username=username, password="pw-Secret-123", role=role, units=units, **kwargs)
+
+    return make
+
+
 @pytest.fixture
 def unit(db):
     """``unit("Xã Bộc Bố")`` finds a unit of the demo provinces by name, before the reform by default."""
-
-    def find(name: str, on: date = BEFORE_REFORM, parent: str | None = None) -> AdministrativeUnit:
-        units = AdministrativeUnit.objects.valid_on(on).exclude(level=UnitLevel.VILLAGE).filter(name=name)
-        if parent:
-            units = units.filter(parent__name=parent)
-        return units.get()
-
-    return find
+    return find_unit
 
 
 @pytest.fixture
 def make_user(db):
-    counter = iter(range(1, 10_000))
-
-    def make(role: str = Role.COMMUNE_OFFICER, units=(), **kwargs):
-        return user_create(username=f"user{next(counter)}", password="pw-Secret-123", role=role, units=units, **kwargs)
-
-    return make
+    return user_maker()
 
 
 # Shared data fixtures: approved reviews over three years in a few communes (statistics, API, reports),

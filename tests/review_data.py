@@ -41,6 +41,10 @@ def province_officer(make_user, unit):
 @pytest.fixture
 def reviewed(make_user, unit):
     """Run the plans through the real workflow; returns the people who did it."""
+    return build_reviewed(make_user, unit)
+
+
+def build_reviewed(make_user, unit) -> dict:
     staff = make_user(Role.DISTRICT_OFFICER, [unit("Tỉnh Bắc Kạn"), unit("Tỉnh Thái Nguyên", on=AFTER_REFORM)])
     chair = make_user(Role.COMMUNE_CHAIR, [unit("Tỉnh Bắc Kạn"), unit("Tỉnh Thái Nguyên", on=AFTER_REFORM)])
     households, villages = {}, {}

@@ -39,8 +39,8 @@ class WorkbookError(ValueError):
 @dataclass
 class SheetRows:
     """One sheet: ``columns`` are the positions of the known columns; ``iter_rows`` streams the data rows as
-    ``(Excel row number, cells)`` from calamine, one at a time, so that a large file is never held as
-    Python objects all at once."""
+    ``(Excel row number, cells)`` from calamine, one at a time and only once, so that a large file is never
+    held as Python objects all at once."""
 
     sheet: Sheet
     title: str
@@ -52,6 +52,8 @@ class SheetRows:
     count: int = 0  # data rows seen so far
 
     def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """The data rows, once: the calamine sheet (every cell of it, held by calamine) is let go at the end,
+        so that the records checked and written next do not share the memory with it."""
         if self.source is None:
             return
         for number, cells in enumerate(self.source.iter_rows(), start=1):
@@ -62,6 +64,7 @@ class SheetRows:
                     self.count += 1
                     yield number, cells
                     break
+        self.source = None
 
 
 @dataclass

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
 from households.transitions import transition
-from programmes.classification import Area, ClassificationError, StandardRules, classify
+from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
 from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
 
 from .columns import (
@@ -153,7 +153,7 @@ class ImportContext:
 # Typed records parsed from the rows.
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands in a large import
 class MemberRecord:
     row: int
     household_code: str
@@ -162,7 +162,7 @@ class MemberRecord:
     changed: bool = True
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands in a large import
 class HouseholdRecord:
     row: int
     code: str
@@ -175,7 +175,7 @@ class HouseholdRecord:
     version: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds of thousands in a large import
 class ReviewRecord:
     row: int
     household_code: str
@@ -371,6 +371,7 @@ class _Checker:
         self.context = context
         self.errors = errors
         self.minority = dict(context.ethnicities.values())
+        self.classified: dict[tuple[Any, ...], Classification] = {}
 
     def error(self, sheet: Sheet, row: int, columns: tuple[Column, ...] | None, key: str, message: str) -> None:
         label = _col_label(columns, key) if columns and key else ""
@@ -627,27 +628,35 @@ class _Checker:
         if any(m.date_of_birth is None for m in members):
             return None
         full_facts = household_facts(review.facts, members)
-        decisions = {}
+        today = self.context.today
+        deprived: tuple[str, ...] = ()
         if rules.uses_deprivation:
+            # Decided without the text first (most of the cost); only the deprived indicators' reasons are
+            # written, as ``HouseholdClassification.explanation`` does.
             try:
-                decisions = decide_indicators(rules, full_facts, on=self.context.today)
+                deprived = tuple(deprived_codes(decide_indicators(rules, full_facts, on=today, explain=False)))
             except MissingFactsError as error:
                 for missing in error.missing:
                     self.missing(review, household, missing.fact)
                 return None
-        try:
-            result = classify(
-                rules,
-                year=review.year,
-                area=Area.URBAN if household.is_urban else Area.RURAL,
-                income=review.income_per_capita,
-                deprived=deprived_codes(decisions),
-            )
-        except ClassificationError as error:
-            key = "income_per_capita" if error.field == "income" else "year"
-            self.error(Sheet.REVIEWS, review.row, REVIEW_COLUMNS, key, error.message)
-            return None
-        reasons = tuple(f"{code}: {d.reason}" for code, d in decisions.items() if d.deprived and d.reason)
+        area = Area.URBAN if household.is_urban else Area.RURAL
+        # ``classify`` is pure: many households share its inputs, so each combination is classified once.
+        key = (id(rules), review.year, area, review.income_per_capita, deprived)
+        result = self.classified.get(key)
+        if result is None:
+            try:
+                result = classify(
+                    rules, year=review.year, area=area, income=review.income_per_capita, deprived=deprived
+                )
+            except ClassificationError as error:
+                field = "income_per_capita" if error.field == "income" else "year"
+                self.error(Sheet.REVIEWS, review.row, REVIEW_COLUMNS, field, error.message)
+                return None
+            self.classified[key] = result
+        reasons: tuple[str, ...] = ()
+        if deprived:
+            explained = decide_indicators(rules, full_facts, on=today, only=deprived)
+            reasons = tuple(f"{code}: {d.reason}" for code, d in explained.items() if d.deprived and d.reason)
         history = self.context.approved_history.get(household.id, []) if household.id else []
         review.result = {
             "facts": full_facts.to_json(),
@@ -684,7 +693,8 @@ class _Checker:
 
 class RawJSON(str):
     """A value already serialised as JSON: a large import keeps each review's facts as one string rather
-    than as nested dicts (a tenth of the memory)."""
+    than as nested dicts (a tenth of the memory). Written with ASCII escapes: Python keeps a string with
+    one Vietnamese letter at two bytes per character, an ASCII one at one byte; the JSON value is the same."""
 
 
 def as_python(value: Any) -> Any:
@@ -693,7 +703,7 @@ def as_python(value: Any) -> Any:
 
 def _compact(review: ReviewRecord) -> ReviewRecord:
     for name in ("facts", "explanation") if review.result else ():
-        review.result[name] = RawJSON(json.dumps(review.result[name], ensure_ascii=False))
+        review.result[name] = RawJSON(json.dumps(review.result[name]))
     return review
 
 

@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Statistics of the provincial poverty-reduction programme.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "povertyplan.openapi.add_error_responses",

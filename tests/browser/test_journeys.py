@@ -2,8 +2,10 @@
 the dashboards show it. Screenshots of the main pages go to docs/screenshots/."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from households.models import Household, HouseholdReview, ReviewState
 from tests.browser.conftest import log_in, screenshot
@@ -153,3 +155,25 @@ def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
     assert "Tỉnh Thái Nguyên" in page.inner_text("h1")
     screenshot(page, "province-dashboard")
     assert not page.console_errors
+
+    # The provincial plan of seed 002, downloaded as PDF from the reports page.
+    from programmes.demo import plans_load
+    from programmes.plan_models import Plan
+
+    plans_load()
+    plan = Plan.objects.get(decision_number="397/QĐ-UBND")
+    page.goto("/reports/plan/")
+    page.get_by_label("Kế hoạch").select_option(str(plan.pk))
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_load_state()
+    assert "78.200" in page.inner_text("main")
+    screenshot(page, "plan-report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải PDF").click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        content = pdf.read()
+    assert content.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "397/QĐ-UBND" in text
+    assert "78.200" in text

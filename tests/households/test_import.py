@@ -4,12 +4,14 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import Role
 from households.imports.columns import SHEETS, Sheet
 from households.imports.services import ImportRefused, import_check, import_commit
 from households.models import Household, HouseholdReview, Member, ReviewRound, ReviewState
+from households.review_facts import classify_household
 from households.services import household_create
 from tests.factories import VillageFactory, member_data
 
@@ -281,3 +283,39 @@ def test_lenient_headers_dates_and_numbers(officer, commune, village):
     assert saved.income_per_capita == 1_500_000
     assert saved.facts["living_area_m2"] == "60.5"
     assert saved.facts["devices"] == ["radio", "tv"]
+
+
+def test_an_imported_review_is_explained_as_the_review_form_explains_it(officer, commune, village):
+    """The import decides without the text and writes the reasons of the deprived indicators only; what it
+    stores is what the one classification of the review form gives."""
+    import_commit(user=officer, commune=commune, source=clean_file())
+    for stored in HouseholdReview.objects.select_related("household", "round__standard"):
+        expected = classify_household(
+            standard=stored.round.standard,
+            year=stored.round.year,
+            is_urban=stored.is_urban,
+            income=stored.income_per_capita,
+            facts=stored.facts,
+            members=stored.household.members.order_by("pk"),
+            on=timezone.localdate(),
+        )
+        assert stored.status == expected.status
+        assert stored.deprived == list(expected.deprived)
+        assert stored.deprived_count == expected.deprived_count
+        assert stored.explanation == list(expected.explanation)
+        assert stored.facts == expected.facts
+    assert any(r.deprived for r in HouseholdReview.objects.all())
+
+
+@pytest.mark.parametrize("model", [Household, Member, HouseholdReview])
+def test_each_imported_row_has_a_history_row_repeating_it(officer, commune, village, model):
+    import_commit(user=officer, commune=commune, source=clean_file())
+    history = model.history.model
+    fields = [f.attname for f in model._meta.concrete_fields]
+    rows = {row["id"]: row for row in model.objects.values(*fields)}
+    kept = list(history.objects.values(*fields, "history_type", "history_user_id", "history_date"))
+    assert len(kept) == len(rows) > 0
+    for row in kept:
+        assert (row.pop("history_type"), row.pop("history_user_id")) == ("+", officer.pk)
+        assert row.pop("history_date") is not None
+        assert row == rows[row["id"]]

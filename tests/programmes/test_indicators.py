@@ -5,17 +5,30 @@ Thresholds here are written out as the fixture holds them (Decision 59/2015/QĐ-
 these rules is tested against the database in ``test_standards.py``.
 """
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from programmes.classification import IncomeLines, IndicatorRule, Method, StandardRules
 from programmes.indicators import (
+    Device,
+    Disability,
+    EducationLevel,
+    Employment,
     HouseholdFacts,
+    HousingType,
+    Latrine,
     MemberFacts,
     MissingFactsError,
+    TelecomService,
+    WasteTreatment,
+    WaterSource,
     decide_indicators,
     deprived_codes,
 )
@@ -360,3 +373,96 @@ def test_facts_round_trip_through_json():
     assert data["devices"] == ["radio", "tv"]
     assert data["living_area_m2"] == "20.5"
     assert HouseholdFacts.from_json(data) == facts
+
+
+# The import's fast path: the same decisions without the text ---------------------------------------
+
+
+def _fixture_rules() -> list[StandardRules]:
+    """One rules value per indicator and threshold set of the shipped fixture (no database needed)."""
+    rows = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "standards.json").read_text())
+    found: dict[str, IndicatorRule] = {}
+    for row in rows:
+        if row["model"] == "programmes.indicator":
+            fields = row["fields"]
+            key = f"{fields['code']} {json.dumps(fields.get('thresholds'), sort_keys=True)}"
+            found[key] = IndicatorRule(fields["code"], "", "", "d", "d", thresholds=fields.get("thresholds") or {})
+    return [
+        StandardRules(
+            code="fixture",
+            name="fixture",
+            method=Method.INCOME_AND_DEPRIVATION,
+            deprivation_cutoff=3,
+            year_from=2016,
+            year_to=2030,
+            lines=(IncomeLines(2016, 2030, 1, 2),),
+            indicators=tuple(indicators),
+        )
+        for indicators in (list(found.values())[: len(found) // 2], list(found.values())[len(found) // 2 :])
+    ]
+
+
+FIXTURE_RULES = _fixture_rules()
+
+
+def _households(*, missing: bool) -> st.SearchStrategy[HouseholdFacts]:
+    """Households with facts left empty (``missing``) or with every fact an indicator may need."""
+
+    def one_of(values, *extra):
+        return st.sampled_from([*([None] if missing else []), *values, *extra])
+
+    def maybe(strategy):
+        return st.one_of(st.none(), strategy) if missing else strategy
+
+    members = st.builds(
+        MemberFacts,
+        birth_date=st.dates(date(1930, 1, 1), ON),
+        name=st.sampled_from(["", "Lò Văn Minh"]),
+        in_school=st.booleans(),
+        at_age_appropriate_level=one_of([True, False]),
+        education=one_of(EducationLevel.values),
+        health_insurance=one_of([True, False]),
+        sick_untreated=st.booleans(),
+        employment=one_of(Employment.values),
+        disability=st.sampled_from(Disability.values),
+        social_allowance=st.booleans(),
+        malnourished=st.booleans(),
+    )
+    return st.builds(
+        HouseholdFacts,
+        members=st.lists(members, min_size=0, max_size=6).map(tuple),
+        housing=one_of(HousingType.values),
+        living_area_m2=maybe(st.decimals(0, 200, places=2)),
+        water_source=one_of(WaterSource.values),
+        latrine=one_of(Latrine.values),
+        telecom=maybe(st.frozensets(st.sampled_from(TelecomService.values))),
+        devices=maybe(st.frozensets(st.sampled_from(Device.values))),
+        village_loudspeaker=one_of([True, False]),
+        waste=one_of(WasteTreatment.values),
+    )
+
+
+HOUSEHOLDS = st.one_of(_households(missing=False), _households(missing=True))
+
+
+def _decide_or_missing(rules: StandardRules, facts: HouseholdFacts, **options):
+    try:
+        return decide_indicators(rules, facts, on=ON, **options), ()
+    except MissingFactsError as error:
+        return None, error.missing
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts=HOUSEHOLDS, which=st.sampled_from(range(len(FIXTURE_RULES))))
+def test_deciding_without_explanations_gives_the_same_decisions(facts, which):
+    rules = FIXTURE_RULES[which]
+    full, missing = _decide_or_missing(rules, facts)
+    fast, fast_missing = _decide_or_missing(rules, facts, explain=False)
+    assert fast_missing == missing
+    if full is None:
+        return
+    assert {code: d.deprived for code, d in fast.items()} == {code: d.deprived for code, d in full.items()}
+    assert all(d.reason == "" for d in fast.values())
+    deprived = deprived_codes(fast)
+    # The reasons of the deprived indicators alone, as an import writes them, are those of the full run.
+    assert decide_indicators(rules, facts, on=ON, only=deprived) == {code: full[code] for code in deprived}

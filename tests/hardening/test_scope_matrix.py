@@ -1,0 +1,328 @@
+"""Every URL pattern × every role × an object inside and outside the user's area.
+
+Roles: province officer (Bắc Kạn and Thái Nguyên), district officer (Na Rì), commune officer, viewer and API
+client (all three of Xã Bộc Bố, in Pác Nặm), anonymous. "Inside" objects are of Xã Bộc Bố, "outside" ones of
+Xã Lương Thượng (Na Rì). Expected: the page (200, or its own code), 403 for a role that may not, 404 for an
+object outside the area (no existence leak), the login page or 401 for anonymous. A URL pattern without an
+entry here fails the test, so a new page cannot skip the matrix.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role
+from households.models import HouseholdReview
+from programmes.demo import plans_load
+from programmes.plan_models import Plan
+from tests.conftest import find_unit, user_maker
+from tests.review_data import build_reviewed
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("province", "district", "commune", "viewer", "api", "anonymous")
+SEES_INSIDE = {"province", "commune", "viewer", "api"}
+SEES_OUTSIDE = {"province", "district"}
+EDITORS = {"province", "district", "commune"}
+STAFF = {"district", "commune"}  # who may enter reviews and take the steps before approval
+PLANNERS = {"province"}
+
+
+@dataclass
+class Spec:
+    url: Callable[[dict, str | None], str]  # world, side → URL
+    sides: tuple = ("inside", "outside")  # or (None,) for a page about no one object
+    method: str = "get"
+    ok: int = 200
+    allowed: set[str] = field(default_factory=lambda: set(ROLES) - {"anonymous"})  # roles the page is for
+    sees: dict = field(default_factory=lambda: {"inside": SEES_INSIDE, "outside": SEES_OUTSIDE, None: set(ROLES)})
+    api: bool = False
+    public: bool = False
+    data: dict | None = None
+    special: dict = field(default_factory=dict)  # role → code, where a page answers a role its own way
+
+
+def page(name, *, pk=None, **kwargs):
+    """A page URL about the side's ``pk`` object (a key of the world's side dict)."""
+
+    def build(world, side):
+        args = {k: (v(world, side) if callable(v) else v) for k, v in kwargs.items()}
+        if pk:
+            args["pk"] = world[side][pk].pk
+        return reverse(name, kwargs=args or None)
+
+    return build
+
+
+def fixed(path):
+    return lambda world, side: path
+
+
+def api_object(name, key):
+    return lambda world, side: f"/api/v1/{name}/{world[side][key].pk}/"
+
+
+PLAN_SEES = {"inside": {"province", "district"}, None: set(ROLES)}  # seed 002 has district rows only
+JOB_SEES = {"inside": {"commune"}}  # an import is seen by the one who uploaded it
+
+MATRIX: dict[str, Spec] = {
+    "home": Spec(fixed("/"), sides=(None,), public=True),
+    # A signed-in user is sent on from the login page.
+    "accounts:login": Spec(
+        fixed("/accounts/login/"), sides=(None,), public=True, special=dict.fromkeys(set(ROLES) - {"anonymous"}, 302)
+    ),
+    "accounts:logout": Spec(fixed("/accounts/logout/"), sides=(None,), method="post", ok=302, public=True),
+    "set_language": Spec(fixed("/i18n/setlang/"), sides=(None,), method="post", ok=302, public=True),
+    "households:unit-tree": Spec(fixed("/units/"), sides=(None,)),
+    "households:household-list": Spec(fixed("/households/"), sides=(None,)),
+    "households:household-create": Spec(fixed("/households/new/"), sides=(None,), allowed=EDITORS),
+    "households:household-detail": Spec(page("households:household-detail", pk="household")),
+    "households:household-edit": Spec(page("households:household-edit", pk="household"), allowed=EDITORS),
+    "households:household-export": Spec(page("households:household-export", fmt="csv"), sides=(None,)),
+    "households:round-list": Spec(fixed("/reviews/"), sides=(None,)),
+    "households:round-detail": Spec(page("households:round-detail", pk="round")),
+    "households:round-export": Spec(page("households:round-export", pk="round", fmt="xlsx")),
+    "households:round-step": Spec(
+        page("households:round-step", pk="round", step="submit"), method="post", allowed=STAFF
+    ),
+    "households:review-create": Spec(page("households:review-create", pk="round"), allowed=STAFF),
+    "households:review-detail": Spec(page("households:review-detail", pk="review")),
+    "households:review-edit": Spec(page("households:review-edit", pk="review"), allowed=EDITORS, ok=302),
+    "households:review-certificate": Spec(page("households:review-certificate", pk="review")),
+    "households:decision-pdf": Spec(
+        page("households:decision-pdf", pk="round", decision_pk=lambda w, s: w[s]["decision"].pk)
+    ),
+    "households:import-start": Spec(fixed("/households/import/"), sides=(None,), allowed=EDITORS),
+    "households:import-template": Spec(fixed("/households/import/template.xlsx"), sides=(None,)),
+    "households:import-detail": Spec(page("households:import-detail", pk="job"), sides=("inside",), sees=JOB_SEES),
+    "households:import-confirm": Spec(
+        page("households:import-confirm", pk="job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
+    ),
+    "programmes:plan-list": Spec(fixed("/plans/"), sides=(None,)),
+    "programmes:plan-create": Spec(fixed("/plans/new/"), sides=(None,), allowed=PLANNERS),
+    "programmes:plan-detail": Spec(page("programmes:plan-detail", pk="plan"), sides=("inside",), sees=PLAN_SEES),
+    "programmes:plan-edit": Spec(
+        page("programmes:plan-edit", pk="plan"), sides=("inside",), sees=PLAN_SEES, allowed=PLANNERS
+    ),
+    "programmes:target-rows-edit": Spec(
+        page("programmes:target-rows-edit", pk="plan", year=2017), sides=("inside",), sees=PLAN_SEES, allowed=PLANNERS
+    ),
+    "programmes:goal-create": Spec(
+        page("programmes:goal-create", pk="plan"), sides=("inside",), sees=PLAN_SEES, allowed=PLANNERS
+    ),
+    "programmes:task-create": Spec(
+        page("programmes:task-create", pk="plan"), sides=("inside",), sees=PLAN_SEES, allowed=PLANNERS
+    ),
+    "programmes:target-export": Spec(
+        page("programmes:target-export", pk="plan", year=2017, fmt="csv"), sides=("inside",), sees=PLAN_SEES
+    ),
+    "programmes:target-import": Spec(
+        page("programmes:target-import", pk="plan"), sides=("inside",), sees=PLAN_SEES, allowed=PLANNERS
+    ),
+    "programmes:goal-actual": Spec(
+        page("programmes:goal-actual", pk="plan", goal_pk=lambda w, s: w[s]["goal"].pk),
+        sides=("inside",),
+        sees=PLAN_SEES,
+        allowed=PLANNERS,
+    ),
+    "programmes:task-edit": Spec(
+        page("programmes:task-edit", pk="plan", task_pk=lambda w, s: w[s]["task"].pk),
+        sides=("inside",),
+        sees=PLAN_SEES,
+        allowed=PLANNERS,
+    ),
+    "reports:dashboard": Spec(fixed("/dashboard/"), sides=(None,)),
+    "reports:report": Spec(fixed("/reports/circular07/"), sides=(None,)),
+    # The API: every endpoint needs a token or a session.
+    "api-root": Spec(fixed("/api/v1/"), sides=(None,), api=True),
+    "schema": Spec(fixed("/api/schema/"), sides=(None,), api=True),
+    "api-docs": Spec(fixed("/api/docs/"), sides=(None,), api=True),
+    "statistics": Spec(lambda w, s: f"/api/v1/statistics/?year=2024&unit={w[s]['commune'].code}&tree=legacy", api=True),
+    "unit-list": Spec(fixed("/api/v1/units/"), sides=(None,), api=True),
+    "unit-detail": Spec(api_object("units", "commune"), api=True),
+    "standard-list": Spec(fixed("/api/v1/standards/"), sides=(None,), api=True),
+    "standard-detail": Spec(fixed("/api/v1/standards/2021-2025/"), sides=(None,), api=True),
+    "standard-classify": Spec(
+        fixed("/api/v1/standards/2021-2025/classify/"),
+        sides=(None,),
+        api=True,
+        method="post",
+        data={"year": 2024, "area": "rural", "income": 1000000, "deprived": []},
+    ),
+    "household-list": Spec(fixed("/api/v1/households/"), sides=(None,), api=True),
+    "household-detail": Spec(api_object("households", "household"), api=True),
+    "review-list": Spec(fixed("/api/v1/reviews/"), sides=(None,), api=True),
+    "review-detail": Spec(api_object("reviews", "review"), api=True),
+    "import-list": Spec(fixed("/api/v1/imports/"), sides=(None,), api=True),
+    "import-detail": Spec(api_object("imports", "job"), sides=("inside",), sees=JOB_SEES, api=True),
+    "import-commit": Spec(
+        lambda w, s: f"/api/v1/imports/{w[s]['job'].pk}/commit/",
+        sides=("inside",),
+        sees=JOB_SEES,
+        api=True,
+        method="post",
+        ok=400,
+    ),
+    "plan-list": Spec(fixed("/api/v1/plans/"), sides=(None,), api=True),
+    "plan-detail": Spec(api_object("plans", "plan"), sides=("inside",), sees=PLAN_SEES, api=True),
+    "plan-targets": Spec(
+        lambda w, s: f"/api/v1/plans/{w[s]['plan'].pk}/targets/", sides=("inside",), sees=PLAN_SEES, api=True
+    ),
+    "plan-progress": Spec(
+        lambda w, s: f"/api/v1/plans/{w[s]['plan'].pk}/progress/?year=2017",
+        sides=("inside",),
+        sees=PLAN_SEES,
+        api=True,
+    ),
+    "project-list": Spec(fixed("/api/v1/projects/"), sides=(None,), api=True),
+    "project-detail": Spec(
+        api_object("projects", "project"), sides=("inside",), sees={"inside": {"province"}}, api=True
+    ),
+}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner == "admin":
+                continue
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = sorted(set(url_names()) - set(MATRIX))
+    assert not missing, f"add these to the scope matrix: {missing}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _build_world() -> dict:
+    make_user = user_maker("matrix")
+    build_reviewed(make_user, find_unit)
+    plans_load()
+    plan = Plan.objects.get(decision_number="397/QĐ-UBND")
+    users = {
+        "province": make_user(Role.PROVINCE_OFFICER, [find_unit("Tỉnh Bắc Kạn")]),
+        "district": make_user(Role.DISTRICT_OFFICER, [find_unit("Huyện Na Rì")]),
+        "commune": make_user(Role.COMMUNE_OFFICER, [find_unit("Xã Bộc Bố")]),
+        "viewer": make_user(Role.VIEWER, [find_unit("Xã Bộc Bố")]),
+        "api": make_user(Role.API_CLIENT, [find_unit("Xã Bộc Bố")]),
+    }
+
+    def side(commune_name):
+        review = (
+            HouseholdReview.objects.filter(commune__name=commune_name, round__year=2024)
+            .select_related("household", "round", "decision")
+            .order_by("pk")
+            .first()
+        )
+        return {
+            "commune": find_unit(commune_name),
+            "household": review.household,
+            "review": review,
+            "round": review.round,
+            "decision": review.decision,
+            "plan": plan,
+            "goal": plan.goals.order_by("pk").first(),
+            "task": plan.tasks.order_by("pk").first(),
+        }
+
+    inside = side("Xã Bộc Bố")
+    inside["job"] = _job(users["commune"], inside["commune"])
+    inside["project"] = _project(plan)
+    return {"users": users, "inside": inside, "outside": side("Xã Lương Thượng")}
+
+
+def _job(user, commune):
+    from households.models import ImportJob
+
+    return ImportJob.objects.create(user=user, commune=commune, file_name="danh-sach.xlsx")
+
+
+def _project(plan):
+    from programmes.plan_models import Project
+
+    project = Project.objects.filter(unit=plan.unit).first()
+    if project is None:
+        project = Project.objects.create(
+            unit=plan.unit, code="1", name="Dự án 1", programme=Project._meta.get_field("programme").choices[0][0]
+        )
+    return project
+
+
+CASES = [(name, role, side) for name, spec in MATRIX.items() for role in ROLES for side in spec.sides]
+
+
+def expected(spec: Spec, role: str, side: str | None) -> int:
+    if role in spec.special:
+        return spec.special[role]
+    if role == "anonymous":
+        if spec.public:
+            return spec.ok
+        return 401 if spec.api else 302
+    if side is not None and role not in spec.sees.get(side, set()):
+        return 404
+    if role not in spec.allowed:
+        return 403
+    return spec.ok
+
+
+@pytest.mark.parametrize(("name", "role", "side"), CASES)
+def test_scope(name, role, side, world, db, client):
+    spec = MATRIX[name]
+    if role != "anonymous":
+        user = world["users"][role]
+        if spec.api and role == "api":
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        else:
+            client.force_login(user)
+    url = spec.url(world, side)
+    response = (
+        getattr(client, spec.method)(url, spec.data or {}, content_type="application/json")
+        if spec.data
+        else getattr(client, spec.method)(url)
+    )
+    assert response.status_code == expected(spec, role, side), f"{spec.method.upper()} {url} as {role}"
+    if role == "anonymous" and not spec.public and not spec.api:
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/households/",
+        "/households/export.csv",
+        "/reviews/",
+        "/api/v1/households/?page_size=1000",
+        "/api/v1/reviews/?page_size=1000",
+        "/api/v1/units/?page_size=1000",
+        "/dashboard/?year=2024",
+    ],
+)
+def test_no_row_from_outside_the_area_in_lists_and_exports(path, world, db, client):
+    client.force_login(world["users"]["commune"])
+    response = client.get(path)
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    outside = world["outside"]
+    assert outside["household"].code not in body
+    assert "Xã Lương Thượng" not in body
+    assert world["inside"]["commune"].name in body or world["inside"]["household"].code in body
