@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from households.imports.jobs import import_job_confirm, import_job_create
 from households.imports.selectors import import_communes, import_job_list
+from households.imports.upload import upload_problems
 from households.models import AdministrativeUnit, ImportJob
 
 
@@ -62,6 +63,12 @@ class ImportUploadSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["commune"].queryset = import_communes(user=request.user)
+
+    def validate_file(self, upload):
+        problems = upload_problems(upload)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return upload
 
 
 @extend_schema_view(

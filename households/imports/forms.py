@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import AdministrativeUnit
 
 from .selectors import import_communes
+from .upload import upload_problems
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -18,3 +19,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = import_communes(user=user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        problems = upload_problems(upload)
+        if problems:
+            raise forms.ValidationError(problems)
+        return upload

@@ -212,6 +212,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Uploaded workbooks larger than this are refused with a message (bytes; 50 MiB by default).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+
 # Celery: a broker only when Redis is configured; otherwise tasks run inline.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -214,3 +214,42 @@ def test_the_job_list_keeps_a_fixed_number_of_queries(client, officer, commune, 
     assert response.json()["count"] == 3
     with django_assert_max_num_queries(8):
         assert client.get(reverse("households:import-start")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("danh-sach.pdf", b"%PDF-1.7 ...", "không phải"),
+        ("danh-sach.xlsx", b"this is not a workbook", "bị hỏng"),
+        ("danh-sach.xlsx", b"PK\x03\x04" + b"\x00" * 64, None),  # a damaged zip: read and refused by the job
+    ],
+)
+def test_files_that_are_not_workbooks_are_refused_with_a_message(client, officer, commune, name, content, message):
+    client.force_login(officer)
+    response = client.post(
+        reverse("households:import-start"), {"commune": commune.pk, "file": SimpleUploadedFile(name, content)}
+    )
+    if message:
+        assert response.status_code == 200
+        assert message in response.text
+        assert not ImportJob.objects.exists()
+    else:
+        job = ImportJob.objects.get()
+        assert job.errors
+        report = client.get(job.get_absolute_url())
+        assert report.status_code == 200
+        with pytest.raises(ValidationError):
+            import_job_confirm(user=officer, job=job)
+    assert not Household.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(client, officer, commune, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    client.force_login(officer)
+    response = client.post(
+        reverse("households:import-start"),
+        {"commune": commune.pk, "file": SimpleUploadedFile("lon.xlsx", b"PK\x03\x04" + b"\x00" * 2048)},
+    )
+    assert response.status_code == 200
+    assert "giới hạn" in response.text
+    assert not ImportJob.objects.exists()
