@@ -56,25 +56,22 @@ def change_row(*, start: int, end: int, transitions: dict[str, int], columns: di
     }
 
 
+def _count_and_rate(key: str, group: str) -> list[Column]:
+    """A status's number and rate, under one merged header; the total row recomputes the rate."""
+    return [
+        Column(key, _("Number"), group=group),
+        Column(f"{key}_rate", _("Rate (%)"), "rate", group=group, rate_of=(key, "households")),
+    ]
+
+
 def _status_columns() -> list[Column]:
     return [
         Column("unit", _("Unit"), "text"),
         Column("households", _("Households")),
         Column("people", _("People")),
-        Column("poor", _("Number"), group=_("Poor households")),
-        Column("poor_rate", _("Rate (%)"), "rate", group=_("Poor households"), rate_of=("poor", "households")),
-        Column("near_poor", _("Number"), group=_("Near-poor households")),
-        Column(
-            "near_poor_rate",
-            _("Rate (%)"),
-            "rate",
-            group=_("Near-poor households"),
-            rate_of=("near_poor", "households"),
-        ),
-        Column("average", _("Number"), group=_("Average living standard")),
-        Column(
-            "average_rate", _("Rate (%)"), "rate", group=_("Average living standard"), rate_of=("average", "households")
-        ),
+        *_count_and_rate("poor", _("Poor households")),
+        *_count_and_rate("near_poor", _("Near-poor households")),
+        *_count_and_rate("average", _("Average living standard")),
     ]
 
 
@@ -175,16 +172,8 @@ def _slices(title: str, first: str, labels: dict[str, str], counts: dict[tuple[s
     columns = [
         Column("slice", first, "text"),
         Column("households", _("Households")),
-        Column("poor", _("Number"), group=_("Poor households")),
-        Column("poor_rate", _("Rate (%)"), "rate", group=_("Poor households"), rate_of=("poor", "households")),
-        Column("near_poor", _("Number"), group=_("Near-poor households")),
-        Column(
-            "near_poor_rate",
-            _("Rate (%)"),
-            "rate",
-            group=_("Near-poor households"),
-            rate_of=("near_poor", "households"),
-        ),
+        *_count_and_rate("poor", _("Poor households")),
+        *_count_and_rate("near_poor", _("Near-poor households")),
     ]
     return Table(title, columns, rows)
 
