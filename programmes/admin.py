@@ -29,6 +29,7 @@ from .models import (
     RateBand,
     TargetRow,
 )
+from .plan_models import TARGET_ROW_FIGURES
 
 
 class _LockedParentInline:
@@ -191,20 +192,7 @@ class TargetRowInline(admin.TabularInline):
     model = TargetRow
     extra = 0
     autocomplete_fields = ("unit",)
-    fields = (
-        "year",
-        "order",
-        "unit",
-        "households",
-        "poor_households",
-        "poor_rate_printed",
-        "reduction_households",
-        "reduction_pp_printed",
-        "near_poor_households",
-        "near_poor_rate_printed",
-        "near_poor_reduction_households",
-        "near_poor_reduction_pp_printed",
-    )
+    fields = ("year", "order", "unit", *TARGET_ROW_FIGURES)
 
 
 class PrintedTotalInline(admin.TabularInline):

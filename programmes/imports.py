@@ -23,23 +23,14 @@ from python_calamine import CalamineWorkbook
 from households.models import AdministrativeUnit, UnitLevel
 
 from .models import Plan
+from .plan_models import TARGET_ROW_FIGURES
 from .plan_services import target_rows_replace
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 TOTAL_LABELS = {"tong", "tong cong", "cong", "total", "toan tinh"}
-ROW_FIELDS = (
-    "households",
-    "poor_households",
-    "poor_rate_printed",
-    "reduction_households",
-    "reduction_pp_printed",
-    "near_poor_households",
-    "near_poor_rate_printed",
-    "near_poor_reduction_households",
-    "near_poor_reduction_pp_printed",
-)
+ROW_FIELDS = TARGET_ROW_FIGURES
 _PERCENT = {"poor_rate_printed", "reduction_pp_printed", "near_poor_rate_printed", "near_poor_reduction_pp_printed"}
 TOTAL_FIELDS = {
     "households": "households",

@@ -146,6 +146,20 @@ class PlanGoal(models.Model):
             raise ValidationError({"target_high": _("The upper end is below the target.")})
 
 
+# The figures of a target row, in the column order of seed 002's table (counts, then the printed rates).
+TARGET_ROW_FIGURES = (
+    "households",
+    "poor_households",
+    "poor_rate_printed",
+    "reduction_households",
+    "reduction_pp_printed",
+    "near_poor_households",
+    "near_poor_rate_printed",
+    "near_poor_reduction_households",
+    "near_poor_reduction_pp_printed",
+)
+
+
 class TargetRow(models.Model):
     """One row of the target table, as printed: a unit's start figures and planned reduction for a year."""
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from programmes.models import Plan, PlanGoal, PlanTask, Project, ProjectBudget, ProjectOutput, TargetRow
+from programmes.plan_models import TARGET_ROW_FIGURES
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -109,15 +110,7 @@ class TargetRowSerializer(serializers.ModelSerializer):
             "year",
             "order",
             "unit",
-            "households",
-            "poor_households",
-            "poor_rate_printed",
-            "reduction_households",
-            "reduction_pp_printed",
-            "near_poor_households",
-            "near_poor_rate_printed",
-            "near_poor_reduction_households",
-            "near_poor_reduction_pp_printed",
+            *TARGET_ROW_FIGURES,
             "computed",
             "checks",
         ]
