@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs.runner import stale_jobs_fail
+
 from .exports import (
     CSV_CONTENT_TYPE,
     export_households_csv,
@@ -17,9 +19,10 @@ from .exports import (
     export_reviews_xlsx,
 )
 from .imports.forms import ImportForm
-from .imports.jobs import import_job_confirm, import_job_create
+from .imports.jobs import import_job_confirm, import_job_create, import_job_rerun
 from .imports.selectors import import_job_get, import_job_list
 from .imports.template import XLSX_CONTENT_TYPE, template_bytes
+from .models import ImportJob
 from .selectors import round_get
 
 
@@ -52,6 +55,8 @@ def import_start_view(request):
 
 @login_required
 def import_detail_view(request, pk: int):
+    # A job whose process died shows as failed (with the reason) rather than running forever.
+    stale_jobs_fail(ImportJob)
     job = import_job_get(user=request.user, pk=pk)
     return render(request, "households/import_detail.html", {"job": job})
 
@@ -62,6 +67,17 @@ def import_confirm_view(request, pk: int):
     job = import_job_get(user=request.user, pk=pk)
     try:
         job = import_job_confirm(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_rerun_view(request, pk: int):
+    job = import_job_get(user=request.user, pk=pk)
+    try:
+        job = import_job_rerun(user=request.user, job=job)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(job)

@@ -32,6 +32,7 @@ urlpatterns += [
     path("households/import/template.xlsx", import_views.import_template_view, name="import-template"),
     path("households/import/<int:pk>/", import_views.import_detail_view, name="import-detail"),
     path("households/import/<int:pk>/confirm/", import_views.import_confirm_view, name="import-confirm"),
+    path("households/import/<int:pk>/rerun/", import_views.import_rerun_view, name="import-rerun"),
     path("households/export.<str:fmt>", import_views.household_export_view, name="household-export"),
     path("reviews/rounds/<int:pk>/export.<str:fmt>", import_views.round_export_view, name="round-export"),
 ]

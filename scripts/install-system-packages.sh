@@ -4,8 +4,9 @@
 #   libpango*/libharfbuzz  WeasyPrint's text layout (PDF reports)
 #   fonts-dejavu-core, fonts-noto-core  fonts with Vietnamese glyphs for PDFs
 #   chromium           the real browser of the browser tests (driven by Playwright, never downloaded by it)
+#   redis-server       the Celery broker of the test that kills a worker in the middle of an import
 set -euo pipefail
-packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core chromium)
+packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core chromium redis-server)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

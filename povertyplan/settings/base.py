@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "jobs",
     "households",
     "programmes",
     "reports",
@@ -223,6 +224,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A running job without a sign of life for this long (seconds) is marked failed (``manage.py fail_stale_jobs``,
+# a worker's start, or opening the job's page); a job whose process is gone from this host fails at once.
+JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
 
 # Production hardening; relaxed only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -102,6 +102,9 @@ MATRIX: dict[str, Spec] = {
     "households:import-confirm": Spec(
         page("households:import-confirm", pk="job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
     ),
+    "households:import-rerun": Spec(
+        page("households:import-rerun", pk="job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
+    ),
     "programmes:plan-list": Spec(fixed("/plans/"), sides=(None,)),
     "programmes:plan-create": Spec(fixed("/plans/new/"), sides=(None,), allowed=PLANNERS),
     "programmes:plan-detail": Spec(page("programmes:plan-detail", pk="plan"), sides=("inside",), sees=PLAN_SEES),
