@@ -25,6 +25,18 @@ class ReportForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
+class ListForm(ReportForm):
+    status = forms.ChoiceField(
+        label=_("Households"),
+        choices=[("both", _("Poor and near-poor")), ("poor", _("Poor")), ("near_poor", _("Near-poor"))],
+        initial="both",
+        required=False,
+    )
+
+    def clean_status(self) -> str:
+        return self.cleaned_data["status"] or "both"
+
+
 class DashboardForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)

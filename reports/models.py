@@ -4,11 +4,15 @@ Statistics never scan households per request. Each approved review contributes a
 (``reports.aggregates.contributions``); ``StatisticSource`` remembers which review currently stands for a
 household in a year (an ongoing review approved later in the year replaces the annual one), so an
 approval adds the new review's contributions and takes back the old one's, in the same transaction.
-``manage.py rebuild_statistics`` recomputes everything from the approved reviews.
+``manage.py rebuild_statistics`` recomputes everything from the approved reviews. ``ReportJob``: a report
+prepared in the background (a whole province's lists), what was asked and the file made.
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from jobs.models import BackgroundJob, JobState
 
 
 class Dimension(models.TextChoices):
@@ -61,3 +65,24 @@ class StatisticSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year} → {self.review_id}"
+
+
+class ReportJob(BackgroundJob):
+    kind = models.CharField(_("report"), max_length=30)
+    # The report form's fields as the user chose them: the job checks them again, as that user, when it runs.
+    query = models.JSONField(_("choices"), default=dict)
+    output = models.CharField(_("format"), max_length=4, choices=[("pdf", "PDF"), ("xlsx", "Excel")])
+    status = models.CharField(_("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("prepared report")
+        verbose_name_plural = _("prepared reports")
+
+    def __str__(self) -> str:
+        return self.title or self.kind
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:job-detail", args=[self.pk])

@@ -5,8 +5,10 @@ import io
 from django.utils import timezone
 from django.utils.translation import get_language
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from .pdf import render_pdf
 from .renderers import safe_cell
@@ -50,74 +52,113 @@ def report_pdf(report: Report) -> bytes:
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BOLD = Font(bold=True)
+_CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_NUMBER_FORMATS = {"int": "#,##0", "rate": "0.00"}
+# Column widths are measured on this many rows of each table: enough for the widest value in practice.
+_WIDTH_SAMPLE = 500
 
 
 def report_xlsx(report: Report) -> bytes:
-    """One sheet: the heading, then each table with its merged header cells, values as numbers."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Báo cáo" if _vietnamese() else "Report"
-    row = 1
+    """One sheet: the heading, then each table with its merged header cells, values as numbers.
+
+    Written in openpyxl's write-only mode, row by row: a province's lists (hundreds of thousands of rows)
+    take a fraction of the memory a workbook held whole would.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Báo cáo" if _vietnamese() else "Report")
+    for index, width in _widths(report).items():
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    rows = _Rows(sheet)
     for line in [*report.heading, report.title, report.subtitle]:
         if line:
-            sheet.cell(row=row, column=1, value=line).font = Font(bold=line == report.title)
-            row += 1
-    widths: dict[int, int] = {}
+            rows.append([_cell(sheet, line, font=_BOLD if line == report.title else None)])
     for table in report.tables:
-        row += 1
-        sheet.cell(row=row, column=1, value=table.title).font = Font(bold=True, size=12)
-        row += 1
-        row = _write_header(sheet, table, row)
+        rows.append([])
+        rows.append([_cell(sheet, table.title, font=Font(bold=True, size=12))])
+        _write_header(rows, table)
         totals = table.totals()
         for values, is_total in [*((r, False) for r in table.rows), *([(totals, True)] if totals else [])]:
-            for index, column in enumerate(table.columns, start=1):
-                value = values.get(column.key)
-                cell = sheet.cell(row=row, column=index, value=_number(value, column.kind))
-                cell.border = _BORDER
-                if column.kind == "int":
-                    cell.number_format = "#,##0"
-                elif column.kind == "rate":
-                    cell.number_format = "0.00"
-                cell.font = Font(bold=is_total)
-                widths[index] = max(widths.get(index, 8), min(len(str(value or "")) + 2, 45))
-            row += 1
+            rows.append(
+                [
+                    _cell(
+                        sheet,
+                        _number(values.get(c.key), c.kind),
+                        font=_BOLD if is_total else None,
+                        border=True,
+                        number_format=_NUMBER_FORMATS.get(c.kind),
+                    )
+                    for c in table.columns
+                ]
+            )
         for note in table.notes:
-            sheet.cell(row=row, column=1, value=note)
-            row += 1
+            rows.append([note])
     for note in report.notes:
-        row += 1
-        sheet.cell(row=row, column=1, value=note)
-    for index, width in widths.items():
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        rows.append([])
+        rows.append([note])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_header(sheet, table: Table, row: int) -> int:
+class _Rows:
+    """Appends rows to a write-only sheet and knows the number of the next one (for merged ranges)."""
+
+    def __init__(self, sheet):
+        self.sheet, self.next = sheet, 1
+
+    def append(self, values: list) -> int:
+        self.sheet.append(values)
+        self.next += 1
+        return self.next - 1
+
+
+def _cell(sheet, value, *, font=None, border=False, number_format=None, alignment=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if border:
+        cell.border = _BORDER
+    if number_format:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def _write_header(rows: _Rows, table: Table) -> None:
+    """The header rows; a cell spanning columns or rows is merged, as in the official forms."""
     header_rows = table.header_rows()
+    covered: set[tuple[int, int]] = set()  # (row offset, column) covered by a cell of the row above
+    first = rows.next
     for offset, cells in enumerate(header_rows):
+        values: list = []
         column = 1
         for cell in cells:
-            # Skip columns covered by a cell of the row above that spans down.
-            while _covered(sheet, row + offset, column):
+            while (offset, column) in covered:
+                values.append(_cell(rows.sheet, None, border=True))
                 column += 1
-            target = sheet.cell(row=row + offset, column=column, value=cell["label"])
-            target.font = Font(bold=True)
-            target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            target.border = _BORDER
-            last_row, last_column = row + offset + cell["rowspan"] - 1, column + cell["colspan"] - 1
-            if (last_row, last_column) != (row + offset, column):
-                sheet.merge_cells(start_row=row + offset, start_column=column, end_row=last_row, end_column=last_column)
+            values.append(_cell(rows.sheet, cell["label"], font=_BOLD, border=True, alignment=_CENTRED))
+            values.extend(_cell(rows.sheet, None, border=True) for _ in range(cell["colspan"] - 1))
+            last_row, last_column = offset + cell["rowspan"] - 1, column + cell["colspan"] - 1
+            for below in range(offset + 1, last_row + 1):
+                covered.update((below, c) for c in range(column, last_column + 1))
+            if (last_row, last_column) != (offset, column):
+                rows.sheet.merged_cells.add(
+                    CellRange(min_col=column, min_row=first + offset, max_col=last_column, max_row=first + last_row)
+                )
             column = last_column + 1
-    return row + len(header_rows)
+        rows.append(values)
 
 
-def _covered(sheet, row: int, column: int) -> bool:
-    return any(
-        r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col and r.min_row < row
-        for r in sheet.merged_cells.ranges
-    )
+def _widths(report: Report) -> dict[int, int]:
+    widths: dict[int, int] = {}
+    for table in report.tables:
+        for index, column in enumerate(table.columns, start=1):
+            sample = [len(str(row.get(column.key) or "")) for row in table.rows[:_WIDTH_SAMPLE]]
+            widest = max([*sample, len(column.label) // 2, 6])
+            widths[index] = max(widths.get(index, 8), min(widest + 2, 45))
+    return widths
 
 
 def _number(value, kind: str):

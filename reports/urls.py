@@ -7,4 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("reports/<str:kind>/", views.report_view, name="report"),
+    path("reports/jobs/<int:pk>/", views.job_detail_view, name="job-detail"),
+    path("reports/jobs/<int:pk>/download/", views.job_download_view, name="job-download"),
+    path("reports/jobs/<int:pk>/rerun/", views.job_rerun_view, name="job-rerun"),
 ]

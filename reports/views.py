@@ -1,18 +1,26 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
+from jobs.models import JobState
+from jobs.runner import stale_jobs_fail
 from reports.selectors import statistics_years
 
+from .catalogue import REPORTS
 from .dashboard import dashboard, default_unit
-from .definitions.circular07 import circular07_report
-from .definitions.plan import plan_report, progress_report
-from .forms import DashboardForm, PlanChoiceForm, PlanYearForm, ReportForm
-from .rendering import report_context, report_pdf, report_xlsx
+from .forms import DashboardForm
+from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
+from .models import ReportJob
+from .rendering import report_context
 
 
 def home(request):
@@ -28,38 +36,78 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
-# Each report: the form that picks what it is about, and the definition that builds it from that choice.
-REPORTS = {
-    "circular07": (ReportForm, circular07_report, gettext_lazy("Review results (Circular 07/2021/TT-BLĐTBXH)")),
-    "plan": (PlanChoiceForm, plan_report, gettext_lazy("Provincial plan")),
-    "progress": (PlanYearForm, progress_report, gettext_lazy("Progress against the plan")),
-}
-
-
 @login_required
 def report_view(request, kind: str):
-    """Pick what the report is about, see it, download it as PDF or Excel (`?format=pdf|xlsx`)."""
+    """Pick what the report is about, see it, download it as PDF or Excel (`?format=pdf|xlsx`).
+
+    A long report (more households than ``REPORT_INLINE_HOUSEHOLDS``) is downloaded through a background
+    job, and its page shows the first ``REPORT_PAGE_HOUSEHOLDS`` households of each list.
+    """
     if kind not in REPORTS:
         raise Http404
-    form_class, build, title = REPORTS[kind]
-    form = form_class(request.GET or None, user=request.user)
+    choice = REPORTS[kind]
+    form = choice.form(request.GET or None, user=request.user)
     report = None
     if form.is_valid():
-        report = build(user=request.user, **form.cleaned_data)
+        size = choice.size(user=request.user, **form.cleaned_data) if choice.size else 0
         output = request.GET.get("format")
-        if output == "pdf":
-            return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
-        if output == "xlsx":
-            return _download(report_xlsx(report), XLSX, f"{report.filename}.xlsx")
-    reports = [(code, label) for code, (_form, _build, label) in REPORTS.items()]
+        if output in RENDERERS:
+            if output == "pdf" and size > settings.REPORT_PDF_MAX_HOUSEHOLDS:
+                messages.error(
+                    request,
+                    _(
+                        "A PDF of %(size)s households would run to thousands of pages: choose a smaller unit, "
+                        "or download Excel."
+                    )
+                    % {"size": intcomma(size)},
+                )
+            elif size > settings.REPORT_INLINE_HOUSEHOLDS:
+                query = {k: v for k, v in request.GET.items() if k != "format"}
+                job = report_job_create(user=request.user, kind=kind, query=query, output=output)
+                return redirect(job)
+            else:
+                report = choice.build(user=request.user, **form.cleaned_data)
+                content_type = "application/pdf" if output == "pdf" else XLSX
+                return _download(RENDERERS[output](report), content_type, f"{report.filename}.{output}")
+        limit = {"limit": settings.REPORT_PAGE_HOUSEHOLDS} if size > settings.REPORT_PAGE_HOUSEHOLDS else {}
+        report = choice.build(user=request.user, **form.cleaned_data, **limit)
     context = {
         "form": form,
         "kind": kind,
-        "title": title,
-        "reports": reports,
+        "title": choice.title,
+        "reports": [(code, c.title) for code, c in REPORTS.items()],
+        "jobs": report_job_list(user=request.user)[:5],
         **(report_context(report) if report else {}),
     }
     return render(request, "reports/report.html", context)
+
+
+@login_required
+def job_detail_view(request, pk: int):
+    stale_jobs_fail(ReportJob)
+    job = report_job_get(user=request.user, pk=pk)
+    return render(request, "reports/job_detail.html", {"job": job})
+
+
+@login_required
+def job_download_view(request, pk: int):
+    job = report_job_get(user=request.user, pk=pk)
+    if job.status != JobState.DONE or not job.file:
+        raise Http404
+    content_type = "application/pdf" if job.output == "pdf" else XLSX
+    with job.file.open("rb") as file:
+        return _download(file.read(), content_type, job.file_name)
+
+
+@login_required
+@require_POST
+def job_rerun_view(request, pk: int):
+    job = report_job_get(user=request.user, pk=pk)
+    try:
+        job = report_job_rerun(user=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(job)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

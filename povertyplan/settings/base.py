@@ -224,6 +224,11 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reports: a download of more households than this is prepared in the background (a job with progress);
+# the page shows the first REPORT_PAGE_HOUSEHOLDS of a list; a PDF stops at REPORT_PDF_MAX_HOUSEHOLDS.
+REPORT_INLINE_HOUSEHOLDS = int(os.environ.get("REPORT_INLINE_HOUSEHOLDS", "2000"))
+REPORT_PAGE_HOUSEHOLDS = int(os.environ.get("REPORT_PAGE_HOUSEHOLDS", "200"))
+REPORT_PDF_MAX_HOUSEHOLDS = int(os.environ.get("REPORT_PDF_MAX_HOUSEHOLDS", "5000"))
 # A running job without a sign of life for this long (seconds) is marked failed (``manage.py fail_stale_jobs``,
 # a worker's start, or opening the job's page); a job whose process is gone from this host fails at once.
 JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))

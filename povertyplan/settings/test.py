@@ -4,6 +4,8 @@ The database still comes from ``DATABASE_URL`` (PostgreSQL in CI, SQLite when un
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
@@ -18,3 +20,5 @@ LANGUAGE_CODE = "vi"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Files the tests upload or generate never land in the working tree.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", Path(tempfile.gettempdir()) / "povertyplan-test-media"))

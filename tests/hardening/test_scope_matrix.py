@@ -140,6 +140,11 @@ MATRIX: dict[str, Spec] = {
     ),
     "reports:dashboard": Spec(fixed("/dashboard/"), sides=(None,)),
     "reports:report": Spec(fixed("/reports/circular07/"), sides=(None,)),
+    "reports:job-detail": Spec(page("reports:job-detail", pk="report_job"), sides=("inside",), sees=JOB_SEES),
+    "reports:job-download": Spec(page("reports:job-download", pk="report_job"), sides=("inside",), sees=JOB_SEES),
+    "reports:job-rerun": Spec(
+        page("reports:job-rerun", pk="report_job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
+    ),
     # The API: every endpoint needs a token or a session.
     "api-root": Spec(fixed("/api/v1/"), sides=(None,), api=True),
     "schema": Spec(fixed("/api/schema/"), sides=(None,), api=True),
@@ -250,6 +255,7 @@ def _build_world() -> dict:
 
     inside = side("Xã Bộc Bố")
     inside["job"] = _job(users["commune"], inside["commune"])
+    inside["report_job"] = _report_job(users["commune"], inside["commune"])
     inside["project"] = _project(plan)
     return {"users": users, "inside": inside, "outside": side("Xã Lương Thượng")}
 
@@ -258,6 +264,18 @@ def _job(user, commune):
     from households.models import ImportJob
 
     return ImportJob.objects.create(user=user, commune=commune, file_name="danh-sach.xlsx")
+
+
+def _report_job(user, commune):
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportJob
+
+    job = ReportJob(user=user, kind="lists", query={"unit": commune.pk, "year": 2024}, output="xlsx", status="done")
+    job.file.save("danh-sach.xlsx", ContentFile(b"PK"), save=False)
+    job.file_name = "danh-sach.xlsx"
+    job.save()
+    return job
 
 
 def _project(plan):
@@ -318,11 +336,12 @@ def test_scope(name, role, side, world, db, client):
         "/api/v1/reviews/?page_size=1000",
         "/api/v1/units/?page_size=1000",
         "/dashboard/?year=2024",
+        "/reports/lists/?unit={commune}&year=2024",
     ],
 )
 def test_no_row_from_outside_the_area_in_lists_and_exports(path, world, db, client):
     client.force_login(world["users"]["commune"])
-    response = client.get(path)
+    response = client.get(path.format(commune=world["inside"]["commune"].pk))
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     outside = world["outside"]

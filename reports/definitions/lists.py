@@ -1,0 +1,114 @@
+"""The lists of poor and of near-poor households with their members (Circular 07/2021/TT-BLĐTBXH,
+Appendix VII): one row per member, the household's code, village and deprivations on its first row.
+
+A whole province's list runs to tens of thousands of households: the page shows the first ones
+(``limit``) and the downloads are prepared as background jobs (``reports.jobs``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from households.models import Relation, Sex
+from programmes.classification import Status
+from reports.list_selectors import ListedHousehold, poverty_list, poverty_list_size
+from reports.tables import Column, Report, Table
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from households.models import AdministrativeUnit
+
+# Which statuses a list is about: the form's choice → the review statuses listed, in this order.
+LIST_STATUSES = {
+    "both": (Status.POOR, Status.NEAR_POOR),
+    Status.POOR.value: (Status.POOR,),
+    Status.NEAR_POOR.value: (Status.NEAR_POOR,),
+}
+
+
+def _columns() -> list[Column]:
+    household, members = _("Household"), _("Members")
+    return [
+        Column("order", _("No."), "text", group=household),
+        Column("code", _("Household code"), "text", group=household),
+        Column("village", _("Village"), "text", group=household),
+        Column("name", _("Full name"), "text", group=members),
+        Column("relation", _("Relation to head"), "text", group=members),
+        Column("sex", _("Sex"), "text", group=members),
+        Column("born", _("Date of birth"), "text", group=members),
+        Column("ethnicity", _("Ethnicity"), "text", group=members),
+        Column("national_id", _("Citizen ID"), "text", group=members),
+        Column("deprived", _("Deprivations"), "text"),
+    ]
+
+
+def household_rows(order: int, household: ListedHousehold) -> list[dict[str, str]]:
+    """The rows of one household (pure): the household's cells on the first member's row only."""
+    relations, sexes = dict(Relation.choices), dict(Sex.choices)
+    first = {
+        "order": str(order),
+        "code": household.code,
+        "village": f"{household.village}, {household.commune}",
+        "deprived": ", ".join(household.deprived),
+    }
+    members = household.members or ()
+    if not members:
+        return [{**first, "name": household.head_name}]
+    return [
+        {
+            **(first if index == 0 else {}),
+            "name": member.full_name,
+            "relation": str(relations.get(member.relation, member.relation)),
+            "sex": str(sexes.get(member.sex, member.sex)),
+            "born": date_format(member.date_of_birth, "d/m/Y"),
+            "ethnicity": member.ethnicity,
+            "national_id": member.national_id,
+        }
+        for index, member in enumerate(members)
+    ]
+
+
+def _table(status: Status, households: list[ListedHousehold], *, total: int) -> Table:
+    rows: list[dict[str, str]] = []
+    people = 0
+    for order, household in enumerate(households, start=1):
+        rows.extend(household_rows(order, household))
+        people += len(household.members)
+    title = _("List of poor households") if status == Status.POOR else _("List of near-poor households")
+    notes = [_("%(households)s households, %(people)s people.") % {"households": len(households), "people": people}]
+    if total > len(households):
+        notes.append(
+            _("The first %(shown)s of %(total)s households are shown; the downloads hold them all.")
+            % {"shown": len(households), "total": total}
+        )
+    return Table(title, _columns(), rows, notes=notes, wide=True)
+
+
+def poverty_list_report(
+    *, user: User, unit: AdministrativeUnit, year: int, status: str, limit: int | None = None
+) -> Report:
+    """The list(s) for ``unit`` in ``year``; ``limit`` keeps the first households of each list (page view)."""
+    tables = []
+    for listed_status in LIST_STATUSES[status]:
+        households = list(poverty_list(user=user, unit=unit, year=year, statuses=[listed_status], limit=limit))
+        total = len(households)
+        if limit is not None and total == limit:
+            total = poverty_list_size(user=user, unit=unit, year=year, statuses=[listed_status])
+        tables.append(_table(listed_status, households, total=total))
+    return Report(
+        title=_("Lists of poor and near-poor households, %(year)s") % {"year": year},
+        subtitle=_("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII") % {"unit": unit.name},
+        heading=[_("People's Committee"), unit.name.upper()],
+        tables=tables,
+        notes=[_("Members as registered on the day the list is printed.")],
+        signature=[_("On behalf of the People's Committee")],
+        filename=f"danh-sach-{status.replace('_', '-')}-{unit.code}-{year}",
+    )
+
+
+def poverty_list_households(*, user: User, unit: AdministrativeUnit, year: int, status: str) -> int:
+    """The size of the list, to decide whether a download is prepared in the background."""
+    return poverty_list_size(user=user, unit=unit, year=year, statuses=LIST_STATUSES[status])

@@ -1,0 +1,109 @@
+"""Reads behind the lists of poor and near-poor households (Circular 07/2021/TT-BLĐTBXH, Appendix VII):
+the households whose standing review of the year classified them so, with their members. Scoped to the user.
+
+The standing review of a household in a year is the one the statistics count (``StatisticSource``), so a
+list always agrees with the summary of the same unit and year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from households.models import Member
+from households.selectors import visible_unit_ids
+
+from .models import StatisticSource
+from .selectors import composition
+
+if TYPE_CHECKING:
+    import datetime
+
+    from accounts.models import User
+    from households.models import AdministrativeUnit
+
+# Households read per query when the list is long (a province has tens of thousands).
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ListedMember:
+    full_name: str
+    relation: str
+    sex: str
+    date_of_birth: datetime.date
+    ethnicity: str
+    national_id: str
+
+
+@dataclass(frozen=True)
+class ListedHousehold:
+    code: str
+    head_name: str
+    commune: str
+    village: str
+    status: str
+    deprived: tuple[str, ...]
+    members: tuple[ListedMember, ...]
+
+
+def _sources(*, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str]):
+    communes = composition(unit, year).commune_ids
+    ids = visible_unit_ids(user)
+    if ids is not None:
+        communes = {c for c in communes if c in ids}
+    return StatisticSource.objects.filter(year=year, review__commune_id__in=communes, review__status__in=list(statuses))
+
+
+def poverty_list_size(*, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str]) -> int:
+    """How many households the list holds (one query)."""
+    return _sources(user=user, unit=unit, year=year, statuses=statuses).count()
+
+
+def poverty_list(
+    *, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str], limit: int | None = None
+) -> Iterator[ListedHousehold]:
+    """The listed households ordered by commune, village and code, each with its members (head first).
+
+    Two queries per ``CHUNK`` households: the reviews with their households and units, then the members.
+    """
+    rows = (
+        _sources(user=user, unit=unit, year=year, statuses=statuses)
+        .order_by("review__commune__name", "review__village__name", "household__code")
+        .values_list(
+            "household_id",
+            "household__code",
+            "household__head_name",
+            "review__commune__name",
+            "review__village__name",
+            "review__status",
+            "review__deprived",
+        )
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    chunk: list[tuple] = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _with_members(chunk)
+            chunk = []
+    yield from _with_members(chunk)
+
+
+def _with_members(chunk: list[tuple]) -> Iterator[ListedHousehold]:
+    if not chunk:
+        return
+    members: dict[int, list[ListedMember]] = defaultdict(list)
+    for household_id, *values in (
+        Member.objects.filter(household_id__in=[row[0] for row in chunk])
+        .order_by("household_id", "pk")
+        .values_list("household_id", "full_name", "relation", "sex", "date_of_birth", "ethnicity__name", "national_id")
+    ):
+        values[4] = values[4] or ""
+        members[household_id].append(ListedMember(*values))
+    for household_id, code, head, commune, village, status, deprived in chunk:
+        listed = sorted(members[household_id], key=lambda m: m.relation != "head")
+        yield ListedHousehold(code, head, commune, village, status, tuple(deprived or ()), tuple(listed))
