@@ -4,12 +4,16 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import LineChart as ExcelLineChart
+from openpyxl.chart import Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from .charts import LineChart, line_chart_svg
 from .pdf import render_pdf
 from .renderers import safe_cell
 from .tables import Report, Table, format_value
@@ -39,9 +43,11 @@ def table_context(table: Table) -> dict:
 
 
 def report_context(report: Report) -> dict:
+    vietnamese = _vietnamese()
     return {
         "report": report,
         "tables": [table_context(t) for t in report.tables],
+        "charts": [{"title": c.title, "svg": line_chart_svg(c, vietnamese=vietnamese)} for c in report.charts],
         "today": timezone.localdate(),
     }
 
@@ -96,6 +102,8 @@ def report_xlsx(report: Report) -> bytes:
     for note in report.notes:
         rows.append([])
         rows.append([note])
+    for chart in report.charts:
+        _write_chart(rows, chart)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -149,6 +157,27 @@ def _write_header(rows: _Rows, table: Table) -> None:
                 )
             column = last_column + 1
         rows.append(values)
+
+
+def _write_chart(rows: _Rows, chart: LineChart) -> None:
+    """The chart's data as a small table (years down, series across), and a native Excel line chart of it."""
+    rows.append([])
+    rows.append([_cell(rows.sheet, chart.title, font=_BOLD)])
+    first = rows.append([_cell(rows.sheet, _("Year"), font=_BOLD), *(s.label for s in chart.series)])
+    for year in chart.years:
+        values = [s.points.get(year) for s in chart.series]
+        rows.append([year, *(float(v) if v is not None else None for v in values)])
+    last = rows.next - 1
+    drawing = ExcelLineChart()
+    drawing.title = chart.title
+    drawing.y_axis.title = "%"
+    drawing.height, drawing.width = 8, 16
+    data = Reference(rows.sheet, min_col=2, max_col=1 + len(chart.series), min_row=first, max_row=last)
+    drawing.add_data(data, titles_from_data=True)
+    drawing.set_categories(Reference(rows.sheet, min_col=1, min_row=first + 1, max_row=last))
+    rows.sheet.add_chart(drawing, f"E{first}")
+    for _line in range(16):  # the rows the drawing covers, so that nothing written later hides under it
+        rows.append([])
 
 
 def _widths(report: Report) -> dict[int, int]:

@@ -71,6 +71,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     signature: Sequence[str] = ()  # title and name of the signer
     filename: str = "bao-cao"
+    charts: list = field(default_factory=list)  # reports.charts.LineChart, drawn after the tables
 
     @property
     def wide(self) -> bool:

@@ -7,14 +7,17 @@ total and the difference are rows of their own, and the notes say so.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programmes.plan_models import Plan
-from programmes.plan_selectors import plan_progress, target_table, target_years
+from programmes.plan_selectors import plan_progress, row_figures, target_rows, target_table, target_years
+from programmes.progress import total
 from programmes.templatetags.plans import CHECK_LABELS, VERDICT_LABELS
+from reports.charts import LineChart, Series
 from reports.tables import Column, Report, Table, format_value
 
 if TYPE_CHECKING:
@@ -150,6 +153,20 @@ def plan_report(*, user: User, plan: Plan) -> Report:
     )
 
 
+def _rate_chart(*, user: User, plan: Plan, progress) -> LineChart:
+    """The poverty rate of the plan's unit year by year against the rate each year's targets aim at (the
+    households still poor after the planned reduction, over the households, summed over the visible rows)."""
+    by_year: dict[int, list] = defaultdict(list)
+    for row in target_rows(user=user, plan=plan):
+        by_year[row.year].append(row_figures(row))
+    targets = {year: total(figures).target_rate for year, figures in by_year.items()}
+    actual = {year: counts.poor_rate for year, counts in progress.series.items()}
+    return LineChart(
+        _("Poverty rate: actual and target (%)"),
+        (Series(_("Actual (approved reviews)"), actual), Series(_("Target (end of year)"), targets, dashed=True)),
+    )
+
+
 def progress_report(*, user: User, plan: Plan, year: int) -> Report:
     progress = plan_progress(user=user, plan=plan, year=year)
     rows = []
@@ -209,6 +226,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
             }
         )
     return Report(
+        charts=[_rate_chart(user=user, plan=plan, progress=progress)],
         title=_("Progress against the plan, %(year)s") % {"year": year},
         subtitle=f"{plan.title} ({plan.decision_number})",
         heading=_heading(plan),

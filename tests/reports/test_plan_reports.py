@@ -75,3 +75,42 @@ def test_a_district_officer_gets_only_the_districts_row(client, seed_002, make_u
     client.force_login(officer)
     page = client.get("/reports/plan/", {"plan": seed_002.pk})
     assert "Huyện Pác Nặm" not in page.text
+
+
+def test_the_progress_report_draws_the_rate_against_the_target_line(client, seed_002, province_user, reviewed):
+    import zipfile
+    from decimal import Decimal
+
+    from households.models import HouseholdReview
+
+    report = progress_report(user=province_user, plan=seed_002, year=2024)
+
+    (chart,) = report.charts
+    actual, target = chart.series
+    approved = HouseholdReview.objects.filter(
+        state="approved", round__year__in=[2023, 2024], commune__code__startswith=""
+    )
+    expected = {}
+    for year in (2023, 2024):
+        reviews = approved.filter(round__year=year, commune__valid_to__isnull=False)
+        expected[year] = (Decimal(reviews.filter(status="poor").count() * 100) / reviews.count()).quantize(
+            Decimal("0.01")
+        )
+    assert actual.points == expected
+    # Seed 002, 2017: (20.809 poor − 1.947 planned reduction) / 78.200 households.
+    assert target.points[2017] == Decimal("24.12")
+    assert target.dashed
+
+    client.force_login(province_user)
+    params = {"plan": seed_002.pk, "year": 2024}
+    page = client.get("/reports/progress/", params)
+    assert page.text.count("<svg") == 1
+    assert "Tỷ lệ nghèo: thực tế và mục tiêu (%)" in page.text
+    text = pdf_text(client.get("/reports/progress/", {**params, "format": "pdf"}).content)
+    assert "Mục tiêu (cuối năm)" in text
+    assert "Thực tế (kết quả rà soát đã phê duyệt)" in text
+    xlsx = client.get("/reports/progress/", {**params, "format": "xlsx"}).content
+    assert any(name.startswith("xl/charts/chart") for name in zipfile.ZipFile(io.BytesIO(xlsx)).namelist())
+    values = [c.value for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row]
+    assert 24.12 in values
+    assert float(expected[2024]) in values
