@@ -452,3 +452,36 @@ __all__ = [
     "target_years",
     "units_banded",
 ]
+
+
+# --- targets of a unit, for the dashboards ------------------------------------------------------------
+
+
+def unit_targets(*, user: User, unit: AdministrativeUnit) -> dict[int, TargetFigures]:
+    """The target figures of ``unit`` per year: its own target rows, or, for the unit of a plan (a
+    province), the total of the plan's rows the user sees. Where plans overlap, the latest decision wins.
+    Two queries."""
+    figures: dict[int, TargetFigures] = {}
+    own = TargetRow.objects.filter(unit=unit).order_by("plan__decision_date", "plan_id")
+    for row in own:
+        figures[row.year] = row_figures(row)
+    if figures:
+        return figures
+    ids = visible_unit_ids(user)
+    rows = TargetRow.objects.filter(plan__unit=unit).order_by("plan__decision_date", "plan_id", "year")
+    if ids is not None:
+        rows = rows.filter(unit__in=ids)
+    by_plan_year: dict[tuple[int, int], list[TargetFigures]] = defaultdict(list)
+    for row in rows:
+        by_plan_year[(row.plan_id, row.year)].append(row_figures(row))
+    for (_plan, year), parts in by_plan_year.items():  # in decision order: a later plan replaces a year
+        figures[year] = total(parts)
+    return figures
+
+
+def units_targets(*, units: Sequence[AdministrativeUnit], year: int) -> dict[int, TargetFigures]:
+    """The target row of each unit in ``year`` (the latest decision's), by unit id. One query."""
+    rows = TargetRow.objects.filter(unit__in=[u.pk for u in units], year=year).order_by(
+        "plan__decision_date", "plan_id"
+    )
+    return {row.unit_id: row_figures(row) for row in rows}

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
 from households.unit_sources import coordinates
+from programmes.plan_selectors import rate_bands, unit_targets, units_targets
+from programmes.progress import Counts, band_for, judge, row_progress
 
 from .selectors import counts_by_unit, status_trend, year_end
 from .statistics import change, status_row
@@ -46,11 +48,25 @@ def dashboard(*, user: User, unit: AdministrativeUnit, year: int, years: list[in
     by_year = status_trend(user=user, unit=unit, years=years)
     if year - 1 in by_year:
         headline["change"] = change(headline, status_row(by_year[year - 1]))
+    targets = unit_targets(user=user, unit=unit)
+    target = targets.get(year)
+    if target is not None:
+        judgement = judge(target=target.target_rate, actual=headline["poor_rate"], at_most=True)
+        headline["target"] = {"rate": target.target_rate, "verdict": judgement.verdict, "gap": judgement.gap}
     trend = []
-    for each, statuses in by_year.items():
-        row = status_row(statuses)
-        trend.append({"year": each, "poor_rate": row["poor_rate"], "near_poor_rate": row["near_poor_rate"]})
+    for each in sorted({*by_year, *(y for y in targets if years and years[0] <= y)}):
+        row = status_row(by_year[each]) if by_year.get(each) else {}
+        trend.append(
+            {
+                "year": each,
+                "poor_rate": row.get("poor_rate"),
+                "near_poor_rate": row.get("near_poor_rate"),
+                "target_rate": targets[each].target_rate if each in targets else None,
+            }
+        )
     children, child_notes = counts_by_unit(user=user, unit=unit, year=year)
+    child_targets = units_targets(units=[c.unit for c in children], year=year)
+    bands = rate_bands()
     province = unit if unit.level == UnitLevel.PROVINCE else (unit.parent if unit.parent else unit)
     while province.parent_id:
         province = province.parent
@@ -64,7 +80,20 @@ def dashboard(*, user: User, unit: AdministrativeUnit, year: int, years: list[in
             legacy=child.valid_to is not None,
             province_code=province.code,
         )
+        row = _row(counts)
+        band = band_for(row["poor_rate"], bands)
+        verdict = None
+        if child.pk in child_targets and row["households"]:
+            actual = Counts(row["households"], row["poor"], row["near_poor"])
+            verdict = row_progress(child_targets[child.pk], actual).households.verdict
         units.append(
-            {"unit": child, **_row(counts), "lat": point[0] if point else None, "lon": point[1] if point else None}
+            {
+                "unit": child,
+                **row,
+                "band": band.label if band else "",
+                "verdict": verdict,
+                "lat": point[0] if point else None,
+                "lon": point[1] if point else None,
+            }
         )
     return Dashboard(unit, year, years, headline, trend, units, sorted({*notes, *child_notes}))

@@ -6,8 +6,8 @@
   const trend = JSON.parse(document.getElementById("trend-data").textContent);
   const points = JSON.parse(document.getElementById("map-data").textContent);
   const label = lang.startsWith("vi")
-    ? { poor: "Tỷ lệ hộ nghèo (%)", near: "Tỷ lệ hộ cận nghèo (%)" }
-    : { poor: "Poor households (%)", near: "Near-poor households (%)" };
+    ? { poor: "Tỷ lệ hộ nghèo (%)", near: "Tỷ lệ hộ cận nghèo (%)", target: "Mục tiêu tỷ lệ hộ nghèo (%)" }
+    : { poor: "Poor households (%)", near: "Near-poor households (%)", target: "Target poverty rate (%)" };
   const number = new Intl.NumberFormat(lang.startsWith("vi") ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
 
   const canvas = document.getElementById("trend-chart");
@@ -19,7 +19,11 @@
         datasets: [
           { label: label.poor, data: trend.map((row) => row.poor_rate), borderColor: "#b3261e", backgroundColor: "#b3261e" },
           { label: label.near, data: trend.map((row) => row.near_poor_rate), borderColor: "#e8a33d", backgroundColor: "#e8a33d" },
-        ],
+        ].concat(
+          trend.some((row) => row.target_rate !== null)
+            ? [{ label: label.target, data: trend.map((row) => row.target_rate), borderColor: "#1d4ed8", backgroundColor: "#1d4ed8", borderDash: [6, 4], spanGaps: true }]
+            : []
+        ),
       },
       options: {
         animation: false,

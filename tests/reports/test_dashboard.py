@@ -18,7 +18,7 @@ def json_script(html: str, element_id: str):
 def test_the_province_dashboard(client, reviewed, province_officer, unit, django_assert_max_num_queries):
     client.force_login(province_officer)
     params = {"unit": unit("Tỉnh Bắc Kạn").pk, "year": 2024}
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         page = client.get("/dashboard/", params)
     assert page.status_code == 200
     html = page.text
@@ -47,3 +47,66 @@ def test_the_dashboard_without_data_says_so(client, make_user, unit):
     page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "Chưa có" in page.text
+
+
+@pytest.fixture
+def plan_2024(unit):
+    """A plan for Bắc Kạn with 2024 and 2025 targets for two districts (start figures, planned reduction)."""
+    import datetime
+
+    from programmes.plan_models import Plan, TargetRow
+
+    plan = Plan.objects.create(
+        title="Kế hoạch giảm nghèo 2024–2025",
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2024, 1, 15),
+        issuing_body="UBND tỉnh Bắc Kạn",
+        unit=unit("Tỉnh Bắc Kạn"),
+        period_from=2021,
+        period_to=2025,
+        year_from=2024,
+        year_to=2025,
+        baseline_year=2023,
+    )
+    for year, rows in {
+        2024: [("Huyện Na Rì", 7, 2, 1), ("Huyện Pác Nặm", 4, 3, 2)],
+        2025: [("Huyện Na Rì", 7, 1, 1)],
+    }.items():
+        for order, (name, households, poor, reduction) in enumerate(rows, start=1):
+            TargetRow.objects.create(
+                plan=plan,
+                unit=unit(name),
+                year=year,
+                order=order,
+                households=households,
+                poor_households=poor,
+                reduction_households=reduction,
+            )
+    return plan
+
+
+def test_the_dashboard_holds_the_rate_against_the_target(
+    client, reviewed, province_officer, unit, plan_2024, django_assert_max_num_queries
+):
+    client.force_login(province_officer)
+    with django_assert_max_num_queries(26):
+        page = client.get("/dashboard/", {"unit": unit("Tỉnh Bắc Kạn").pk, "year": 2024})
+    html = page.text
+    trend = {row["year"]: row for row in json_script(html, "trend-data")}
+    # 2024: (5 poor − 3 planned reduction) / 11 households; 2025: (1 − 1) / 7.
+    assert trend[2024]["target_rate"] == "18.18"
+    assert trend[2025]["target_rate"] == "0.00"
+    assert trend[2025]["poor_rate"] is None
+    assert trend[2023]["target_rate"] is None
+    # Actual 3 of 11 poor (27,27 %) is above the 18,18 % aimed at.
+    assert re.search(r'data-figure="target">Chỉ tiêu: 18,18% — <span class="verdict verdict-behind">Chậm', html)
+    rows = dict(
+        re.findall(r">(Huyện [^<]+)</a>.*?</td><td>[^<]*</td><td>(?:<span[^>]*>([^<]+)</span>)?</td></tr>", html)
+    )
+    # Na Rì: 2 poor at the start, 1 now (reduction 1 of 1); Pác Nặm: 3 at the start, 2 now (1 of 2).
+    assert rows["Huyện Na Rì"] == "Đạt"
+    assert rows["Huyện Pác Nặm"] == "Chậm"
+    assert rows["Huyện Ba Bể"] == ""
+    # Bands of seed 000: Pác Nặm 2 poor of 4 households (50 %), Na Rì 1 of 7 (14,29 %).
+    assert re.search(r">Huyện Pác Nặm</a>(?:</td><td[^>]*>[^<]*){5}</td><td>&gt;40%</td>", html)
+    assert re.search(r">Huyện Na Rì</a>(?:</td><td[^>]*>[^<]*){5}</td><td>10–20%</td>", html)
