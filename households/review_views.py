@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +18,16 @@ from .errors import ConflictError
 from .forms import ApproveForm, MeetingForm, PostForm, ReturnForm, ReviewForm, ReviewSelectionForm, RoundForm
 from .models import Cause, ReviewState, UnitLevel
 from .review_facts import fact_form_fields
-from .selectors import household_list, review_get, review_list, round_get, round_list, units_visible_to
+from .selectors import (
+    approval_queue,
+    household_list,
+    returned_reviews,
+    review_get,
+    review_list,
+    round_get,
+    round_list,
+    units_visible_to,
+)
 from .services import (
     review_approve,
     review_create,
@@ -95,6 +105,26 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
 
 
 @login_required
+def approval_queue_view(request):
+    """What waits for the chair's decision, round by round, with the approval form of each round; and, for
+    the staff, what the chair sent back."""
+    user = request.user
+    may_approve = user.is_superuser or user.role in STEP_ROLES[Step.APPROVE]
+    groups: dict[int, dict] = {}
+    for review in approval_queue(user=user):
+        group = groups.get(review.round_id)
+        if group is None:
+            form = None
+            if may_approve:
+                form = ApproveForm(reviews=review_list(user=user, review_round=review.round), prefix=Step.APPROVE.value)
+            group = groups[review.round_id] = {"round": review.round, "reviews": [], "form": form}
+        group["reviews"].append(review)
+    returned = list(returned_reviews(user=user)) if user.is_superuser or user.role in STEP_ROLES[Step.EDIT] else []
+    context = {"groups": list(groups.values()), "returned": returned, "may_approve": may_approve}
+    return render(request, "households/approval_queue.html", context)
+
+
+@login_required
 @require_POST
 def round_step_view(request, pk: int, step: str):
     try:
@@ -124,6 +154,9 @@ def round_step_view(request, pk: int, step: str):
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, _("Done for %(count)s households.") % {"count": len(chosen)})
+            back = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect(review_round)
     return round_detail_view(request, pk, step_forms=forms)
 

@@ -14,6 +14,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("reviews/", review_views.round_list_view, name="round-list"),
+    path("reviews/queue/", review_views.approval_queue_view, name="approval-queue"),
     path("reviews/rounds/<int:pk>/", review_views.round_detail_view, name="round-detail"),
     path("reviews/rounds/<int:pk>/steps/<str:step>/", review_views.round_step_view, name="round-step"),
     path("reviews/rounds/<int:pk>/new/", review_views.review_create_view, name="review-create"),

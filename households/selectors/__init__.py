@@ -1,7 +1,15 @@
 """Reads of the households app. Every read that depends on who asks takes the user and applies the scope."""
 
 from .registry import cccd_conflicts, cccd_owners, household_get, household_list
-from .reviews import last_approved_statuses, review_get, review_list, round_get, round_list
+from .reviews import (
+    approval_queue,
+    last_approved_statuses,
+    returned_reviews,
+    review_get,
+    review_list,
+    round_get,
+    round_list,
+)
 from .units import (
     TreeNode,
     unit_may_be_seen,
@@ -14,11 +22,13 @@ from .units import (
 
 __all__ = [
     "TreeNode",
+    "approval_queue",
     "cccd_conflicts",
     "cccd_owners",
     "household_get",
     "household_list",
     "last_approved_statuses",
+    "returned_reviews",
     "review_get",
     "review_list",
     "round_get",

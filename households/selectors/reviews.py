@@ -56,3 +56,23 @@ def last_approved_statuses(
     ):
         history[household_id].append(status)
     return dict(history)
+
+
+def approval_queue(*, user: User) -> QuerySet[HouseholdReview]:
+    """Reviews submitted to the commune chair and not yet decided, oldest submission first, by round."""
+    return (
+        review_list(user=user)
+        .filter(state=ReviewState.SUBMITTED)
+        .select_related("round__commune")
+        .order_by("round__commune__name", "round__year", "round_id", "submitted_at", "household__code")
+    )
+
+
+def returned_reviews(*, user: User) -> QuerySet[HouseholdReview]:
+    """Reviews the chair sent back, for the staff to correct."""
+    return (
+        review_list(user=user)
+        .filter(state=ReviewState.RETURNED)
+        .select_related("round__commune")
+        .order_by("round__commune__name", "household__code")
+    )

@@ -84,6 +84,7 @@ MATRIX: dict[str, Spec] = {
     "households:household-edit": Spec(page("households:household-edit", pk="household"), allowed=EDITORS),
     "households:household-export": Spec(page("households:household-export", fmt="csv"), sides=(None,)),
     "households:round-list": Spec(fixed("/reviews/"), sides=(None,)),
+    "households:approval-queue": Spec(fixed("/reviews/queue/"), sides=(None,)),
     "households:round-detail": Spec(page("households:round-detail", pk="round")),
     "households:round-export": Spec(page("households:round-export", pk="round", fmt="xlsx")),
     "households:round-step": Spec(

@@ -180,3 +180,87 @@ def test_the_round_page_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get(review_round.get_absolute_url())
     assert response.text.count("Q1") >= 1
+
+
+def submitted_reviews(officer, village, review_round, codes):
+    import datetime
+
+    from households.services import review_meeting_confirm, review_post, review_submit
+
+    reviews = [
+        review_create(
+            user=officer,
+            review_round=review_round,
+            household=new_household(officer, village, code),
+            income_per_capita=1_000_000,
+            facts=DEPRIVED,
+        )
+        for code in codes
+    ]
+    review_meeting_confirm(
+        user=officer, reviews=reviews, village=village, held_on=datetime.date(2024, 10, 1), attendance=40, agreeing=30
+    )
+    review_post(user=officer, reviews=reviews, posted_on=datetime.date(2024, 10, 5))
+    review_submit(user=officer, reviews=reviews, today=datetime.date(2024, 10, 20))
+    return reviews
+
+
+def test_the_chair_approves_from_the_queue(
+    client, officer, chair, village, review_round, django_assert_max_num_queries
+):
+    reviews = submitted_reviews(officer, village, review_round, ["BB-1", "BB-2", "BB-3"])
+    client.force_login(chair)
+    queue_url = reverse("households:approval-queue")
+
+    with django_assert_max_num_queries(12):
+        page = client.get(queue_url)
+
+    assert "3 hộ chờ phê duyệt" in page.text
+    assert all(f'name="approve-reviews" value="{r.pk}"' in page.text for r in reviews)
+    response = client.post(
+        reverse("households:round-step", args=[review_round.pk, "approve"]),
+        {
+            "approve-reviews": [reviews[0].pk, reviews[1].pk],
+            "approve-decision_number": "15/QĐ-UBND",
+            "approve-signed_on": "01/11/2024",
+            "next": queue_url,
+        },
+    )
+    assert response["Location"] == queue_url
+    states = dict(HouseholdReview.objects.values_list("household__code", "state"))
+    assert states == {"BB-1": ReviewState.APPROVED, "BB-2": ReviewState.APPROVED, "BB-3": ReviewState.SUBMITTED}
+    page = client.get(queue_url)
+    assert "1 hộ chờ phê duyệt" in page.text
+
+
+def test_the_queue_of_staff_and_of_other_communes(client, officer, chair, village, review_round, make_user, unit):
+    from households.services import review_return
+
+    reviews = submitted_reviews(officer, village, review_round, ["BB-1", "BB-2"])
+    review_return(user=chair, reviews=[reviews[0]], reason="Thiếu biên bản họp thôn")
+
+    client.force_login(officer)
+    page = client.get(reverse("households:approval-queue"))
+    assert "Thiếu biên bản họp thôn" in page.text  # sent back to the staff
+    assert "1 hộ chờ phê duyệt" in page.text
+    assert 'name="approve-reviews"' not in page.text  # staff may not approve
+
+    client.force_login(make_user(Role.COMMUNE_CHAIR, [unit("Xã Lương Thượng")]))
+    page = client.get(reverse("households:approval-queue"))
+    assert "BB-2" not in page.text
+    assert "Không có hồ sơ nào chờ phê duyệt" in page.text
+
+
+def test_an_external_next_is_ignored(client, officer, chair, village, review_round):
+    reviews = submitted_reviews(officer, village, review_round, ["BB-1"])
+    client.force_login(chair)
+    response = client.post(
+        reverse("households:round-step", args=[review_round.pk, "approve"]),
+        {
+            "approve-reviews": [reviews[0].pk],
+            "approve-decision_number": "15/QĐ-UBND",
+            "approve-signed_on": "01/11/2024",
+            "next": "https://example.com/",
+        },
+    )
+    assert response["Location"] == review_round.get_absolute_url()
