@@ -73,7 +73,7 @@ class ReportJob(BackgroundJob):
     query = models.JSONField(_("choices"), default=dict)
     output = models.CharField(_("format"), max_length=4, choices=[("pdf", "PDF"), ("xlsx", "Excel")])
     status = models.CharField(_("status"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("report title"), max_length=300, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
 

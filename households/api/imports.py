@@ -18,6 +18,7 @@ from households.imports.jobs import import_job_confirm, import_job_create
 from households.imports.selectors import import_communes, import_job_list
 from households.imports.upload import upload_problems
 from households.models import AdministrativeUnit, ImportJob
+from jobs.runner import stale_jobs_fail
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -47,6 +48,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "error_count",
             "errors",
+            "failure",
             "duration",
             "created_at",
             "finished_at",
@@ -86,6 +88,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return ImportJob.objects.none()
+        # A job whose process died answers "failed" with the reason, not "running" for ever.
+        stale_jobs_fail(ImportJob)
         return import_job_list(user=self.request.user)
 
     @extend_schema(

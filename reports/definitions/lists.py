@@ -41,7 +41,7 @@ def _columns() -> list[Column]:
         Column("born", _("Date of birth"), "text", group=members),
         Column("ethnicity", _("Ethnicity"), "text", group=members),
         Column("national_id", _("Citizen ID"), "text", group=members),
-        Column("deprived", _("Deprivations"), "text"),
+        Column("deprived", _("Deprivations (indicators)"), "text"),
     ]
 
 

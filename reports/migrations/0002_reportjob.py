@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('query', models.JSONField(default=dict, verbose_name='choices')),
                 ('output', models.CharField(choices=[('pdf', 'PDF'), ('xlsx', 'Excel')], max_length=4, verbose_name='format')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='title')),
+                ('title', models.CharField(blank=True, max_length=300, verbose_name='report title')),
                 ('file', models.FileField(blank=True, upload_to='reports/%Y/%m/', verbose_name='file')),
                 ('file_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='user')),
