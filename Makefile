@@ -60,5 +60,10 @@ fuzz: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 
+# Issue 11's load test alone: 50 officers and 10 API clients while 50,000 households are imported.
+.PHONY: load
+load: $(VENV)/.installed-dev
+	$(BIN)/python bench/load.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

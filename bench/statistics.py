@@ -27,45 +27,68 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DB = "povertyplan_bench"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 PORT = 8799
-# Production-like: DEBUG off (no query logging), no HTTPS redirect on loopback.
-ENV = {
-    **os.environ,
-    "DATABASE_URL": DB_URL,
-    "DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "0",
-    "API_THROTTLE_RATE": "1000000/hour",
-}
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
-def manage(*args: str) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True)
+def db_url(db: str = DB) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{db}"
+
+
+def environment(db: str = DB) -> dict[str, str]:
+    """Production-like: DEBUG off (no query logging), no HTTPS redirect on loopback."""
+    return {
+        **os.environ,
+        "DATABASE_URL": db_url(db),
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "API_THROTTLE_RATE": "1000000/hour",
+    }
+
+
+DB_URL = db_url(DB)
+ENV = environment(DB)
+
+
+def manage(*args: str, db: str = DB) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=environment(db), check=True, capture_output=True, text=True
+    )
     return result.stdout
 
 
-def setup_database() -> None:
+def database_exists(db: str = DB) -> bool:
+    import psycopg2
+
+    connection = psycopg2.connect(ADMIN_URL)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,))
+        found = cursor.fetchone() is not None
+    connection.close()
+    return found
+
+
+def setup_database(db: str = DB) -> None:
     import psycopg2
 
     connection = psycopg2.connect(ADMIN_URL)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB}")
-        cursor.execute(f"CREATE DATABASE {DB}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {db}")
+        cursor.execute(f"CREATE DATABASE {db}")
     connection.close()
-    manage("migrate", "-v0")
-    manage("loaddata", "standards", "ethnicities", "-v0")
-    manage("load_units", "--province", "Bắc Kạn")
+    manage("migrate", "-v0", db=db)
+    manage("loaddata", "standards", "ethnicities", "-v0", db=db)
+    manage("load_units", "--province", "Bắc Kạn", db=db)
 
 
-def prepare_rounds() -> dict:
+def prepare_rounds(db: str = DB) -> dict:
     """A village, a 2024 annual round and its decision in every commune of Bắc Kạn."""
     import psycopg2
 
-    connection = psycopg2.connect(DB_URL)
+    connection = psycopg2.connect(db_url(db))
     villages, rounds, decisions = {}, {}, {}
     with connection, connection.cursor() as cursor:
         cursor.execute(
@@ -106,7 +129,7 @@ def prepare_rounds() -> dict:
     return {"communes": communes, "villages": villages, "rounds": rounds, "decisions": decisions}
 
 
-def load_households(count: int, where: dict, seed: int = 20171) -> float:
+def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) -> float:
     """COPY ``count`` more households, each with one approved 2024 review, into the communes of Bắc Kạn."""
     import psycopg2
 
@@ -114,7 +137,7 @@ def load_households(count: int, where: dict, seed: int = 20171) -> float:
     rng = random.Random(seed)
     communes, villages = where["communes"], where["villages"]
     rounds, decisions = where["rounds"], where["decisions"]
-    connection = psycopg2.connect(DB_URL)
+    connection = psycopg2.connect(db_url(db))
     with connection, connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM households_household")
         first_id = cursor.fetchone()[0] + 1
