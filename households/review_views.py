@@ -116,7 +116,11 @@ def approval_queue_view(request):
         if group is None:
             form = None
             if may_approve:
-                form = ApproveForm(reviews=review_list(user=user, review_round=review.round), prefix=Step.APPROVE.value)
+                form = ApproveForm(
+                    reviews=review_list(user=user, review_round=review.round),
+                    prefix=Step.APPROVE.value,
+                    auto_id=f"id_%s_{review.round_id}",  # one form per round on the page: ids stay unique
+                )
             group = groups[review.round_id] = {"round": review.round, "reviews": [], "form": form}
         group["reviews"].append(review)
     returned = list(returned_reviews(user=user)) if user.is_superuser or user.role in STEP_ROLES[Step.EDIT] else []

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from households.models import AdministrativeUnit, HouseholdReview, ReviewKind, ReviewState, UnitLevel, UnitSuccession
+from households.models import AdministrativeUnit, UnitLevel, UnitSuccession
 from households.selectors import visible_unit_ids
 
 from .classification import Status
@@ -230,11 +230,15 @@ def _communes_of(units: Iterable[AdministrativeUnit]) -> dict[int, set[int]]:
 def poverty_counts(
     *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int]
 ) -> dict[tuple[int, int], Counts]:
-    """Households, poor and near-poor households per (unit id, year) from approved annual reviews.
+    """Households, poor and near-poor households per (unit id, year) from approved reviews.
 
-    Units outside the user's area are left out. Three queries, whatever the number of households.
-    Only annual rounds count: an ongoing review in the same year would count a household twice.
+    Read from the statistics tables (``reports.StatisticCount``, kept up to date on approval), not from the
+    reviews: the figures the dashboard and the Circular 07 report show, with the review that stands for a
+    household in the year (an ongoing review approved later replaces the annual one). Units outside the
+    user's area are left out. Three queries, whatever the number of households.
     """
+    from reports.models import StatisticCount
+
     ids = visible_unit_ids(user)
     units = [u for u in units if ids is None or u.pk in ids]
     years = sorted(set(years))
@@ -242,26 +246,21 @@ def poverty_counts(
     if not units or not years:
         return result
     mapping = _communes_of(units)
-    rows = (
-        HouseholdReview.objects.filter(
-            state=ReviewState.APPROVED,
-            round__kind=ReviewKind.ANNUAL,
-            round__year__in=years,
-            commune_id__in=list(mapping),
-        )
-        .values("round__year", "commune_id")
+    cells = (
+        StatisticCount.objects.filter(dimension="status", year__in=years, commune_id__in=list(mapping))
+        .values("year", "commune_id")
         .annotate(
-            households=Count("pk"),
-            poor=Count("pk", filter=Q(status=Status.POOR)),
-            near_poor=Count("pk", filter=Q(status=Status.NEAR_POOR)),
+            total=Sum("households"),
+            poor=Sum("households", filter=Q(status=Status.POOR), default=0),
+            near_poor=Sum("households", filter=Q(status=Status.NEAR_POOR), default=0),
         )
         .order_by()
     )
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
+    for row in cells:
         for unit_id in mapping[row["commune_id"]]:
-            cell = sums[(unit_id, row["round__year"])]
-            cell[0] += row["households"]
+            cell = sums[(unit_id, row["year"])]
+            cell[0] += row["total"]
             cell[1] += row["poor"]
             cell[2] += row["near_poor"]
     for key, (households, poor, near_poor) in sums.items():

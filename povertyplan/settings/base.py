@@ -151,6 +151,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Vietnamese first, English available.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+# Numbers grouped as 1.500.000 in Vietnamese (povertyplan/formats/vi).
+FORMAT_MODULE_PATH = ["povertyplan.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 USE_I18N = True

@@ -99,17 +99,19 @@ def test_register_review_approve_and_see_the_dashboard_change(page, live_world):
     assert page.locator('form[data-step="approve"]').count() == 0
     screenshot(page, "review-round")
 
-    # The chair approves.
+    # The chair approves from the approval queue.
     log_in(page, "chu.tich.xa")
-    page.goto(review.round.get_absolute_url())
-    approving = page.locator('form[data-step="approve"]')
-    approving.locator("select[name='approve-reviews']").select_option(str(review.pk))
-    approving.get_by_label("Số quyết định").fill("215/QĐ-UBND")
-    approving.get_by_label("Ngày ký").fill(dd_mm_yyyy(today))
-    approving.get_by_role("button", name="Xác nhận").click()
+    page.get_by_role("link", name="Hồ sơ chờ phê duyệt").click()
+    page.wait_for_load_state()
+    assert page.get_by_label(f"Phê duyệt {review.household.code}").is_checked()
+    page.get_by_label("Số quyết định").fill("215/QĐ-UBND")
+    page.get_by_label("Ngày ký").fill(dd_mm_yyyy(today))
+    screenshot(page, "approval-queue")
+    page.get_by_role("button", name="Phê duyệt các hộ đã đánh dấu").click()
     page.wait_for_load_state()
     review.refresh_from_db()
     assert review.state == ReviewState.APPROVED
+    assert "Không có hồ sơ nào chờ phê duyệt" in page.inner_text("main")
 
     # The dashboard now counts the household.
     page.goto(f"/dashboard/?unit={world['commune'].pk}&year={today.year}")
@@ -177,3 +179,10 @@ def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "397/QĐ-UBND" in text
     assert "78.200" in text
+
+    # The list of poor households of the province, with the household's members.
+    page.goto(f"/reports/lists/?unit={world['province'].units.get(code='19').pk}&year={year}&status=poor")
+    assert "Nông Văn Páo" in page.inner_text("main")
+    assert "VL-0002" in page.inner_text("main")
+    screenshot(page, "lists-report")
+    assert not page.console_errors

@@ -28,6 +28,7 @@ from programmes.plan_selectors import (
 from programmes.plan_services import goal_create, plan_create, target_rows_replace
 from programmes.progress import Counts, Verdict
 from programmes.selectors import standard_for_year
+from reports.services import statistics_rebuild
 from tests.conftest import AFTER_REFORM
 from tests.factories import HouseholdFactory, VillageFactory
 
@@ -46,7 +47,8 @@ def province_user(make_user, unit):
 
 
 def approved(commune, year, statuses, *, signer, households=None):
-    """Approved annual reviews of ``commune`` in ``year`` with these statuses (rows written directly)."""
+    """Approved annual reviews of ``commune`` in ``year`` with these statuses (rows written directly, then
+    the statistics rebuilt from them, as ``manage.py rebuild_statistics`` does)."""
     village = AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE).first()
     village = village or VillageFactory(parent=commune)
     review_round = ReviewRound.objects.create(
@@ -76,6 +78,7 @@ def approved(commune, year, statuses, *, signer, households=None):
         )
         for household, status in zip(households, statuses, strict=True)
     )
+    statistics_rebuild()
     return households
 
 

@@ -1,0 +1,60 @@
+"""Keyboard and screen-reader basics on the main pages, checked in Chromium: the first Tab reaches the skip
+link, every form control and button has a name, images have text, one h1 per page, the menu marks the page."""
+
+import pytest
+
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+
+# Controls without an accessible name, buttons and links without text, images without alt, the h1 count.
+PROBLEMS = """() => {
+  const visible = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+  const named = (el) => (el.labels && el.labels.length) || el.getAttribute("aria-label")
+    || el.getAttribute("aria-labelledby") || el.title;
+  const problems = [];
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (visible(el) && !named(el)) problems.push(`control without a label: ${el.outerHTML.slice(0, 120)}`);
+  }
+  for (const el of document.querySelectorAll("button, a[href]")) {
+    if (visible(el) && !(el.innerText.trim() || el.getAttribute("aria-label") || el.title))
+      problems.push(`${el.tagName.toLowerCase()} without text: ${el.outerHTML.slice(0, 120)}`);
+  }
+  for (const el of document.querySelectorAll("img:not([alt])")) problems.push(`image without alt: ${el.src}`);
+  const headings = document.querySelectorAll("h1").length;
+  if (headings !== 1) problems.push(`${headings} h1 elements`);
+  if (!document.documentElement.lang) problems.push("no lang on <html>");
+  return problems;
+}"""
+
+PAGES = [
+    ("can.bo.tinh", "/dashboard/", "Bảng điều khiển"),
+    ("can.bo.tinh", "/reports/circular07/", "Báo cáo"),
+    ("can.bo.tinh", "/reports/lists/", "Báo cáo"),
+    ("can.bo.tinh", "/plans/", "Kế hoạch"),
+    ("can.bo.xa", "/households/", "Hộ gia đình"),
+    ("can.bo.xa", "/households/new/", None),
+    ("can.bo.xa", "/reviews/", "Rà soát"),
+    ("can.bo.xa", "/households/import/", "Nhập dữ liệu"),
+    ("chu.tich.xa", "/reviews/queue/", "Hồ sơ chờ phê duyệt"),
+]
+
+
+def test_the_main_pages_by_keyboard_and_screen_reader(page, live_world):
+    user = None
+    for username, path, menu_item in PAGES:
+        if username != user:
+            log_in(page, username)
+            user = username
+        page.goto(path)
+        assert page.evaluate(PROBLEMS) == [], path
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.className") == "skip-link", path
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == "content", path
+        if menu_item:
+            assert page.locator('header nav a[aria-current="page"]').inner_text() == menu_item, path
+    assert not page.console_errors
+    # The check itself finds what it looks for.
+    page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=unnamed>')")
+    assert any("control without a label" in problem for problem in page.evaluate(PROBLEMS))
