@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
 from .registry_rules import cccd_errors
@@ -162,14 +164,37 @@ class ReviewForm(forms.Form):
 
 
 class ReviewSelectionForm(forms.Form):
-    """The reviews of a round a workflow step applies to (the checked rows)."""
+    """The reviews of a round a workflow step applies to: the ticked ones, or all of them.
 
-    reviews = forms.ModelMultipleChoiceField(label=_("Reviews"), queryset=HouseholdReview.objects.none())
+    ``reviews`` are those the step may apply to (the posted ids are checked against them); ``offer`` lists the
+    ones on the page (a round of thousands of households is shown a page at a time, and its forms list that
+    page only).
+    """
+
+    reviews = forms.ModelMultipleChoiceField(
+        label=_("Reviews"), queryset=HouseholdReview.objects.none(), required=False
+    )
+    everything = forms.BooleanField(label=_("All households at this step"), required=False)
 
     def __init__(self, *args, reviews, **kwargs):
         super().__init__(*args, **kwargs)
+        self.eligible = reviews
         self.fields["reviews"].queryset = reviews
-        self.fields["reviews"].error_messages["required"] = _("Tick at least one household.")
+
+    def offer(self, rows, *, eligible_count: int) -> None:
+        """List ``rows`` (the page's reviews at this step) and say how many "all" means."""
+        self.fields["reviews"].widget.choices = [(r.pk, f"{r.household.code} {r.household.head_name}") for r in rows]
+        self.fields["everything"].label = ngettext(
+            "All %(count)s household at this step", "All %(count)s households at this step", eligible_count
+        ) % {"count": intcomma(eligible_count)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("everything"):
+            cleaned["reviews"] = self.eligible
+        elif not cleaned.get("reviews"):
+            self.add_error("reviews", _("Tick at least one household."))
+        return cleaned
 
 
 class MeetingForm(ReviewSelectionForm):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,8 @@ from .selectors import (
     returned_reviews,
     review_get,
     review_list,
+    review_round_counts,
+    review_state_counts,
     round_get,
     round_list,
     units_visible_to,
@@ -38,7 +41,7 @@ from .services import (
     review_update,
     round_open,
 )
-from .workflow import STEP_ROLES, Step, step_refusal
+from .workflow import STEP_FROM, STEP_ROLES, Step, step_refusal
 
 STEP_FORMS = {
     Step.CONFIRM_MEETING: (MeetingForm, gettext_lazy("Village meeting")),
@@ -63,40 +66,55 @@ def round_list_view(request):
     return render(request, "households/round_list.html", {"rounds": rounds, "form": form})
 
 
-def _step_forms(request, review_round, reviews, *, bound_step=None):
+ROUND_PAGE_SIZE = 100
+
+
+def _step_forms(request, review_round, *, bound_step=None):
+    """One form per step, each checked against the round's reviews the step may apply to."""
     villages = units_visible_to(request.user).filter(level=UnitLevel.VILLAGE, parent=review_round.commune)
+    round_reviews = review_list(user=request.user, review_round=review_round)
     forms = {}
     for step, (form_class, _title) in STEP_FORMS.items():
-        data = request.POST if step == bound_step else None
-        files = request.FILES if step == bound_step else None
-        kwargs = {"reviews": reviews, "prefix": step.value}
+        bound = step == bound_step
+        kwargs = {"reviews": round_reviews.filter(state__in=STEP_FROM[step]), "prefix": step.value}
         if form_class is MeetingForm:
             kwargs["villages"] = villages
-        forms[step.value] = form_class(data, files, **kwargs)
+        forms[step.value] = form_class(request.POST if bound else None, request.FILES if bound else None, **kwargs)
     return forms
 
 
 @login_required
 def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
+    """The round's progress by state (one aggregate), its reviews a page at a time (optionally one state), and
+    the workflow steps the user may take on the reviews there are."""
     review_round = round_get(user=request.user, pk=pk)
-    queryset = review_list(user=request.user, review_round=review_round).order_by("household__code")
-    forms = step_forms or _step_forms(request, review_round, queryset)
-    reviews = list(queryset)
+    queryset = review_list(user=request.user, review_round=review_round).order_by("household__code", "pk")
+    counts = review_state_counts(queryset)
+    state = request.GET.get("state", "")
+    if state in ReviewState.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    reviews = list(page.object_list)
     user = request.user
+    forms = step_forms or _step_forms(request, review_round)
+    for step in STEP_FORMS:
+        eligible = STEP_FROM[step]
+        forms[step.value].offer(
+            [r for r in reviews if r.state in eligible], eligible_count=sum(counts.get(s, 0) for s in eligible)
+        )
+    present = [s for s, n in counts.items() if n]
     # A step's form is shown when the user may take it on at least one review of the round.
     steps = [
         {"code": step.value, "title": title, "form": forms[step.value]}
         for step, (_form, title) in STEP_FORMS.items()
-        if any(not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=r.state) for r in reviews)
+        if any(not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=s) for s in present)
     ]
-    # How far the round has come: reviews per state, counted from the rows already loaded.
-    progress = [
-        {"code": state.value, "label": state.label, "count": sum(1 for r in reviews if r.state == state)}
-        for state in ReviewState
-    ]
+    progress = [{"code": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in ReviewState]
     context = {
         "round": review_round,
         "reviews": reviews,
+        "page": page,
+        "state": state,
         "progress": progress,
         "steps": steps,
         "decisions": review_round.decisions.order_by("signed_on"),
@@ -104,27 +122,38 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
     return render(request, "households/round_detail.html", context)
 
 
+# The queue lists this many reviews in all; a round with more is approved with "all households at this step".
+QUEUE_ROWS = 200
+
+
 @login_required
 def approval_queue_view(request):
     """What waits for the chair's decision, round by round, with the approval form of each round; and, for
-    the staff, what the chair sent back."""
+    the staff, what the chair sent back. Counts come from one aggregate, rows are limited to ``QUEUE_ROWS``."""
     user = request.user
     may_approve = user.is_superuser or user.role in STEP_ROLES[Step.APPROVE]
-    groups: dict[int, dict] = {}
-    for review in approval_queue(user=user):
-        group = groups.get(review.round_id)
-        if group is None:
-            form = None
-            if may_approve:
-                form = ApproveForm(
-                    reviews=review_list(user=user, review_round=review.round),
-                    prefix=Step.APPROVE.value,
-                    auto_id=f"id_%s_{review.round_id}",  # one form per round on the page: ids stay unique
-                )
-            group = groups[review.round_id] = {"round": review.round, "reviews": [], "form": form}
-        group["reviews"].append(review)
-    returned = list(returned_reviews(user=user)) if user.is_superuser or user.role in STEP_ROLES[Step.EDIT] else []
-    context = {"groups": list(groups.values()), "returned": returned, "may_approve": may_approve}
+    queue = approval_queue(user=user)
+    counts = review_round_counts(queue)
+    rows = list(queue[:QUEUE_ROWS])
+    rounds = round_list(user=user).filter(pk__in=list(counts)).order_by("commune__name", "year", "pk")
+    groups = []
+    for review_round in rounds:
+        shown = [r for r in rows if r.round_id == review_round.pk]
+        form = None
+        if may_approve:
+            form = ApproveForm(
+                reviews=review_list(user=user, review_round=review_round),
+                prefix=Step.APPROVE.value,
+                auto_id=f"id_%s_{review_round.pk}",  # one form per round on the page: ids stay unique
+            )
+            form.offer(shown, eligible_count=counts[review_round.pk])
+        groups.append({"round": review_round, "reviews": shown, "count": counts[review_round.pk], "form": form})
+    returned = (
+        list(returned_reviews(user=user)[:QUEUE_ROWS])
+        if user.is_superuser or user.role in STEP_ROLES[Step.EDIT]
+        else []
+    )
+    context = {"groups": groups, "returned": returned, "may_approve": may_approve}
     return render(request, "households/approval_queue.html", context)
 
 
@@ -139,11 +168,11 @@ def round_step_view(request, pk: int, step: str):
     check_can_edit_unit(request.user, review_round.commune)
     if not request.user.is_superuser and request.user.role not in STEP_ROLES[step]:
         raise PermissionDenied(_("Your role may not take this step."))
-    reviews = review_list(user=request.user, review_round=review_round)
-    forms = _step_forms(request, review_round, reviews, bound_step=step)
+    forms = _step_forms(request, review_round, bound_step=step)
     form = forms[step.value]
     if form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("everything")
         chosen = list(data.pop("reviews").select_related("household"))
         actions = {
             Step.CONFIRM_MEETING: review_meeting_confirm,

@@ -7,6 +7,8 @@ from .reviews import (
     returned_reviews,
     review_get,
     review_list,
+    review_round_counts,
+    review_state_counts,
     round_get,
     round_list,
 )
@@ -31,6 +33,8 @@ __all__ = [
     "returned_reviews",
     "review_get",
     "review_list",
+    "review_round_counts",
+    "review_state_counts",
     "round_get",
     "round_list",
     "unit_may_be_seen",

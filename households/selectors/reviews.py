@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from households.models import HouseholdReview, ReviewRound, ReviewState
@@ -76,3 +76,13 @@ def returned_reviews(*, user: User) -> QuerySet[HouseholdReview]:
         .select_related("round__commune")
         .order_by("round__commune__name", "household__code")
     )
+
+
+def review_state_counts(reviews: QuerySet[HouseholdReview]) -> dict[str, int]:
+    """How many of ``reviews`` are in each state (one aggregate query)."""
+    return dict(reviews.order_by().values_list("state").annotate(count=Count("pk")))
+
+
+def review_round_counts(reviews: QuerySet[HouseholdReview]) -> dict[int, int]:
+    """How many of ``reviews`` each round holds (one aggregate query)."""
+    return dict(reviews.order_by().values_list("round_id").annotate(count=Count("pk")))

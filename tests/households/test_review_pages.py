@@ -264,3 +264,92 @@ def test_an_external_next_is_ignored(client, officer, chair, village, review_rou
         },
     )
     assert response["Location"] == review_round.get_absolute_url()
+
+
+def test_a_big_round_is_shown_a_page_at_a_time_and_a_step_applies_to_all(
+    client, officer, village, review_round, monkeypatch, django_assert_max_num_queries
+):
+    from households import review_views
+
+    monkeypatch.setattr(review_views, "ROUND_PAGE_SIZE", 2)
+    for n in range(5):
+        review_create(
+            user=officer,
+            review_round=review_round,
+            household=new_household(officer, village, f"BB-{n}"),
+            income_per_capita=1_000_000,
+            facts=DEPRIVED,
+        )
+    client.force_login(officer)
+
+    with django_assert_max_num_queries(16):
+        page = client.get(review_round.get_absolute_url())
+
+    assert page.text.count('<option value="') <= 2 * 5  # the page's two rows in each step's list, no more
+    assert "BB-0" in page.text and "BB-2" not in page.text
+    assert "Tất cả 5 hộ ở bước này" in page.text
+    assert "Trang 1/3" in page.text
+    second = client.get(review_round.get_absolute_url(), {"page": 2})
+    assert "BB-2" in second.text and "BB-0" not in second.text
+
+    response = client.post(
+        reverse("households:round-step", args=[review_round.pk, "confirm_meeting"]),
+        {
+            "confirm_meeting-everything": "on",
+            "confirm_meeting-village": village.pk,
+            "confirm_meeting-held_on": "01/10/2024",
+            "confirm_meeting-attendance": 40,
+            "confirm_meeting-agreeing": 30,
+        },
+    )
+    assert response.status_code == 302
+    assert set(HouseholdReview.objects.values_list("state", flat=True)) == {ReviewState.MEETING_CONFIRMED}
+    confirmed = client.get(review_round.get_absolute_url(), {"state": ReviewState.MEETING_CONFIRMED})
+    assert 'data-state="meeting_confirmed">5<' in confirmed.text
+
+
+def test_a_step_with_nothing_ticked_keeps_the_page_and_says_so(client, officer, village, review_round):
+    review_create(
+        user=officer,
+        review_round=review_round,
+        household=new_household(officer, village, "BB-1"),
+        income_per_capita=1_000_000,
+        facts=DEPRIVED,
+    )
+    client.force_login(officer)
+    response = client.post(
+        reverse("households:round-step", args=[review_round.pk, "confirm_meeting"]),
+        {"confirm_meeting-held_on": "01/10/2024", "confirm_meeting-attendance": 40},
+    )
+    assert response.status_code == 200
+    assert "Hãy chọn ít nhất một hộ." in response.text
+    assert 'value="01/10/2024"' in response.text
+    assert "BB-1" in response.text  # the page's rows are still offered
+    assert HouseholdReview.objects.get().state == ReviewState.DRAFT
+
+
+def test_a_long_queue_lists_the_first_reviews_and_approves_them_all(
+    client, officer, chair, village, review_round, monkeypatch
+):
+    from households import review_views
+
+    monkeypatch.setattr(review_views, "QUEUE_ROWS", 2)
+    submitted_reviews(officer, village, review_round, ["BB-1", "BB-2", "BB-3"])
+    client.force_login(chair)
+    queue_url = reverse("households:approval-queue")
+    page = client.get(queue_url)
+    assert "3 hộ chờ phê duyệt" in page.text
+    assert page.text.count('name="approve-reviews"') == 2
+    assert "Đang liệt kê 2 hộ đầu tiên trong số 3" in page.text
+    assert "Tất cả 3 hộ ở bước này" in page.text
+
+    client.post(
+        reverse("households:round-step", args=[review_round.pk, "approve"]),
+        {
+            "approve-everything": "on",
+            "approve-decision_number": "16/QĐ-UBND",
+            "approve-signed_on": "01/11/2024",
+            "next": queue_url,
+        },
+    )
+    assert set(HouseholdReview.objects.values_list("state", flat=True)) == {ReviewState.APPROVED}
