@@ -176,7 +176,14 @@ class HouseholdReview(models.Model):
         verbose_name_plural = _("household reviews")
         ordering = ["round", "household__code"]
         constraints = [models.UniqueConstraint(fields=["round", "household"], name="one_review_per_household_round")]
-        indexes = [models.Index(fields=["state", "status"])]
+        # (round, state, village) + household: a round's progress by state and the ids of its pages, within
+        # the user's villages, read from the index alone (a commune's round holds thousands of reviews).
+        indexes = [
+            models.Index(fields=["state", "status"]),
+            models.Index(
+                fields=["round", "state", "village"], include=["household", "id"], name="review_round_state_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} ({self.round.year})"

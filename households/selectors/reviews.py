@@ -80,9 +80,9 @@ def returned_reviews(*, user: User) -> QuerySet[HouseholdReview]:
 
 def review_state_counts(reviews: QuerySet[HouseholdReview]) -> dict[str, int]:
     """How many of ``reviews`` are in each state (one aggregate query)."""
-    return dict(reviews.order_by().values_list("state").annotate(count=Count("pk")))
+    return dict(reviews.order_by().values_list("state").annotate(count=Count("*")))
 
 
 def review_round_counts(reviews: QuerySet[HouseholdReview]) -> dict[int, int]:
     """How many of ``reviews`` each round holds (one aggregate query)."""
-    return dict(reviews.order_by().values_list("round_id").annotate(count=Count("pk")))
+    return dict(reviews.order_by().values_list("round_id").annotate(count=Count("*")))
