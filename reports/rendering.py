@@ -61,6 +61,8 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(bold=True)
 _CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _NUMBER_FORMATS = {"int": "#,##0", "rate": "0.00"}
+# Tables longer than this are written without cell borders.
+_STYLED_ROWS = 5000
 # Column widths are measured on this many rows of each table: enough for the widest value in practice.
 _WIDTH_SAMPLE = 500
 
@@ -84,14 +86,20 @@ def report_xlsx(report: Report) -> bytes:
         rows.append([_cell(sheet, table.title, font=Font(bold=True, size=12))])
         _write_header(rows, table)
         totals = table.totals()
+        # A long table (a province's lists) is written as plain values: styling every cell of hundreds of
+        # thousands of rows took most of the time; its header and the number formats stay.
+        plain = len(table.rows) > _STYLED_ROWS
         for values, is_total in [*((r, False) for r in table.rows), *([(totals, True)] if totals else [])]:
+            if plain and not is_total and all(c.kind == "text" for c in table.columns):
+                rows.append([safe_cell(values.get(c.key)) for c in table.columns])
+                continue
             rows.append(
                 [
                     _cell(
                         sheet,
                         _number(values.get(c.key), c.kind),
                         font=_BOLD if is_total else None,
-                        border=True,
+                        border=not plain,
                         number_format=_NUMBER_FORMATS.get(c.kind),
                     )
                     for c in table.columns

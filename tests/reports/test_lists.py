@@ -169,3 +169,17 @@ def test_a_job_checks_the_choice_again_as_its_user(reviewed, make_user, unit):
     assert job.status == JobState.FAILED
     assert not job.file
     assert "unit" in job.failure
+
+
+def test_a_long_list_is_written_as_plain_values_with_its_header(reviewed, province_officer, unit, monkeypatch):
+    from reports import rendering
+
+    monkeypatch.setattr(rendering, "_STYLED_ROWS", 1)
+    report = poverty_list_report(user=province_officer, unit=unit("Tỉnh Bắc Kạn"), year=2024, status="near_poor")
+    sheet = load_workbook(io.BytesIO(rendering.report_xlsx(report))).active
+    codes = approved_codes(["Xã Lương Thượng", "Xã Kim Hỷ", "Xã Bộc Bố"], 2024, "near_poor")
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert all(code in cells for code in codes)
+    assert not cells[codes[0]].border.left.style  # body cells plain
+    assert cells["Thành viên"].border.left.style == "thin"  # the header keeps its borders
+    assert sheet.merged_cells.ranges
