@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils.translation import get_language, gettext, gettext_noop, pgettext, pgettext_lazy
 
 
@@ -144,7 +146,7 @@ class StandardRules:
         object.__setattr__(self, "lines", tuple(self.lines))
         object.__setattr__(self, "indicators", tuple(self.indicators))
 
-    @property
+    @cached_property  # writes the instance's ``__dict__`` directly, which a frozen dataclass allows
     def indicator_codes(self) -> tuple[str, ...]:
         return tuple(indicator.code for indicator in self.indicators)
 
@@ -299,24 +301,39 @@ def _income_and_deprivation(
 
 
 class _Explanation:
-    """Collects the sentences of an explanation, translated when written."""
+    """Collects the sentences of an explanation, translated when written.
+
+    The active language is read once per classification: reading it, and each ``gettext``, goes through
+    Django's per-thread state, which costs more than the rest of ``classify`` in a large import. So the
+    sentences are translated through ``Translated``, which keeps each translation by language."""
 
     def __init__(self, rules: StandardRules, *, year: int, area: Area, income: int, mountain_island: bool):
         self.rules = rules
         self.lines: list[str] = []
-        self.context = {"income": format_vnd(income), "area": area_label(area, mountain_island), "year": year}
+        self.text = Translated(get_language())
+        self.vietnamese = self.text.vietnamese
+        self.context = {
+            "income": _vnd(income, self.vietnamese),
+            "area": self.text.area_label(area, mountain_island),
+            "year": year,
+        }
 
     def add(self, template: str, **amounts: int) -> None:
         # The template is a msgid marked with ``gettext_noop`` where it is written; translated here.
-        money = {key: format_vnd(value) for key, value in amounts.items()}
-        self.lines.append(gettext(template).format(**self.context, **money))
+        money = {key: _vnd(value, self.vietnamese) for key, value in amounts.items()}
+        self.lines.append(self.text.gettext(template).format(**self.context, **money))
 
     def deprivations(self, codes: tuple[str, ...]) -> bool:
         """Write the deprivation count against the cut-off; True when it reaches the cut-off."""
         cutoff = _required(self.rules.deprivation_cutoff, self.rules, "deprivation cut-off")
-        names = ", ".join(self.rules.indicator(code).name for code in codes)
+        vietnamese = self.vietnamese
+        names = ", ".join(
+            rule.name_vi if vietnamese else (rule.name_en or rule.name_vi)  # ``IndicatorRule.name``
+            for rule in (self.rules.indicator(code) for code in codes)
+        )
         values = {"count": len(codes), "total": len(self.rules.indicators), "cutoff": cutoff, "names": names}
         reached = len(codes) >= cutoff
+        gettext = self.text.gettext
         if reached:
             template = gettext("deprived in {count} of {total} indicators, reaching the cut-off of {cutoff}: {names}")
         elif codes:
@@ -327,7 +344,8 @@ class _Explanation:
         return reached
 
     def conclude(self, status: Status) -> None:
-        label = str(STATUS_LABELS[status])
+        label = self.text.status_label(status)
+        gettext = self.text.gettext
         if self.rules.document:
             self.lines.append(
                 gettext("result: {status} ({document})").format(status=label, document=self.rules.document)
@@ -336,10 +354,71 @@ class _Explanation:
             self.lines.append(gettext("result: {status}").format(status=label))
 
 
+class Translated:
+    """Translations into one language, each looked up once per process: ``Translated(get_language())``
+    then ``.gettext(msgid)`` is ``gettext(msgid)`` while that language is active, without the cost of
+    Django's per-thread lookup on every call. Only for code that reads the active language itself, at the
+    start of the work, so that the language cannot change in between."""
+
+    _cache: dict[tuple[Any, ...], str] = {}
+
+    __slots__ = ("language", "vietnamese")
+
+    def __init__(self, language: str | None):
+        self.language = language
+        self.vietnamese = (language or "vi").startswith("vi")
+
+    def gettext(self, message: str) -> str:
+        key = (self.language, "", message)
+        text = self._cache.get(key)
+        if text is None:
+            text = self._cache[key] = gettext(message)
+        return text
+
+    def pgettext(self, context: str, message: str) -> str:
+        key = (self.language, context, message)
+        text = self._cache.get(key)
+        if text is None:
+            text = self._cache[key] = pgettext(context, message)
+        return text
+
+    def choice_label(self, choices: type[TextChoices], value: str) -> str:
+        """The label of a choice (the value itself when it is not one of them)."""
+        key = (self.language, choices, value)
+        text = self._cache.get(key)
+        if text is None:
+            try:
+                text = str(choices(value).label)
+            except ValueError:
+                text = str(value)
+            self._cache[key] = text
+        return text
+
+    def area_label(self, area: Area | str, mountain_island: bool = False) -> str:
+        # As ``area_label``.
+        area = Area(area)
+        if area == Area.URBAN:
+            return self.pgettext("area", "urban")
+        if mountain_island:
+            return self.pgettext("area", "rural, mountainous or island")
+        return self.pgettext("area", "rural")
+
+    def status_label(self, status: Status) -> str:
+        key = (self.language, "status", status)
+        text = self._cache.get(key)
+        if text is None:
+            text = self._cache[key] = str(STATUS_LABELS[status])
+        return text
+
+
 def format_vnd(amount: int) -> str:
     """Money as a commune officer writes it: ``1.500.000đ`` (English: ``1,500,000 VND``)."""
+    return _vnd(amount, _speaks_vietnamese())
+
+
+def _vnd(amount: int, vietnamese: bool) -> str:
     grouped = f"{amount:,}"
-    if _speaks_vietnamese():
+    if vietnamese:
         return grouped.replace(",", ".") + "đ"
     return f"{grouped} VND"
 

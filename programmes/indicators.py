@@ -26,17 +26,18 @@ empty is reported, all at once, by ``MissingFactsError``; it never silently coun
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import TextChoices
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .classification import StandardRules
+from .classification import StandardRules, Translated
 
 
 class EducationLevel(TextChoices):
@@ -163,15 +164,15 @@ class HouseholdFacts:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "members":
+        for name in _HOUSEHOLD_FACT_FIELDS:
+            value = getattr(self, name)
+            if name == "members":
                 value = [{**_as_dict(m), "birth_date": m.birth_date.isoformat()} for m in value]
             elif isinstance(value, frozenset):
                 value = sorted(value)
             elif isinstance(value, Decimal):
                 value = str(value)
-            data[f.name] = value
+            data[name] = value
         return data
 
 
@@ -208,27 +209,20 @@ def decide_indicators(
     decides first without the text (most of the cost) and writes the reasons of the deprived indicators
     only, by calling again with ``only`` (the codes to decide; the others are left out of the result).
     """
-    missing: list[MissingFact] = []
     decisions: dict[str, IndicatorDecision] = {}
-    ages = tuple(m.age_on(on) for m in facts.members)  # read by most indicators: worked out once
+    # One context for all the indicators (a reason is written at once, never later): the members' ages,
+    # read by most indicators, are worked out once.
+    context = _Context(facts, on, explain, tuple(m.age_on(on) for m in facts.members))
     for indicator in rules.indicators:
         if only is not None and indicator.code not in only:
             continue
         decide = _DECIDERS.get(indicator.code)
         if decide is None:
             raise ValueError(f"No rule decides indicator {indicator.code!r} of standard {rules.code}.")
-        context = _Context(
-            facts=facts,
-            on=on,
-            thresholds=indicator.thresholds,
-            code=indicator.code,
-            missing=missing,
-            explain=explain,
-            ages=ages,
-        )
+        context.code, context.thresholds = indicator.code, indicator.thresholds
         decisions[indicator.code] = decide(context)
-    if missing:
-        raise MissingFactsError(missing)
+    if context.missing:
+        raise MissingFactsError(context.missing)
     return decisions
 
 
@@ -236,24 +230,32 @@ def deprived_codes(decisions: Mapping[str, IndicatorDecision]) -> list[str]:
     return [code for code, decision in decisions.items() if decision.deprived]
 
 
-@dataclass
 class _Context:
-    facts: HouseholdFacts
-    on: date
-    thresholds: Mapping[str, Any]
-    code: str
-    missing: list[MissingFact] = field(default_factory=list)
-    explain: bool = True
-    ages: tuple[int, ...] = ()  # of the members on ``on``, in order (worked out once by ``decide_indicators``)
+    """What a decider reads: the facts, the date, the thresholds of the indicator being decided."""
+
+    __slots__ = ("ages", "code", "explain", "facts", "missing", "on", "text", "thresholds")
+
+    def __init__(self, facts: HouseholdFacts, on: date, explain: bool, ages: tuple[int, ...]):
+        self.facts = facts
+        self.on = on
+        self.explain = explain
+        # Read once per call: the language of the reasons (see ``programmes.classification.Translated``).
+        self.text = Translated(get_language()) if explain else _UNTRANSLATED
+        self.ages = ages  # of the members on ``on``, in order
+        self.missing: list[MissingFact] = []
+        self.code = ""
+        self.thresholds: Mapping[str, Any] = {}
 
     def yes(self, reason: Callable[[], str]) -> IndicatorDecision:
-        return IndicatorDecision(True, reason() if self.explain else "")
+        return IndicatorDecision(True, reason()) if self.explain else _DEPRIVED
 
     def no(self, reason: Callable[[], str]) -> IndicatorDecision:
-        return IndicatorDecision(False, reason() if self.explain else "")
+        return IndicatorDecision(False, reason()) if self.explain else _NOT_DEPRIVED
 
     def decision(self, deprived: bool, reason: Callable[[], str]) -> IndicatorDecision:
-        return IndicatorDecision(deprived, reason() if self.explain else "")
+        if self.explain:
+            return IndicatorDecision(deprived, reason())
+        return _DEPRIVED if deprived else _NOT_DEPRIVED
 
     def threshold(self, key: str) -> Any:
         try:
@@ -273,6 +275,27 @@ class _Context:
             self.missing.append(MissingFact(self.code, f"members[{index + 1}].{name}"))
         return value
 
+    # The text of the reasons, in the language active when ``decide_indicators`` was called.
+
+    def gettext(self, message: str) -> str:
+        return self.text.gettext(message)
+
+    def name(self, index: int, member: MemberFacts) -> str:
+        return member.name or self.gettext("member {number}").format(number=index + 1)
+
+    def names(self, members: Iterable[tuple[int, MemberFacts]]) -> str:
+        return ", ".join(self.name(i, m) for i, m in members)
+
+    def label(self, choices: type[TextChoices], value: str) -> str:
+        return self.text.choice_label(choices, value)
+
+    def number(self, value: Decimal) -> str:
+        text = f"{value.quantize(Decimal('0.01')).normalize():f}"
+        return text.replace(".", ",") if self.text.vietnamese else text
+
+    def percent(self, value: Fraction) -> str:
+        return self.number(Decimal(value.numerator * 100) / Decimal(value.denominator)) + "%"
+
     def members_aged(self, age_from: int = 0, age_below: int | None = None) -> list[tuple[int, MemberFacts]]:
         ages = self.ages
         return [
@@ -287,8 +310,8 @@ def _health_access(c: _Context) -> IndicatorDecision:
     # not treated.
     sick = [(i, m) for i, m in enumerate(c.facts.members) if m.sick_untreated]
     if sick:
-        return c.yes(lambda: gettext("{names}: ill without medical care").format(names=_names(sick)))
-    return c.no(lambda: gettext("no member ill without medical care"))
+        return c.yes(lambda: c.gettext("{names}: ill without medical care").format(names=c.names(sick)))
+    return c.no(lambda: c.gettext("no member ill without medical care"))
 
 
 def _health_insurance(c: _Context) -> IndicatorDecision:
@@ -298,11 +321,11 @@ def _health_insurance(c: _Context) -> IndicatorDecision:
     values = {"age_from": age_from}
     if without:
         return c.yes(
-            lambda: gettext("{names}: aged {age_from} or over without health insurance").format(
-                names=_names(without), **values
+            lambda: c.gettext("{names}: aged {age_from} or over without health insurance").format(
+                names=c.names(without), **values
             )
         )
-    return c.no(lambda: gettext("every member aged {age_from} or over has health insurance").format(**values))
+    return c.no(lambda: c.gettext("every member aged {age_from} or over has health insurance").format(**values))
 
 
 def _adult_education(c: _Context) -> IndicatorDecision:
@@ -323,9 +346,9 @@ def _adult_education(c: _Context) -> IndicatorDecision:
                 lacking.append((i, m))
     if lacking:
         return c.yes(
-            lambda: gettext("{names}: without the required schooling and not studying").format(names=_names(lacking))
+            lambda: c.gettext("{names}: without the required schooling and not studying").format(names=c.names(lacking))
         )
-    return c.no(lambda: gettext("no member lacks the schooling required for their age"))
+    return c.no(lambda: c.gettext("no member lacks the schooling required for their age"))
 
 
 def _child_schooling(c: _Context) -> IndicatorDecision:
@@ -345,13 +368,14 @@ def _child_schooling(c: _Context) -> IndicatorDecision:
         def reason() -> str:
             reasons = []
             if out_of_school:
-                reasons.append(gettext("{names}: not in school").format(names=_names(out_of_school)))
+                reasons.append(c.gettext("{names}: not in school").format(names=c.names(out_of_school)))
             if behind:
-                reasons.append(gettext("{names}: not at the school level for their age").format(names=_names(behind)))
+                behind_text = c.gettext("{names}: not at the school level for their age")
+                reasons.append(behind_text.format(names=c.names(behind)))
             return "; ".join(reasons)
 
         return c.yes(reason)
-    return c.no(lambda: gettext("every child aged {age_from} to under {age_below} is in school").format(**values))
+    return c.no(lambda: c.gettext("every child aged {age_from} to under {age_below} is in school").format(**values))
 
 
 def _housing_quality(c: _Context) -> IndicatorDecision:
@@ -361,7 +385,7 @@ def _housing_quality(c: _Context) -> IndicatorDecision:
         return c.no(_empty)
     return c.decision(
         housing in c.threshold("deprived_types"),
-        lambda: gettext("house: {housing}").format(housing=_label(HousingType, housing)),
+        lambda: c.gettext("house: {housing}").format(housing=c.label(HousingType, housing)),
     )
 
 
@@ -371,20 +395,20 @@ def _housing_area(c: _Context) -> IndicatorDecision:
     if area is None:
         return c.no(_empty)
     people = len(c.facts.members)
-    minimum = Decimal(str(c.threshold("min_m2_per_person")))
-    per_person = area / people if people else area
+    minimum = _decimal(c.threshold("min_m2_per_person"))
     deprived = area < minimum * people
 
     def reason() -> str:
+        per_person = area / people if people else area
         values = {
-            "area": _number(area),
+            "area": c.number(area),
             "people": people,
-            "per_person": _number(per_person),
-            "minimum": _number(minimum),
+            "per_person": c.number(per_person),
+            "minimum": c.number(minimum),
         }
         if deprived:
-            return gettext("{area} m² for {people} people: {per_person} m² each, below {minimum} m²").format(**values)
-        return gettext("{area} m² for {people} people: {per_person} m² each, not below {minimum} m²").format(**values)
+            return c.gettext("{area} m² for {people} people: {per_person} m² each, below {minimum} m²").format(**values)
+        return c.gettext("{area} m² for {people} people: {per_person} m² each, not below {minimum} m²").format(**values)
 
     return c.decision(deprived, reason)
 
@@ -395,7 +419,7 @@ def _water(c: _Context) -> IndicatorDecision:
         return c.no(_empty)
     return c.decision(
         source not in c.threshold("safe_sources"),
-        lambda: gettext("water source: {source}").format(source=_label(WaterSource, source)),
+        lambda: c.gettext("water source: {source}").format(source=c.label(WaterSource, source)),
     )
 
 
@@ -405,7 +429,7 @@ def _latrine(c: _Context) -> IndicatorDecision:
         return c.no(_empty)
     return c.decision(
         latrine not in c.threshold("hygienic_types"),
-        lambda: gettext("latrine: {latrine}").format(latrine=_label(Latrine, latrine)),
+        lambda: c.gettext("latrine: {latrine}").format(latrine=c.label(Latrine, latrine)),
     )
 
 
@@ -418,10 +442,10 @@ def _telecom(c: _Context) -> IndicatorDecision:
 
     def reason() -> str:
         if none_used:
-            services = ", ".join(_label(TelecomService, s) for s in wanted)
-            return gettext("no member uses any of: {services}").format(services=services)
-        found = ", ".join(_label(TelecomService, s) for s in wanted if s in used)
-        return gettext("members use: {services}").format(services=found)
+            services = ", ".join(c.label(TelecomService, s) for s in wanted)
+            return c.gettext("no member uses any of: {services}").format(services=services)
+        found = ", ".join(c.label(TelecomService, s) for s in wanted if s in used)
+        return c.gettext("members use: {services}").format(services=found)
 
     return c.decision(none_used, reason)
 
@@ -437,10 +461,10 @@ def _information_means(c: _Context) -> IndicatorDecision:
     wanted = list(c.threshold("devices"))
     owned = [d for d in wanted if d in devices]
     if owned:
-        return c.no(lambda: gettext("has: {devices}").format(devices=", ".join(_label(Device, d) for d in owned)))
+        return c.no(lambda: c.gettext("has: {devices}").format(devices=", ".join(c.label(Device, d) for d in owned)))
     if hears:
-        return c.no(lambda: gettext("hears the village loudspeaker system"))
-    return c.yes(lambda: gettext("none of: {devices}").format(devices=", ".join(_label(Device, d) for d in wanted)))
+        return c.no(lambda: c.gettext("hears the village loudspeaker system"))
+    return c.yes(lambda: c.gettext("none of: {devices}").format(devices=", ".join(c.label(Device, d) for d in wanted)))
 
 
 def _employment(c: _Context) -> IndicatorDecision:
@@ -455,11 +479,11 @@ def _employment(c: _Context) -> IndicatorDecision:
             deprived.append((i, m, status))
     if deprived:
         return c.yes(
-            lambda: gettext("working-age members deprived of employment: {members}").format(
-                members=", ".join(f"{_name(i, m)} ({_label(Employment, status)})" for i, m, status in deprived)
+            lambda: c.gettext("working-age members deprived of employment: {members}").format(
+                members=", ".join(f"{c.name(i, m)} ({c.label(Employment, status)})" for i, m, status in deprived)
             )
         )
-    return c.no(lambda: gettext("no working-age member is deprived of employment"))
+    return c.no(lambda: c.gettext("no working-age member is deprived of employment"))
 
 
 def _dependants(c: _Context) -> IndicatorDecision:
@@ -470,7 +494,7 @@ def _dependants(c: _Context) -> IndicatorDecision:
     elderly_allowance = bool(c.threshold("elderly_requires_allowance"))
     disabled_levels = c.threshold("disabled_levels")
     disabled_allowance = bool(c.threshold("disabled_requires_allowance"))
-    share_above = Fraction(str(c.threshold("share_above")))
+    share_above = _fraction(c.threshold("share_above"))
 
     def is_dependant(m: MemberFacts, age: int) -> bool:
         if age < child_below:
@@ -481,14 +505,15 @@ def _dependants(c: _Context) -> IndicatorDecision:
 
     people = len(c.facts.members)
     count = sum(is_dependant(m, age) for m, age in zip(c.facts.members, c.ages, strict=True))
-    share = Fraction(count, people) if people else Fraction(0)
-    deprived = share > share_above
+    # share > share_above, in whole numbers (a Fraction is slow to build, and needed only for the text).
+    deprived = count * share_above.denominator > share_above.numerator * people if people else share_above < 0
 
     def reason() -> str:
-        values = {"count": count, "people": people, "share": _percent(share), "limit": _percent(share_above)}
+        share = Fraction(count, people) if people else Fraction(0)
+        values = {"count": count, "people": people, "share": c.percent(share), "limit": c.percent(share_above)}
         if deprived:
-            return gettext("{count} dependants of {people} people ({share}), more than {limit}").format(**values)
-        return gettext("{count} dependants of {people} people ({share}), not more than {limit}").format(**values)
+            return c.gettext("{count} dependants of {people} people ({share}), more than {limit}").format(**values)
+        return c.gettext("{count} dependants of {people} people ({share}), not more than {limit}").format(**values)
 
     return c.decision(deprived, reason)
 
@@ -499,11 +524,11 @@ def _nutrition(c: _Context) -> IndicatorDecision:
     children = [(i, m) for i, m in c.members_aged(0, age_below) if m.malnourished]
     if children:
         return c.yes(
-            lambda: gettext("{names}: malnourished, under {age_below}").format(
-                names=_names(children), age_below=age_below
+            lambda: c.gettext("{names}: malnourished, under {age_below}").format(
+                names=c.names(children), age_below=age_below
             )
         )
-    return c.no(lambda: gettext("no child under {age_below} is malnourished").format(age_below=age_below))
+    return c.no(lambda: c.gettext("no child under {age_below} is malnourished").format(age_below=age_below))
 
 
 def _waste(c: _Context) -> IndicatorDecision:
@@ -513,7 +538,7 @@ def _waste(c: _Context) -> IndicatorDecision:
         return c.no(_empty)
     return c.decision(
         waste not in c.threshold("adequate"),
-        lambda: gettext("household waste: {waste}").format(waste=_label(WasteTreatment, waste)),
+        lambda: c.gettext("household waste: {waste}").format(waste=c.label(WasteTreatment, waste)),
     )
 
 
@@ -540,33 +565,24 @@ def _empty() -> str:
     return ""
 
 
-def _name(index: int, member: MemberFacts) -> str:
-    return member.name or gettext("member {number}").format(number=index + 1)
+@lru_cache(maxsize=64, typed=True)
+def _decimal(value: Any) -> Decimal:
+    # Thresholds are data (a number or its text); read once per value, not once per household.
+    return Decimal(str(value))
 
 
-def _names(members: Iterable[tuple[int, MemberFacts]]) -> str:
-    return ", ".join(_name(i, m) for i, m in members)
+@lru_cache(maxsize=64, typed=True)
+def _fraction(value: Any) -> Fraction:
+    return Fraction(str(value))
 
 
-def _label(choices: type[TextChoices], value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
-
-
-def _vietnamese() -> bool:
-    return (get_language() or "vi").startswith("vi")
-
-
-def _number(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.01')).normalize():f}"
-    return text.replace(".", ",") if _vietnamese() else text
-
-
-def _percent(value: Fraction) -> str:
-    return _number(Decimal(value.numerator * 100) / Decimal(value.denominator)) + "%"
+# Without ``explain`` every decision is one of two values (a decision is immutable): made once.
+_DEPRIVED = IndicatorDecision(True, "")
+_NOT_DEPRIVED = IndicatorDecision(False, "")
+_UNTRANSLATED = Translated(None)  # never used: without ``explain`` no reason is written
+_MEMBER_FACT_FIELDS = tuple(f.name for f in fields(MemberFacts))
+_HOUSEHOLD_FACT_FIELDS = tuple(f.name for f in fields(HouseholdFacts))
 
 
 def _as_dict(member: MemberFacts) -> dict[str, Any]:
-    return {f.name: getattr(member, f.name) for f in fields(member)}
+    return {name: getattr(member, name) for name in _MEMBER_FACT_FIELDS}

@@ -73,7 +73,7 @@ def load_context(*, user: User, commune: AdministrativeUnit, records: Records, t
 
     codes = sorted({r.code for r in records.households if r.code})
     households = _households(codes, ids=ids, can_edit=can_edit)
-    numbers = [m.values["national_id"] for m in records.members if m.values.get("national_id")]
+    numbers = [m.national_id for m in records.members if m.national_id]
     years = sorted({r.year for r in records.reviews if r.year})
     may_open = can_edit and (ids is None or commune.pk in ids)
     rounds = _rounds(commune, years, may_open=may_open)

@@ -38,22 +38,36 @@ class WorkbookError(ValueError):
 
 @dataclass
 class SheetRows:
-    """One sheet: ``columns`` are the positions of the known columns; ``iter_rows`` streams the data rows as
-    ``(Excel row number, cells)`` from calamine, one at a time and only once, so that a large file is never
-    held as Python objects all at once."""
+    """One sheet, read when ``load`` is called: calamine then holds every cell of it. ``columns`` are the
+    positions of the known columns; ``iter_rows`` streams the data rows as ``(Excel row number, cells)``, one
+    at a time and only once, and lets the sheet go at the end. So the sheets are held one after the other,
+    never all at once, and a large file is never held as Python objects all at once."""
 
     sheet: Sheet
     title: str
     columns: dict[str, int] = field(default_factory=dict)
     missing: list[Column] = field(default_factory=list)
     found: bool = True
-    source: Any = None  # the calamine sheet
+    source: Any = None  # the calamine sheet, once loaded
     first_data_row: int = 0  # Excel row number of the first row after the header rows
     count: int = 0  # data rows seen so far
+    workbook: Any = None  # the calamine workbook, until the sheet is loaded
+
+    def load(self) -> None:
+        """Read the sheet and its headers (``columns``, ``missing``); nothing for a sheet that is absent."""
+        if self.workbook is None:
+            return
+        _read_sheet(self, self.workbook.get_sheet_by_name(self.title))
+        self.workbook = None
+
+    def release(self) -> None:
+        """Let the sheet go without reading its rows."""
+        self.source = self.workbook = None
 
     def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """The data rows, once: the calamine sheet (every cell of it, held by calamine) is let go at the end,
-        so that the records checked and written next do not share the memory with it."""
+        """The data rows, once: the calamine sheet is let go at the end, so that the records checked and
+        written next do not share the memory with it."""
+        self.load()
         if self.source is None:
             return
         for number, cells in enumerate(self.source.iter_rows(), start=1):
@@ -105,7 +119,8 @@ def _sheet_lookup() -> dict[str, Sheet]:
 
 
 def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
-    """The three sheets of an import workbook. A sheet that is absent comes back with ``found=False``."""
+    """The three sheets of an import workbook, each read when its ``load`` is called. A sheet that is absent
+    comes back with ``found=False``."""
     workbook = open_workbook(source)
     by_name = _sheet_lookup()
     sheets: dict[Sheet, SheetRows] = {}
@@ -113,17 +128,17 @@ def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
         sheet = by_name.get(normalize(name))
         if sheet is None or sheet in sheets:
             continue
-        sheets[sheet] = _read_sheet(sheet, name, workbook.get_sheet_by_name(name))
+        sheets[sheet] = SheetRows(sheet, name, workbook=workbook)
     for sheet, (title_vi, _title_en, _columns) in SHEETS.items():
         if sheet not in sheets:
             sheets[sheet] = SheetRows(sheet, title_vi, found=False)
     return ParsedWorkbook(sheets)
 
 
-def _read_sheet(sheet: Sheet, title: str, source) -> SheetRows:
-    columns = SHEETS[sheet][2]
+def _read_sheet(result: SheetRows, source) -> None:
+    columns = SHEETS[result.sheet][2]
     lookup = _header_lookup(columns)
-    result = SheetRows(sheet, title, source=source)
+    result.source = source
     header: list[Any] | None = None
     second: list[Any] | None = None
     for number, cells in enumerate(source.iter_rows(), start=1):
@@ -135,7 +150,7 @@ def _read_sheet(sheet: Sheet, title: str, source) -> SheetRows:
         break
     if header is None:
         result.missing = [c for c in columns if c.required]
-        return result
+        return
     for index, name in enumerate(header):
         column = lookup.get(normalize(name)) if name not in (None, "") else None
         if column is not None:
@@ -146,7 +161,6 @@ def _read_sheet(sheet: Sheet, title: str, source) -> SheetRows:
         names = [normalize(v) for v in second if v not in (None, "")]
         if names and sum(1 for v in names if v in lookup) * 2 >= len(names):
             result.first_data_row += 1
-    return result
 
 
 # Cell parsers: a value as calamine gives it (str, int, float, bool, date, datetime) → the field's value.

@@ -9,14 +9,16 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import SimpleQueue
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from households.access import check_can_edit_unit
@@ -26,8 +28,8 @@ from households.selectors import visible_unit_ids
 
 from .context import load_context
 from .reader import WorkbookError, read_workbook
-from .validation import Plan, RowError, check_records, parse_records
-from .writer import write_plan
+from .validation import ChecksInStages, Plan, ReviewRecord, RowError, parse_records
+from .writer import ReviewWriter, write_households, write_plan
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -54,7 +56,8 @@ class ImportResult:
     summary: dict[str, Any] = field(default_factory=dict)
     rows: int = 0
     committed: bool = False
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # by phase, one after the other
+    overlapped: dict[str, float] = field(default_factory=dict)  # seconds of work done at the same time, in a phase
 
     @property
     def ok(self) -> bool:
@@ -98,9 +101,19 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _plan(
-    *, user: User, commune: AdministrativeUnit, source: Source, progress: Progress
+    *,
+    user: User,
+    commune: AdministrativeUnit,
+    source: Source,
+    progress: Progress,
+    commit: _Commit | None = None,
 ) -> tuple[Plan | None, ImportResult]:
+    """Read and check the file. With ``commit``, once the households and members are checked without an
+    error, they are written, then the reviews a part at a time, while the reviews are checked in another
+    thread: the database works while Python classifies. The commit's transaction undoes the writes if the
+    reviews have errors; the result is the same as checking everything first."""
     timings: dict[str, float] = {}
+    overlapped: dict[str, float] = {}
     if commune.level != UnitLevel.COMMUNE:
         return None, _file_error(_("Choose a commune."))
     refusal = _scope_refusal(user, commune)
@@ -119,11 +132,86 @@ def _plan(
     context = load_context(user=user, commune=commune, records=records, today=timezone.localdate())
     timings["load"] = time.perf_counter() - started - sum(timings.values())
     progress(0.45)
-    plan = check_records(records, context, errors)
-    timings["check"] = time.perf_counter() - started - sum(timings.values())
+    stages = ChecksInStages(records, context, errors)
+    stages.households_and_members()
+    if commit is None or not stages.ok_so_far:
+        stages.reviews()
+        timings["check"] = time.perf_counter() - started - sum(timings.values())
+    else:
+        timings["check"] = time.perf_counter() - started - sum(timings.values())
+        failed = _check_reviews_while_writing(stages, commit, overlapped)
+        timings["check reviews ‖ write"] = time.perf_counter() - started - sum(timings.values())
+        if failed is not None and stages.ok_so_far:
+            raise failed  # the file is right: the write failed (a concurrent change) as it would have after the check
     progress(0.6)
-    result = ImportResult(errors=plan.errors, summary=plan.summary(), rows=workbook.row_count, seconds=timings)
+    plan = stages.plan()
+    result = ImportResult(
+        errors=plan.errors, summary=plan.summary(), rows=workbook.row_count, seconds=timings, overlapped=overlapped
+    )
     return plan, result
+
+
+class _Commit:
+    """The writes of a commit: the households and members, then the reviews a part at a time."""
+
+    def __init__(self, *, user: User, commune: AdministrativeUnit, progress: Progress):
+        self.user, self.commune, self.progress = user, commune, progress
+        self.reviews: ReviewWriter | None = None  # once the households are written
+        self.done = False  # everything written
+
+    def write_households(self, stages: ChecksInStages) -> None:
+        write_households(
+            user=self.user,
+            commune=self.commune,
+            households=stages.households,
+            member_deletions=stages.deletions,
+            progress=lambda f: self.progress(0.45 + 0.2 * f),
+        )
+        self.reviews = ReviewWriter(user=self.user, commune=self.commune, households=stages.households)
+
+    def write_reviews(self, reviews: list[ReviewRecord]) -> None:
+        if self.reviews is None:
+            raise RuntimeError("The households are written first.")
+        self.reviews.write(reviews)
+
+
+def _check_reviews_while_writing(
+    stages: ChecksInStages, commit: _Commit, seconds: dict[str, float]
+) -> Exception | None:
+    """``stages.reviews()`` in a thread (pure Python: it never touches the database, and reads nothing the
+    writes change) while this thread writes the households, then the reviews as they come, on its own
+    connection. Once an error is found, nothing more is written (the transaction will be undone). Returns
+    the exception of a write (the database's refusal, a round that cannot be opened), if any, for the caller
+    to raise only when the file itself has no error: a file with errors is refused for them, as when the
+    writes waited for the check.
+    ``seconds`` gets the time each took."""
+    language = translation.get_language()
+    parts: SimpleQueue[list[ReviewRecord] | None] = SimpleQueue()
+    started = time.perf_counter()
+
+    def check_reviews() -> None:
+        try:
+            with translation.override(language):  # the messages, in the user's language as on this thread
+                stages.reviews(on_part=parts.put)
+        finally:
+            parts.put(None)
+            seconds["check reviews"] = time.perf_counter() - started
+
+    failed = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
+        checking = pool.submit(check_reviews)
+        try:
+            commit.write_households(stages)
+            seconds["write households"] = time.perf_counter() - started
+            while (part := parts.get()) is not None:
+                if stages.ok_so_far:
+                    commit.write_reviews(part)
+            seconds["write reviews"] = time.perf_counter() - started - seconds["write households"]
+            commit.done = stages.ok_so_far
+        except Exception as error:  # raised by the caller unless the file has errors
+            failed = error
+        checking.result()
+    return failed
 
 
 def import_check(
@@ -141,11 +229,14 @@ def import_commit(
 ) -> ImportResult:
     """Check the file again and save all of it in one transaction; raise ``ImportRefused`` on any error."""
     with _no_cycle_collection():
-        plan, result = _plan(user=user, commune=commune, source=source, progress=progress)
+        commit = _Commit(user=user, commune=commune, progress=progress)
+        plan, result = _plan(user=user, commune=commune, source=source, progress=progress, commit=commit)
         if plan is None or not plan.ok:
-            raise ImportRefused(result)
-        started = time.perf_counter()
-        write_plan(user=user, commune=commune, plan=plan, progress=lambda f: progress(0.6 + 0.4 * f))
-        result.seconds["write"] = time.perf_counter() - started
+            raise ImportRefused(result)  # the transaction's rollback undoes what was written
+        if not commit.done:  # a plan without errors is written while it is checked; in case it was not:
+            started = time.perf_counter()
+            write_plan(user=user, commune=commune, plan=plan, progress=lambda f: progress(0.6 + 0.4 * f))
+            result.seconds["write"] = time.perf_counter() - started
+        progress(1.0)
     result.committed = True
     return result

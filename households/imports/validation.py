@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -52,6 +53,14 @@ from .reader import (
 )
 
 MEMBER_FIELDS = tuple(c.key for c in MEMBER_COLUMNS if c.key != "household")
+# What a household's blank cell (or one that cannot be read) stands for.
+HOUSEHOLD_DEFAULTS: dict[str, Any] = {
+    "code": "",
+    "village": "",
+    "address": "",
+    "phone": "",
+    "has_meritorious_person": False,
+}
 # Defaults of the member model for a blank cell (``households.models.Member``).
 MEMBER_DEFAULTS: dict[str, Any] = {
     "national_id": "",
@@ -77,6 +86,7 @@ MEMBER_FACT_COLUMNS = {
     "at_age_appropriate_level": "at_age_appropriate_level",
 }
 EDITABLE_REVIEW_STATES = frozenset({"draft", "returned"})
+_existing_member_values = itemgetter(*MEMBER_FIELDS)  # of ``ExistingMember.values``, as a tuple
 
 
 @dataclass(frozen=True)
@@ -153,13 +163,43 @@ class ImportContext:
 # Typed records parsed from the rows.
 
 
-@dataclass(slots=True)  # hundreds of thousands in a large import
 class MemberRecord:
-    row: int
-    household_code: str
-    values: dict[str, Any]
-    id: int | None = None
-    changed: bool = True
+    """A row of the members sheet, its fields (``MEMBER_FIELDS``) as attributes: ``ethnicity`` is the name
+    written until the check puts its id there. A slotted object, not a dict of values: there are hundreds of
+    thousands in a large import, and a dict of 16 values takes three times the memory. The attributes are
+    those of ``households.models.Member`` that ``households.review_facts.member_facts`` reads."""
+
+    __slots__ = ("changed", "household_code", "id", "row", *MEMBER_FIELDS)
+
+    def __init__(self, row: int, household_code: str, values: Mapping[str, Any]):
+        self.row = row
+        self.household_code = household_code
+        self.id: int | None = None
+        self.changed = True
+        self.full_name = values["full_name"]
+        self.sex = values["sex"]
+        self.date_of_birth = values["date_of_birth"]
+        self.relation = values["relation"]
+        self.national_id = values["national_id"]
+        self.ethnicity = values["ethnicity"]
+        self.in_school = values["in_school"]
+        self.at_age_appropriate_level = values["at_age_appropriate_level"]
+        self.education = values["education"]
+        self.has_health_insurance = values["has_health_insurance"]
+        self.employment = values["employment"]
+        self.has_labour_capacity = values["has_labour_capacity"]
+        self.disability = values["disability"]
+        self.receives_social_allowance = values["receives_social_allowance"]
+        self.sick_untreated = values["sick_untreated"]
+        self.malnourished = values["malnourished"]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The fields as a new dict (a copy: change the attributes to change the record)."""
+        return dict(zip(MEMBER_FIELDS, member_field_values(self), strict=True))
+
+
+member_field_values = attrgetter(*MEMBER_FIELDS)  # a member record's MEMBER_FIELDS, as a tuple
 
 
 @dataclass(slots=True)  # hundreds of thousands in a large import
@@ -242,12 +282,13 @@ _PARSERS = {
 }
 # Kinds whose cells repeat a few values over and over: each distinct cell is read once per file.
 _MEMO_KINDS = frozenset({Kind.BOOLEAN, Kind.CHOICE, Kind.CHOICES, Kind.DATE})
-_FAILED = object()
 
 
 class _Parser:
     def __init__(self):
         self.errors: list[RowError] = []
+        # Household codes repeat on every member's and review's row: one string for each code.
+        self.codes: dict[str, str] = {}
 
     def error(self, sheet: Sheet, row: int, column: Column | None, message: str) -> None:
         self.errors.append(RowError(sheet.value, row, column.label if column else "", str(message)))
@@ -268,93 +309,158 @@ class _Parser:
             found.append((column, rows.columns.get(column.key), convert, {}))
         return found
 
-    def values(self, sheet: Sheet, converters, number: int, cells: list[Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        width = len(cells)
-        for column, index, convert, memo in converters:
-            raw = cells[index] if index is not None and index < width else None
-            if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
-                if column.required:
-                    self.error(sheet, number, column, _("This column is required."))
-                values[column.key] = None
-                continue
-            memoize = column.kind in _MEMO_KINDS
-            if memoize:
-                value = memo.get(raw, _FAILED)
-                if value is not _FAILED:
-                    if value.__class__ is CellError:
-                        self.error(sheet, number, column, str(value))
-                        value = None
-                    values[column.key] = value
-                    continue
-            try:
-                value = convert(raw)
-            except CellError as error:
-                if memoize:
-                    memo[raw] = error
-                self.error(sheet, number, column, str(error))
-                value = None
+    def read(
+        self,
+        sheet: Sheet,
+        columns: tuple[Column, ...],
+        sheet_rows: SheetRows,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> Iterator[tuple[int, dict]]:
+        """``(Excel row number, values by column key)`` of each data row of the sheet; a cell without a value
+        (blank, or that cannot be read) takes its column's value in ``defaults``, else ``None``."""
+        converters = self.converters(columns, sheet_rows)
+        defaults = [(defaults or {}).get(column.key) for column in columns]
+        rows = sheet_rows.iter_rows()
+        while batch := list(islice(rows, ROWS_PER_BATCH)):
+            yield from zip(
+                (number for number, _cells in batch), self.rows(sheet, converters, defaults, batch), strict=True
+            )
+
+    def rows(
+        self, sheet: Sheet, converters, defaults: list[Any], batch: list[tuple[int, list[Any]]]
+    ) -> list[dict[str, Any]]:
+        """The values of a batch of rows, read a column at a time (the same values and errors, in the same
+        order, as cell by cell: a blank cell is the default, an error for a required column, a cell that
+        cannot be read is the default and its error). A column whose cells repeat (codes, choices, dates,
+        villages) is read once per distinct cell, through ``memo``."""
+        widths = set(map(len, (cells for _number, cells in batch)))
+        # Calamine gives rows of the sheet's width: the batch is turned into columns in one step.
+        grid = list(zip(*(cells for _number, cells in batch), strict=True)) if len(widths) == 1 else None
+        width = min(widths)
+        columns: list[list[Any]] = []
+        found: list[tuple[int, int, Column, str]] = []  # (row in batch, column position, column, message)
+        for position, (column, index, convert, memo) in enumerate(converters):
+            if index is None:
+                cells = [None] * len(batch)
+            elif grid is not None and index < width:
+                cells = grid[index]
             else:
-                if memoize:
-                    memo[raw] = value
-            values[column.key] = value
-        return values
+                cells = [row[index] if index < len(row) else None for _number, row in batch]
+            distinct = set(cells)
+            if column.kind not in _MEMO_KINDS and (
+                len(distinct) * 2 > len(cells) or bool in set(map(type, cells))  # not ``distinct``: True is 1 there
+            ):
+                # Mostly different cells (names, numbers), or True among 1s (equal as keys, read differently):
+                # cell by cell.
+                values = [_read_cell(raw, convert) for raw in cells]
+                problems = any(value.__class__ is _Problem for value in values)
+            else:
+                for raw in distinct:
+                    if raw not in memo:
+                        memo[raw] = _read_cell(raw, convert)
+                values = list(map(memo.__getitem__, cells))
+                problems = any(memo[raw].__class__ is _Problem for raw in distinct)
+            if problems:
+                default = defaults[position]
+                for i, value in enumerate(values):
+                    if value.__class__ is _Problem:
+                        values[i] = default
+                        if value is _BLANK:
+                            if column.required:
+                                found.append((i, position, column, _("This column is required.")))
+                        else:
+                            found.append((i, position, column, str(value.error)))
+            columns.append(values)
+        for i, _position, column, message in sorted(found, key=lambda f: (f[0], f[1])):
+            self.error(sheet, batch[i][0], column, message)
+        keys = [column.key for column, *_rest in converters]
+        return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+class _Problem:
+    """A cell that gives no value: blank, or that cannot be read (``error``)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: CellError | None = None):
+        self.error = error
+
+
+_BLANK = _Problem()
+ROWS_PER_BATCH = 2000
+REVIEWS_PER_PART = 10_000
+
+
+def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
+    if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
+        return _BLANK
+    try:
+        return convert(raw)
+    except CellError as error:
+        return _Problem(error)
 
 
 def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
-    """Typed records from the cells; a cell that cannot be read is an error and its row is still kept."""
+    """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
+
+    A missing sheet or column is reported alone (with the others of the file), before any cell. The sheets
+    are read one after the other (``SheetRows.load``) and each is let go once its rows are records."""
     parser = _Parser()
     for sheet, rows in workbook.sheets.items():
+        if not rows.found and sheet != Sheet.REVIEWS:
+            parser.error(sheet, 0, None, _("The sheet “%(sheet)s” is missing.") % {"sheet": SHEETS[sheet][0]})
+    header_errors = parser.errors
+    parser.errors = []
+    records = Records([], [], [])
+    read = {Sheet.HOUSEHOLDS: _households, Sheet.MEMBERS: _members, Sheet.REVIEWS: _reviews}
+    for sheet, rows in workbook.sheets.items():
         if not rows.found:
-            if sheet != Sheet.REVIEWS:
-                parser.error(sheet, 0, None, _("The sheet “%(sheet)s” is missing.") % {"sheet": SHEETS[sheet][0]})
             continue
+        rows.load()
         for column in rows.missing:
-            parser.error(sheet, 1, column, _("The column is missing."))
-    if parser.errors:
-        return Records([], [], []), parser.errors
+            header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
+        if header_errors:
+            rows.release()  # its headers were all that was needed
+        else:
+            read[sheet](parser, rows, records)
+    if header_errors:
+        return Records([], [], []), header_errors
+    return records, parser.errors
 
-    households: list[HouseholdRecord] = []
-    sheet_rows = workbook.sheets[Sheet.HOUSEHOLDS]
-    converters = parser.converters(HOUSEHOLD_COLUMNS, sheet_rows)
-    for number, cells in sheet_rows.iter_rows():
-        values = parser.values(Sheet.HOUSEHOLDS, converters, number, cells)
-        code = values.pop("code") or ""
-        village = values.pop("village") or ""
-        values["address"] = values["address"] or ""
-        values["phone"] = values["phone"] or ""
-        values["has_meritorious_person"] = bool(values["has_meritorious_person"])
+
+def _households(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
+    households = records.households
+    for number, values in parser.read(Sheet.HOUSEHOLDS, HOUSEHOLD_COLUMNS, sheet_rows, HOUSEHOLD_DEFAULTS):
+        code = values.pop("code")
+        code = parser.codes.setdefault(code, code)
+        village = values.pop("village")
         households.append(HouseholdRecord(number, code, village, values))
 
-    members: list[MemberRecord] = []
-    sheet_rows = workbook.sheets[Sheet.MEMBERS]
-    converters = parser.converters(MEMBER_COLUMNS, sheet_rows)
-    for number, cells in sheet_rows.iter_rows():
-        values = parser.values(Sheet.MEMBERS, converters, number, cells)
-        code = values.pop("household") or ""
-        for key, default in MEMBER_DEFAULTS.items():
-            if values[key] is None:
-                values[key] = default
-        values["full_name"] = values["full_name"] or ""
+
+def _members(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
+    members = records.members
+    defaults = {**MEMBER_DEFAULTS, "household": "", "full_name": ""}
+    for number, values in parser.read(Sheet.MEMBERS, MEMBER_COLUMNS, sheet_rows, defaults):
+        code = values["household"]
+        code = parser.codes.setdefault(code, code)
         members.append(MemberRecord(number, code, values))
 
-    reviews: list[ReviewRecord] = []
-    sheet_rows = workbook.sheets[Sheet.REVIEWS]
-    converters = parser.converters(REVIEW_COLUMNS, sheet_rows)
-    for number, cells in sheet_rows.iter_rows():
-        values = parser.values(Sheet.REVIEWS, converters, number, cells)
+
+def _reviews(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
+    reviews = records.reviews
+    for number, values in parser.read(Sheet.REVIEWS, REVIEW_COLUMNS, sheet_rows):
         facts = {key: values[key] for key in REVIEW_FACT_KEYS if values[key] is not None}
+        code = values["household"] or ""
         reviews.append(
             ReviewRecord(
                 number,
-                values["household"] or "",
+                parser.codes.setdefault(code, code),
                 values["year"] or 0,
                 values["income_per_capita"] if values["income_per_capita"] is not None else -1,
                 facts,
                 values["causes"] or [],
             )
         )
-    return Records(households, members, reviews), parser.errors
 
 
 def _column(columns: tuple[Column, ...], key: str) -> Column:
@@ -447,7 +553,6 @@ class _Checker:
     def members(self, by_code: dict[str, HouseholdRecord]) -> None:
         seen_numbers: dict[str, MemberRecord] = {}
         for member in self.records.members:
-            values = member.values
             household = by_code.get(member.household_code)
             if member.household_code and household is None:
                 self.error(
@@ -459,12 +564,11 @@ class _Checker:
                 )
             elif household is not None:
                 household.members.append(member)
-            ethnicity = values.pop("ethnicity", None)
-            values["ethnicity"] = self.ethnicity(Sheet.MEMBERS, member.row, ethnicity, "ethnicity")
-            number = values["national_id"]
+            member.ethnicity = self.ethnicity(Sheet.MEMBERS, member.row, member.ethnicity, "ethnicity")
+            number = member.national_id
             if not number:
                 continue
-            problems = cccd_errors(number, sex=values["sex"], date_of_birth=values["date_of_birth"])
+            problems = cccd_errors(number, sex=member.sex, date_of_birth=member.date_of_birth)
             for problem in problems:
                 self.error(Sheet.MEMBERS, member.row, MEMBER_COLUMNS, "national_id", problem)
             first = seen_numbers.get(number)
@@ -485,7 +589,7 @@ class _Checker:
     def household_members(self, by_code: dict[str, HouseholdRecord], deletions: list[int], counts) -> None:
         today = self.context.today
         for household in by_code.values():
-            heads = sum(1 for m in household.members if m.values["relation"] == "head")
+            heads = sum(1 for m in household.members if m.relation == "head")
             if heads != 1:
                 self.error(
                     Sheet.HOUSEHOLDS,
@@ -496,18 +600,18 @@ class _Checker:
                 )
             sketches = [
                 MemberSketch(
-                    m.values["relation"] or "",
-                    m.values["sex"] or "",
-                    m.values["date_of_birth"] or today,
-                    m.values["has_labour_capacity"],
-                    m.values["receives_social_allowance"],
+                    m.relation or "",
+                    m.sex or "",
+                    m.date_of_birth or today,
+                    m.has_labour_capacity,
+                    m.receives_social_allowance,
                 )
                 for m in household.members
             ]
             groups = household_groups(sketches, on=today)
             values = household.values
             index = groups.head_name_index
-            values["head_name"] = household.members[index].values["full_name"] if index is not None else ""
+            values["head_name"] = household.members[index].full_name if index is not None else ""
             values["has_no_labour"] = groups.has_no_labour
             values["is_female_headed"] = groups.is_female_headed
             values["receives_social_allowance"] = groups.receives_social_allowance
@@ -527,17 +631,17 @@ class _Checker:
             }
             kept: set[int] = set()
             for member in household.members:
-                number = member.values["national_id"]
+                number = member.national_id
                 match = by_number.get(number) if number else None
                 if match is None:
-                    match = by_person.get((normalize(member.values["full_name"]), member.values["date_of_birth"]))
+                    match = by_person.get((normalize(member.full_name), member.date_of_birth))
                 if match is None or match.id in kept:
                     counts["members"].created += 1
                     household.changed = True
                     continue
                 kept.add(match.id)
                 member.id = match.id
-                member.changed = any(match.values.get(k) != member.values.get(k) for k in MEMBER_FIELDS)
+                member.changed = _existing_member_values(match.values) != member_field_values(member)
                 if member.changed:
                     counts["members"].updated += 1
                     household.changed = True
@@ -553,11 +657,23 @@ class _Checker:
             else:
                 counts["households"].unchanged += 1
 
-    def reviews(self, by_code: dict[str, HouseholdRecord], counts, rounds_to_open: set[int]) -> list[ReviewRecord]:
+    def reviews(
+        self,
+        by_code: dict[str, HouseholdRecord],
+        counts,
+        rounds_to_open: set[int],
+        on_part: Callable[[list[ReviewRecord]], None] | None = None,
+    ) -> list[ReviewRecord]:
+        """The reviews to write. ``on_part`` is given them a part at a time, as they are checked: a review kept
+        is final once kept, whatever the rows after it."""
         ctx = self.context
         seen: dict[tuple[str, int], ReviewRecord] = {}
         kept: list[ReviewRecord] = []
-        for review in self.records.reviews:
+        given = 0
+        for index, review in enumerate(self.records.reviews):
+            if on_part is not None and index % REVIEWS_PER_PART == 0 and len(kept) > given:
+                on_part(kept[given:])
+                given = len(kept)
             household = by_code.get(review.household_code)
             if review.household_code and household is None:
                 self.error(
@@ -620,11 +736,13 @@ class _Checker:
             else:
                 counts["reviews"].updated += 1
             kept.append(_compact(review))
+        if on_part is not None and len(kept) > given:
+            on_part(kept[given:])
         return kept
 
     def classify(self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo) -> bool | None:
         rules = round_info.rules
-        members = [_MemberView(m.values) for m in household.members]
+        members = household.members  # read as ``households.models.Member`` (``MemberRecord``)
         if any(m.date_of_birth is None for m in members):
             return None
         full_facts = household_facts(review.facts, members)
@@ -657,7 +775,10 @@ class _Checker:
         if deprived:
             explained = decide_indicators(rules, full_facts, on=today, only=deprived)
             reasons = tuple(f"{code}: {d.reason}" for code, d in explained.items() if d.deprived and d.reason)
-        history = self.context.approved_history.get(household.id, []) if household.id else []
+        # The household as the database holds it, not ``household.id``: the commit writes new households
+        # (and gives them ids) while the reviews are checked (``ChecksInStages``).
+        existing = self.context.households.get(household.code)
+        history = self.context.approved_history.get(existing.id, []) if existing is not None else []
         review.result = {
             "facts": full_facts.to_json(),
             "status": result.status.value,
@@ -679,7 +800,7 @@ class _Checker:
                 MEMBER_COLUMNS,
                 MEMBER_FACT_COLUMNS.get(name, ""),
                 _("Missing for %(member)s: %(fact)s.")
-                % {"member": member.values["full_name"], "fact": FACT_LABELS.get(name, name)},
+                % {"member": member.full_name, "fact": FACT_LABELS.get(name, name)},
             )
             return
         self.error(
@@ -707,47 +828,53 @@ def _compact(review: ReviewRecord) -> ReviewRecord:
     return review
 
 
-class _MemberView:
-    """A member record seen as ``households.models.Member`` by ``households.review_facts.member_facts``."""
-
-    __slots__ = (
-        "at_age_appropriate_level",
-        "date_of_birth",
-        "disability",
-        "education",
-        "employment",
-        "full_name",
-        "has_health_insurance",
-        "in_school",
-        "malnourished",
-        "receives_social_allowance",
-        "sick_untreated",
-    )
-
-    def __init__(self, values: Mapping[str, Any]):
-        for name in self.__slots__:
-            setattr(self, name, values[name])
-
-
 def check_records(records: Records, context: ImportContext, errors: list[RowError]) -> Plan:
     """Every problem of the file against the database, and what the import would do."""
-    errors = list(errors)
-    checker = _Checker(records, context, errors)
-    counts = defaultdict(Counts)
-    for name in ("households", "members", "reviews"):
-        counts[name] = Counts()
-    deletions: list[int] = []
-    rounds_to_open: set[int] = set()
-    by_code = checker.households()
-    checker.members(by_code)
-    checker.household_members(by_code, deletions, counts)
-    reviews = checker.reviews(by_code, counts, rounds_to_open)
-    errors.sort(key=lambda e: (list(Sheet).index(Sheet(e.sheet)) if e.sheet else -1, e.row))
-    return Plan(
-        households=list(by_code.values()),
-        reviews=reviews,
-        member_deletions=deletions,
-        rounds_to_open=sorted(rounds_to_open),
-        errors=errors,
-        counts=dict(counts),
-    )
+    stages = ChecksInStages(records, context, errors)
+    stages.households_and_members()
+    stages.reviews()
+    return stages.plan()
+
+
+class ChecksInStages:
+    """``check_records`` in two stages, so that the commit can write the households and members (database
+    work) while the reviews are checked and classified (Python work, in another thread): the households and
+    members as ``households_and_members`` leaves them are final, and ``reviews`` does not change them. The
+    plan and its errors are the same as in one go; a commit writes nothing that stays unless ``plan().ok``."""
+
+    def __init__(self, records: Records, context: ImportContext, errors: list[RowError]):
+        self.errors = list(errors)
+        self.checker = _Checker(records, context, self.errors)
+        self.counts: dict[str, Counts] = {name: Counts() for name in ("households", "members", "reviews")}
+        self.deletions: list[int] = []
+        self.rounds_to_open: set[int] = set()
+        self.by_code: dict[str, HouseholdRecord] = {}
+        self.kept_reviews: list[ReviewRecord] = []
+
+    def households_and_members(self) -> None:
+        self.by_code = self.checker.households()
+        self.checker.members(self.by_code)
+        self.checker.household_members(self.by_code, self.deletions, self.counts)
+
+    @property
+    def households(self) -> list[HouseholdRecord]:
+        return list(self.by_code.values())
+
+    @property
+    def ok_so_far(self) -> bool:
+        return not self.errors
+
+    def reviews(self, on_part: Callable[[list[ReviewRecord]], None] | None = None) -> None:
+        """Check the reviews; ``on_part`` is given the reviews to write a part at a time (``_Checker.reviews``)."""
+        self.kept_reviews = self.checker.reviews(self.by_code, self.counts, self.rounds_to_open, on_part)
+
+    def plan(self) -> Plan:
+        errors = sorted(self.errors, key=lambda e: (list(Sheet).index(Sheet(e.sheet)) if e.sheet else -1, e.row))
+        return Plan(
+            households=self.households,
+            reviews=self.kept_reviews,
+            member_deletions=self.deletions,
+            rounds_to_open=sorted(self.rounds_to_open),
+            errors=errors,
+            counts=dict(self.counts),
+        )

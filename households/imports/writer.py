@@ -8,6 +8,7 @@ Called inside the import's transaction by ``households.imports.services.import_c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -19,7 +20,15 @@ from households.services import round_open
 
 from .context import chunks
 from .copy import copy_with_history, reserve_ids
-from .validation import GROUP_FIELDS, MEMBER_FIELDS, HouseholdRecord, Plan, ReviewRecord, as_python
+from .validation import (
+    GROUP_FIELDS,
+    MEMBER_FIELDS,
+    HouseholdRecord,
+    Plan,
+    ReviewRecord,
+    as_python,
+    member_field_values,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,24 +64,30 @@ def _member(values: dict[str, Any], member: Member) -> Member:
     return member
 
 
-def _household_row(record: HouseholdRecord, commune: AdministrativeUnit, user: User) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "code": record.code,
-        "commune_id": commune.pk,
-        "created_by_id": user.pk,
-        **{k: record.values[k] for k in ("village_id", "address", "phone", "head_ethnicity_id")},
-        "has_meritorious_person": record.values["has_meritorious_person"],
-        **{k: record.values[k] for k in GROUP_FIELDS},
-    }
-
-
-def _member_row(values: dict[str, Any], household_id: int, pk: int) -> dict[str, Any]:
-    row = {name: values[name] for name in MEMBER_FIELDS if name != "ethnicity"}
-    row["ethnicity_id"] = values["ethnicity"]
-    row["household_id"] = household_id
-    row["id"] = pk
-    return row
+# The columns of the COPY of new rows; the commune, the user and the defaults are the same for every row.
+HOUSEHOLD_COPY_COLUMNS = (
+    "id",
+    "code",
+    "village_id",
+    "address",
+    "phone",
+    "head_ethnicity_id",
+    "has_meritorious_person",
+    *GROUP_FIELDS,
+)
+MEMBER_COPY_COLUMNS = ("id", "household_id", *(f"{name}_id" if name == "ethnicity" else name for name in MEMBER_FIELDS))
+REVIEW_COPY_COLUMNS = (
+    "id",
+    "round_id",
+    "household_id",
+    "village_id",
+    "is_urban",
+    "income_per_capita",
+    "causes",
+    *REVIEW_RESULT_FIELDS,
+)
+_household_values = itemgetter(*HOUSEHOLD_COPY_COLUMNS[2:])
+_review_result = itemgetter(*REVIEW_RESULT_FIELDS)
 
 
 def _by_pk(model, pks: list[int]) -> dict[int, Any]:
@@ -99,19 +114,40 @@ def _history_deleted(model, objs: Iterable[Any], *, user: User) -> None:
 
 def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress: Progress = _noop) -> dict[int, int]:
     """Save what ``plan`` says. Returns the ids of the rounds used, by year."""
-    now = timezone.now()
-    rounds = dict.fromkeys(plan.rounds_to_open)
-    for year in plan.rounds_to_open:
-        rounds[year] = round_open(user=user, commune=commune, year=year, kind=ReviewKind.ANNUAL).pk
+    write_households(
+        user=user,
+        commune=commune,
+        households=plan.households,
+        member_deletions=plan.member_deletions,
+        progress=progress,
+    )
+    return write_reviews(user=user, commune=commune, plan=plan, progress=progress)
 
+
+def write_households(
+    *,
+    user: User,
+    commune: AdministrativeUnit,
+    households: list[HouseholdRecord],
+    member_deletions: list[int],
+    progress: Progress = _noop,
+) -> None:
+    """The households and their members of a plan (the first 70 % of ``write_plan``); new households get
+    their ids here."""
     # Households: new ones, then the changed ones (version bumped, as an edit through the form would).
-    new = [r for r in plan.households if r.id is None]
-    changed = [r for r in plan.households if r.id is not None and r.changed]
+    new = [r for r in households if r.id is None]
+    changed = [r for r in households if r.id is not None and r.changed]
     use_copy = connection.vendor == "postgresql"
     if use_copy:
         for record, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
             record.id = pk
-        copy_with_history(Household, lambda: (_household_row(r, commune, user) for r in new), user_id=user.pk)
+        copy_with_history(
+            Household,
+            HOUSEHOLD_COPY_COLUMNS,
+            ((r.id, r.code, *_household_values(r.values)) for r in new),
+            values={"commune_id": commune.pk, "created_by_id": user.pk},
+            user_id=user.pk,
+        )
     else:
         created = []
         for record in new:
@@ -137,86 +173,138 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
     progress(0.3)
 
     # Members: removed first, so that a citizen ID moving between members of one household is free again.
-    if plan.member_deletions:
-        gone = _by_pk(Member, plan.member_deletions)
+    if member_deletions:
+        gone = _by_pk(Member, member_deletions)
         _history_deleted(Member, gone.values(), user=user)
-        for part in chunks(plan.member_deletions):
+        for part in chunks(member_deletions):
             Member.objects.filter(pk__in=part).delete()
-    member_updates = [m for r in plan.households for m in r.members if m.id is not None and m.changed]
+    member_updates = [m for r in households for m in r.members if m.id is not None and m.changed]
     if member_updates:
         existing_members = _by_pk(Member, [m.id for m in member_updates])
         objs = [_member(m.values, existing_members[m.id]) for m in member_updates]
         bulk_update_with_history(objs, Member, list(MEMBER_FIELDS), batch_size=BATCH, default_user=user)
     if use_copy:
-        new_members = [(m, r.id) for r in plan.households for m in r.members if m.id is None]
+        new_members = [(m, r.id) for r in households for m in r.members if m.id is None]
         member_ids = reserve_ids(Member, len(new_members))
-
-        def member_rows():
-            for (member, household_id), pk in zip(new_members, member_ids, strict=True):
-                yield _member_row(member.values, household_id, pk)
-
-        copy_with_history(Member, member_rows, user_id=user.pk)
+        copy_with_history(
+            Member,
+            MEMBER_COPY_COLUMNS,
+            (
+                (pk, household_id, *member_field_values(member))
+                for (member, household_id), pk in zip(new_members, member_ids, strict=True)
+            ),
+            user_id=user.pk,
+        )
     else:
         new_members = [
-            _member(m.values, Member(household_id=r.id)) for r in plan.households for m in r.members if m.id is None
+            _member(m.values, Member(household_id=r.id)) for r in households for m in r.members if m.id is None
         ]
         bulk_create_with_history(new_members, Member, batch_size=BATCH, default_user=user)
     progress(0.7)
 
-    # Reviews start as drafts in the commune's round of their year.
-    households = {r.code: r for r in plan.households}
-    new_reviews = [r for r in plan.reviews if r.id is None]
-    review_updates: list[ReviewRecord] = [r for r in plan.reviews if r.id is not None and r.changed]
 
-    def review_values(record: ReviewRecord) -> dict[str, Any]:
-        household = households[record.household_code]
-        return {
-            "round_id": record.round_id or rounds[record.year],
-            "household_id": household.id,
-            "commune_id": commune.pk,
-            "village_id": household.values["village_id"],
-            "is_urban": household.is_urban,
-            "income_per_capita": record.income_per_capita,
-            "causes": record.causes,
-            "state": ReviewState.DRAFT.value,
-            "created_by_id": user.pk,
-            "created_at": now,
-            "updated_at": now,
-            **{name: record.result[name] for name in REVIEW_RESULT_FIELDS},
-        }
-
-    def plain(values: dict[str, Any]) -> dict[str, Any]:
-        return {name: as_python(value) for name, value in values.items()}
-
-    if use_copy:
-        review_ids = reserve_ids(HouseholdReview, len(new_reviews))
-
-        def review_rows():
-            for record, pk in zip(new_reviews, review_ids, strict=True):
-                yield review_values(record) | {"id": pk}
-
-        copy_with_history(HouseholdReview, review_rows, user_id=user.pk)
-    else:
-        objs = [HouseholdReview(**plain(review_values(r))) for r in new_reviews]
-        bulk_create_with_history(objs, HouseholdReview, batch_size=BATCH, default_user=user)
-    if review_updates:
-        existing_reviews = _by_pk(HouseholdReview, [r.id for r in review_updates])
-        objs = []
-        for record in review_updates:
-            review = existing_reviews[record.id]
-            review.income_per_capita = record.income_per_capita
-            review.causes = record.causes
-            for name in REVIEW_RESULT_FIELDS:
-                setattr(review, name, as_python(record.result[name]))
-            review.version += 1
-            review.updated_at = now
-            objs.append(review)
-        bulk_update_with_history(
-            objs,
-            HouseholdReview,
-            ["income_per_capita", "causes", *REVIEW_RESULT_FIELDS, "version", "updated_at"],
-            batch_size=BATCH,
-            default_user=user,
-        )
+def write_reviews(*, user: User, commune: AdministrativeUnit, plan: Plan, progress: Progress = _noop) -> dict[int, int]:
+    """The reviews of a plan whose households ``write_households`` saved (the last 30 % of ``write_plan``), in
+    the rounds it opens. Returns the ids of the rounds opened, by year."""
+    writer = ReviewWriter(user=user, commune=commune, households=plan.households)
+    for year in plan.rounds_to_open:
+        writer.round_id(year)
+    writer.write(plan.reviews)
     progress(1.0)
-    return {year: pk for year, pk in rounds.items() if pk}
+    return writer.opened
+
+
+class ReviewWriter:
+    """Writes checked reviews, all at once or a part at a time (the commit writes them as they are checked);
+    the round of a year the import opens is opened with the first review of that year."""
+
+    def __init__(self, *, user: User, commune: AdministrativeUnit, households: list[HouseholdRecord]):
+        self.user = user
+        self.commune = commune
+        self.households = {r.code: r for r in households}  # their ids once ``write_households`` saved them
+        self.now = timezone.now()
+        self.opened: dict[int, int] = {}  # year → the id of the round opened
+
+    def round_id(self, year: int) -> int:
+        if year not in self.opened:
+            self.opened[year] = round_open(user=self.user, commune=self.commune, year=year, kind=ReviewKind.ANNUAL).pk
+        return self.opened[year]
+
+    def write(self, reviews: list[ReviewRecord]) -> None:
+        user, commune, now, households = self.user, self.commune, self.now, self.households
+        # Reviews start as drafts in the commune's round of their year.
+        new_reviews = [r for r in reviews if r.id is None]
+        review_updates: list[ReviewRecord] = [r for r in reviews if r.id is not None and r.changed]
+        rounds = {r.year: r.round_id or self.round_id(r.year) for r in new_reviews}
+
+        def review_values(record: ReviewRecord) -> dict[str, Any]:
+            household = households[record.household_code]
+            return {
+                "round_id": record.round_id or rounds[record.year],
+                "household_id": household.id,
+                "commune_id": commune.pk,
+                "village_id": household.values["village_id"],
+                "is_urban": household.is_urban,
+                "income_per_capita": record.income_per_capita,
+                "causes": record.causes,
+                "state": ReviewState.DRAFT.value,
+                "created_by_id": user.pk,
+                "created_at": now,
+                "updated_at": now,
+                **{name: record.result[name] for name in REVIEW_RESULT_FIELDS},
+            }
+
+        def plain(values: dict[str, Any]) -> dict[str, Any]:
+            return {name: as_python(value) for name, value in values.items()}
+
+        if connection.vendor == "postgresql":
+            review_ids = reserve_ids(HouseholdReview, len(new_reviews))
+
+            def review_row(record: ReviewRecord, pk: int) -> tuple[Any, ...]:
+                household = households[record.household_code]
+                return (
+                    pk,
+                    record.round_id or rounds[record.year],
+                    household.id,
+                    household.values["village_id"],
+                    household.is_urban,
+                    record.income_per_capita,
+                    record.causes,
+                    *_review_result(record.result),
+                )
+
+            copy_with_history(
+                HouseholdReview,
+                REVIEW_COPY_COLUMNS,
+                (review_row(r, pk) for r, pk in zip(new_reviews, review_ids, strict=True)),
+                values={
+                    "commune_id": commune.pk,
+                    "state": ReviewState.DRAFT.value,
+                    "created_by_id": user.pk,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                user_id=user.pk,
+            )
+        else:
+            objs = [HouseholdReview(**plain(review_values(r))) for r in new_reviews]
+            bulk_create_with_history(objs, HouseholdReview, batch_size=BATCH, default_user=user)
+        if review_updates:
+            existing_reviews = _by_pk(HouseholdReview, [r.id for r in review_updates])
+            objs = []
+            for record in review_updates:
+                review = existing_reviews[record.id]
+                review.income_per_capita = record.income_per_capita
+                review.causes = record.causes
+                for name in REVIEW_RESULT_FIELDS:
+                    setattr(review, name, as_python(record.result[name]))
+                review.version += 1
+                review.updated_at = now
+                objs.append(review)
+            bulk_update_with_history(
+                objs,
+                HouseholdReview,
+                ["income_per_capita", "causes", *REVIEW_RESULT_FIELDS, "version", "updated_at"],
+                batch_size=BATCH,
+                default_user=user,
+            )

@@ -1,0 +1,298 @@
+"""What the fast paths of the import must not change (issue 6): the foreign keys checked without triggers,
+the reviews checked while the households are written, cells read a column at a time."""
+
+import datetime
+import time
+
+import psycopg2
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
+
+from accounts.models import Role
+from households.imports import copy, validation, writer
+from households.imports.services import ImportRefused, import_check, import_commit
+from households.models import Ethnicity, Household, HouseholdReview, Member, ReviewRound
+from tests.factories import VillageFactory
+from tests.households.test_import import clean_file, household, make_workbook, person, review
+
+pytestmark = pytest.mark.django_db
+
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+
+
+@pytest.fixture
+def commune(unit):
+    return unit("Xã Bộc Bố")
+
+
+@pytest.fixture
+def village(commune):
+    return VillageFactory(parent=commune, name="Thôn Nà Hin")
+
+
+@pytest.fixture
+def officer(make_user, commune):
+    return make_user(Role.COMMUNE_OFFICER, [commune])
+
+
+def replication_role() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        return cursor.fetchone()[0]
+
+
+def check_deferred_constraints() -> None:
+    """What the commit would do with the foreign keys (a test never commits)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def dangling_member() -> tuple[tuple, tuple]:
+    columns = ("id", "household_id", "full_name", "sex", "date_of_birth", "relation")
+    (pk,) = copy.reserve_ids(Member, 1)
+    return columns, ((pk, 10**9, "Không có hộ", "male", datetime.date(1980, 1, 1), "head"),)
+
+
+@needs_postgresql
+def test_the_copy_checks_the_foreign_keys_itself_when_the_triggers_are_off():
+    with transaction.atomic():
+        assert copy._may_skip_triggers([Member])  # the test database's user is a superuser
+    columns, rows = dangling_member()
+    with (
+        pytest.raises(IntegrityError, match=r"Key \(household_id\)=\(1000000000\) is not present"),
+        transaction.atomic(),
+    ):
+        copy.copy_rows(Member, columns, rows)
+    assert replication_role() == "origin"
+
+
+@needs_postgresql
+def test_without_the_privilege_the_triggers_check_as_before(monkeypatch):
+    monkeypatch.setattr(copy, "_may_skip_triggers", lambda models: False)
+    columns, rows = dangling_member()
+
+    def copy_then_commit():
+        with transaction.atomic():
+            copy.copy_rows(Member, columns, rows)  # accepted here: the trigger's check is deferred …
+            check_deferred_constraints()  # … to the commit
+
+    with pytest.raises(IntegrityError):
+        copy_then_commit()
+
+
+@needs_postgresql
+def test_a_commit_leaves_the_triggers_on(officer, commune, village):
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert replication_role() == "origin"
+    member = Member(household_id=10**9, full_name="Không có hộ", sex="male", date_of_birth="1980-01-01")
+
+    def save_then_commit():
+        with transaction.atomic():
+            member.save()  # accepted here: the trigger's check is deferred …
+            check_deferred_constraints()  # … to the commit
+
+    with pytest.raises(IntegrityError):
+        save_then_commit()
+
+
+@needs_postgresql
+def test_a_trigger_of_a_table_keeps_the_triggers_on():
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pp_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; "
+            "CREATE TRIGGER pp_audit AFTER INSERT ON households_member FOR EACH ROW EXECUTE FUNCTION pp_audit()"
+        )
+        assert not copy._may_skip_triggers([Member])
+        assert copy._may_skip_triggers([Household])
+
+
+@needs_postgresql
+def test_the_rows_referred_to_are_locked_until_the_commit(officer, commune, village, settings):
+    """As the foreign-key trigger does, so that no other transaction deletes an ethnicity (committed data
+    of the test database) that a member just copied refers to."""
+    tay = Ethnicity.objects.get(name="Tày")
+    source = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", "Hoàng Văn Páo", **{"Dân tộc": "Tày"})],
+        reviews=[review("BB-01", 2_000_000)],
+    )
+    import_commit(user=officer, commune=commune, source=source)
+    assert Member.objects.get().ethnicity == tay
+    database = settings.DATABASES["default"]
+    other = psycopg2.connect(
+        dbname=connection.settings_dict["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"],
+    )
+    try:
+        with other.cursor() as cursor, pytest.raises(psycopg2.errors.LockNotAvailable):
+            cursor.execute("SELECT id FROM households_ethnicity WHERE id = %s FOR UPDATE NOWAIT", [tay.pk])
+    finally:
+        other.close()
+
+
+@needs_postgresql
+def test_a_commit_with_errors_in_the_reviews_only_saves_nothing(officer, commune, village):
+    """The households and members are right, so the commit writes them while it checks the reviews; a
+    review is wrong, so the whole file is refused and what was written is undone."""
+    source = make_workbook(
+        households=[household("BB-01"), household("BB-02")],
+        members=[person("BB-01", "Hoàng Văn Páo"), person("BB-02", "Lý Thị Dung", **{"Giới tính": "Nữ"})],
+        reviews=[review("BB-01", 1_000_000), review("BB-02", 1_200_000, **{"Nguồn nước sinh hoạt": None})],
+    )
+    checked = import_check(user=officer, commune=commune, source=source)
+    assert [(e["sheet"], e["row"], e["column"]) for e in checked.error_dicts()] == [
+        ("Rà soát", 4, "Nguồn nước sinh hoạt")
+    ]
+    with pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    assert refused.value.result.error_dicts() == checked.error_dicts()
+    assert refused.value.result.summary == checked.summary
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
+    assert not Household.history.exists()
+    assert not Member.history.exists()
+    assert not HouseholdReview.objects.exists()
+    assert not ReviewRound.objects.exists()
+    assert replication_role() == "origin"
+
+
+@needs_postgresql
+def test_a_database_error_while_the_reviews_are_checked(officer, commune, village, monkeypatch):
+    """The write of the households fails (as a concurrent change could make it): with a wrong review the
+    file is refused for its errors, as it would be had the write waited; with right reviews the database's
+    error is raised."""
+    from households.imports import services
+
+    def refused_by_the_database(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+
+    monkeypatch.setattr(services, "write_households", refused_by_the_database)
+    wrong = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", "Hoàng Văn Páo")],
+        reviews=[review("BB-01", "một triệu")],
+    )
+    with pytest.raises(ImportRefused):
+        import_commit(user=officer, commune=commune, source=wrong)
+    right = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", "Hoàng Văn Páo")],
+        reviews=[review("BB-01", 1_000_000)],
+    )
+    with pytest.raises(DatabaseError, match="division by zero"):
+        import_commit(user=officer, commune=commune, source=right)
+
+
+def test_the_reviews_are_checked_in_the_users_language_on_the_commit(officer, commune, village):
+    """The reviews are checked in another thread on the commit: their messages still speak the user's language."""
+    source = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", "Hoàng Văn Páo")],
+        reviews=[review("BB-01", 1_000_000, **{"Nguồn nước sinh hoạt": None})],
+    )
+    with translation.override("en"), pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    with translation.override("en"):
+        assert refused.value.result.error_dicts() == [
+            {
+                "sheet": "Reviews",
+                "row": 3,
+                "column": "Domestic water source",
+                "message": "Missing: Domestic water source.",
+            }
+        ]
+
+
+def test_cells_read_a_column_at_a_time_give_the_errors_of_a_row_in_column_order(officer, commune, village):
+    members = [person(f"BB-{n:02d}", f"Người {n}") for n in range(1, 40)]
+    members[20] = person("BB-21", None, **{"Giới tính": "Khác lạ", "Ngày sinh": "31/02/1980"})
+    households = [household(f"BB-{n:02d}") for n in range(1, 40)]
+    result = import_check(user=officer, commune=commune, source=make_workbook(households=households, members=members))
+    assert [(e["row"], e["column"]) for e in result.error_dicts()] == [
+        (23, "Họ và tên"),
+        (23, "Giới tính"),
+        (23, "Ngày sinh"),
+    ]
+
+
+def test_a_true_cell_among_ones_is_read_as_itself(officer, commune, village):
+    """Read once per distinct cell, True and 1 would be one key (True == 1): a number column reads a cell
+    that holds True as the error it is, whatever the 1s around it."""
+    codes = [f"BB-{n:02d}" for n in range(1, 12)]
+    reviews = [review(code, 1_000_000, **{"Diện tích ở (m²)": 1}) for code in codes]
+    reviews[5] = review(codes[5], 1_000_000, **{"Diện tích ở (m²)": True})
+    source = make_workbook(
+        households=[household(code) for code in codes],
+        members=[person(code, f"Chủ hộ {code}") for code in codes],
+        reviews=reviews,
+    )
+    errors = import_check(user=officer, commune=commune, source=source).error_dicts()
+    assert {e["row"] for e in errors} == {8}
+    assert errors[0] == {
+        "sheet": "Rà soát",
+        "row": 8,
+        "column": "Diện tích ở (m²)",
+        "message": "“True” không phải là số.",
+    }
+
+
+@pytest.fixture
+def parts_written(monkeypatch):
+    """The reviews checked one at a time, and the sizes of the parts written."""
+    monkeypatch.setattr(validation, "REVIEWS_PER_PART", 1)
+    sizes = []
+    write = writer.ReviewWriter.write
+
+    def counted(self, reviews):
+        sizes.append(len(reviews))
+        write(self, reviews)
+
+    monkeypatch.setattr(writer.ReviewWriter, "write", counted)
+    return sizes
+
+
+def test_the_reviews_are_written_a_part_at_a_time(officer, commune, village, parts_written):
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert parts_written == [1, 1]
+    assert sorted(HouseholdReview.objects.values_list("household__code", "status")) == [
+        ("BB-01", "poor"),
+        ("BB-02", "average"),
+    ]
+    assert ReviewRound.objects.count() == 1
+    assert HouseholdReview.history.count() == 2
+
+
+def test_a_wrong_review_after_parts_were_written_saves_nothing(officer, commune, village, parts_written, monkeypatch):
+    codes = ["BB-01", "BB-02", "BB-03"]
+    source = make_workbook(
+        households=[household(code) for code in codes],
+        members=[person(code, f"Chủ hộ {code}") for code in codes],
+        reviews=[
+            review("BB-01", 1_000_000),
+            review("BB-02", 1_100_000),
+            review("BB-03", 1_200_000, **{"Nguồn nước sinh hoạt": None}),
+        ],
+    )
+    classify = validation._Checker.classify
+
+    def after_two_parts(self, record, *args):
+        # The wrong review is checked once the two before it are written.
+        deadline = time.monotonic() + 10
+        while record.household_code == "BB-03" and len(parts_written) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return classify(self, record, *args)
+
+    monkeypatch.setattr(validation._Checker, "classify", after_two_parts)
+    with pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    assert parts_written == [1, 1]
+    assert [(e["sheet"], e["row"]) for e in refused.value.result.error_dicts()] == [("Rà soát", 5)]
+    assert not Household.objects.exists()
+    assert not HouseholdReview.objects.exists()
+    assert not HouseholdReview.history.exists()
+    assert not ReviewRound.objects.exists()
