@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdministrativeUnit, Household, HouseholdStatus, Member, UnitLevel
+from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel
+from .search import households_matching
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -37,10 +37,4 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["q", "commune", "village", "status"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        matching_members = Member.objects.filter(Q(full_name__icontains=value) | Q(national_id=value))
-        return queryset.filter(
-            Q(code__icontains=value) | Q(head_name__icontains=value) | Q(pk__in=matching_members.values("household"))
-        )
+        return households_matching(queryset, value)

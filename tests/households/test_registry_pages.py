@@ -107,3 +107,34 @@ def test_a_household_outside_the_area_is_not_found(officer_client, unit):
 def test_a_viewer_cannot_open_the_registration_form(client, make_user, unit):
     client.force_login(make_user(Role.VIEWER, [unit("Xã Văn Lang", on=AFTER_REFORM)]))
     assert client.get(reverse("households:household-create")).status_code == 403
+
+
+def test_the_search_ignores_case_and_diacritics_and_stays_in_the_area(officer_client, village, unit):
+    nguyen = HouseholdFactory(village=village, head_name="Nguyễn Thị Đông", code="BB-ĐÔNG-1")
+    MemberFactory(household=nguyen, full_name="Nguyễn Thị Đông")
+    MemberFactory(household=nguyen, full_name="Lường Văn Hải", national_id="006075001234", relation="spouse")
+    other = HouseholdFactory(village=village, head_name="Hoàng Văn Páo")
+    MemberFactory(household=other, full_name="Hoàng Văn Páo")
+    outside = HouseholdFactory(
+        village=VillageFactory(parent=unit("Xã Bằng Thành", on=AFTER_REFORM)), head_name="Nguyễn Thị Đông"
+    )
+    url = reverse("households:household-list")
+
+    def found(term):
+        text = officer_client.get(url, {"q": term}).text
+        return {h.code for h in (nguyen, other, outside) if f">{h.code}<" in text}
+
+    assert found("nguyen thi dong") == {nguyen.code}  # without diacritics, lower case
+    assert found("NGUYỄN THỊ ĐÔNG") == {nguyen.code}
+    assert found("luong van hai") == {nguyen.code}  # a member's name
+    assert found("006075001234") == {nguyen.code}  # a member's citizen ID
+    assert found("bb-dong") == {nguyen.code}  # the code
+    assert found("páo") == {other.code}
+    assert found("Trần") == set()
+
+
+def test_fold_is_lower_case_without_diacritics():
+    from households.search import fold
+
+    assert fold("Nguyễn Thị Đông") == "nguyen thi dong"
+    assert fold("Lường Văn Hải") == "luong van hai"
