@@ -1,6 +1,5 @@
 """Pages of imports and exports: upload, the dry run's report with a progress bar, confirm; file downloads."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jobs.runner import stale_jobs_fail
+from jobs.views import job_action_response
 
 from .exports import (
     CSV_CONTENT_TYPE,
@@ -64,23 +64,13 @@ def import_detail_view(request, pk: int):
 @login_required
 @require_POST
 def import_confirm_view(request, pk: int):
-    job = import_job_get(user=request.user, pk=pk)
-    try:
-        job = import_job_confirm(user=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(job)
+    return job_action_response(request, import_job_get(user=request.user, pk=pk), import_job_confirm)
 
 
 @login_required
 @require_POST
 def import_rerun_view(request, pk: int):
-    job = import_job_get(user=request.user, pk=pk)
-    try:
-        job = import_job_rerun(user=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(job)
+    return job_action_response(request, import_job_get(user=request.user, pk=pk), import_job_rerun)
 
 
 EXPORT_FORMATS = ("xlsx", "csv")

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
 from jobs.models import JobState
 from jobs.runner import stale_jobs_fail
+from jobs.views import job_action_response
 from reports.selectors import statistics_years
 
 from .catalogue import REPORTS
@@ -102,12 +102,7 @@ def job_download_view(request, pk: int):
 @login_required
 @require_POST
 def job_rerun_view(request, pk: int):
-    job = report_job_get(user=request.user, pk=pk)
-    try:
-        job = report_job_rerun(user=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(job)
+    return job_action_response(request, report_job_get(user=request.user, pk=pk), report_job_rerun)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
