@@ -114,7 +114,8 @@ def _prepare_pages() -> None:
     from django.db import connection
 
     from accounts.services import user_create
-    from households.models import AdministrativeUnit, ReviewKind, ReviewRound, UnitLevel
+    from households.models import AdministrativeUnit, Household, ReviewKind, ReviewRound, UnitLevel
+    from households.search import household_search_refresh
 
     call_command("load_plan_demo", verbosity=0)
     # The name search also looks at members: each household gets its head and a spouse, the head with a CCCD.
@@ -132,6 +133,7 @@ def _prepare_pages() -> None:
                 " false, false, false FROM households_household",
                 [relation],
             )
+    household_search_refresh(Household.objects.all())  # the members' names, as the services would have
     province = AdministrativeUnit.objects.get(code="06", level=UnitLevel.PROVINCE)
     district = province.children.filter(level=UnitLevel.DISTRICT).order_by("code").first()
     # The commune officer's commune has its approved round; the chair's commune a round waiting for approval.

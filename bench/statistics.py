@@ -25,6 +25,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the project, after the standard library
+    sys.path.append(str(ROOT))
+
+from households.search_words import search_text  # noqa: E402  (pure: no Django set-up needed)
+
 DB = "povertyplan_bench"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PORT = 8799
@@ -165,6 +170,7 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
                         r"\N",
                         "1",
                         "2024-01-01 00:00:00+07",
+                        search_text(f"B{hid:08d}", name, []),
                     ]
                 )
                 + "\n"
@@ -223,6 +229,7 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
                 "status_date",
                 "version",
                 "created_at",
+                "search_text",
             ),
         )
         cursor.copy_from(

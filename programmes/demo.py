@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import random
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ from households.models import (
     UnitType,
 )
 from households.review_facts import household_facts
+from households.search_words import search_text
 from households.transitions import transition
 from programmes.classification import Area, classify
 from programmes.indicators import MemberFacts, decide_indicators, deprived_codes
@@ -639,6 +641,11 @@ def _generate_district(
                     (household, spouse, "male" if female else "female", born + rng.randint(-4, 4), ethnic, "spouse")
                 )
             scores.append(rng.random())
+        names = defaultdict(list)  # by id(): a household without a primary key cannot be hashed
+        for household, name, *_rest in members:
+            names[id(household)].append((name, ""))
+        for household in new_households:
+            household.search_text = search_text(household.code, household.head_name, names[id(household)])
         Household.objects.bulk_create(new_households, batch_size=batch_size)
         created_members = Member.objects.bulk_create(
             [

@@ -5,6 +5,8 @@ from datetime import date
 import factory
 
 from households.models import AdministrativeUnit, Household, Member, UnitLevel, UnitType
+from households.search import household_search_refresh
+from households.search_words import search_text
 
 
 class VillageFactory(factory.django.DjangoModelFactory):
@@ -28,17 +30,25 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     village = factory.SubFactory(VillageFactory)
     commune = factory.SelfAttribute("village.parent")
     head_name = "Hoàng Văn Thụ"
+    search_text = factory.LazyAttribute(lambda household: search_text(household.code, household.head_name, []))
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
     full_name = factory.Sequence(lambda n: f"Nông Thị Huế {n}")
     sex = "female"
     date_of_birth = date(1980, 5, 17)
     relation = "head"
+
+    @factory.post_generation
+    def household_searchable(member, create, extracted, **kwargs):
+        """The member's name and citizen ID in the household's search text, as the services keep it."""
+        if create:
+            household_search_refresh(Household.objects.filter(pk=member.household_id))
 
 
 def member_data(**overrides) -> dict:

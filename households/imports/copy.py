@@ -256,7 +256,8 @@ def copy_with_history(
     with _constraints_checked_here([model, history]) as checked_here, connection.cursor() as cursor:
         cursor.cursor.copy_expert(table.sql(), _Stream(table.lines(rows, ids)), size=COPY_READ_SIZE)  # psycopg2's
         if ids:
-            fields = table.all_fields()
+            tracked = {f.attname for f in history._meta.concrete_fields}
+            fields = [f for f in table.all_fields() if f.attname in tracked]  # less the fields history excludes
             own = {f.attname for f in fields}
             extra = [f for f in history._meta.concrete_fields if not f.primary_key and f.attname not in own]
             qn = connection.ops.quote_name

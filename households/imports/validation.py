@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
+from households.search_words import search_text
 from households.transitions import transition
 from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
 from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
@@ -615,6 +616,11 @@ class _Checker:
             values["has_no_labour"] = groups.has_no_labour
             values["is_female_headed"] = groups.is_female_headed
             values["receives_social_allowance"] = groups.receives_social_allowance
+            values["search_text"] = search_text(
+                household.code,
+                values["head_name"],
+                [(m.full_name or "", m.national_id or "") for m in household.members],
+            )
             head_ethnicity = values.get("head_ethnicity_id")
             values["is_ethnic_minority"] = bool(head_ethnicity and self.minority.get(head_ethnicity))
             existing = self.context.households.get(household.code)

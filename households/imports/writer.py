@@ -34,7 +34,16 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 BATCH = 2000
-HOUSEHOLD_UPDATE_FIELDS = ("village", "address", "phone", "head_ethnicity", "has_meritorious_person", *GROUP_FIELDS)
+# The search text follows the names (households.search); it is written, never compared.
+HOUSEHOLD_UPDATE_FIELDS = (
+    "village",
+    "address",
+    "phone",
+    "head_ethnicity",
+    "has_meritorious_person",
+    *GROUP_FIELDS,
+    "search_text",
+)
 REVIEW_RESULT_FIELDS = ("facts", "status", "deprived", "deprived_count", "explanation", "previous_status", "transition")
 
 Progress = Callable[[float], None]
@@ -51,7 +60,7 @@ def _set_household(household: Household, record: HouseholdRecord) -> None:
     household.phone = values["phone"]
     household.head_ethnicity_id = values["head_ethnicity_id"]
     household.has_meritorious_person = values["has_meritorious_person"]
-    for name in GROUP_FIELDS:
+    for name in (*GROUP_FIELDS, "search_text"):
         setattr(household, name, values[name])
 
 
@@ -74,6 +83,7 @@ HOUSEHOLD_COPY_COLUMNS = (
     "head_ethnicity_id",
     "has_meritorious_person",
     *GROUP_FIELDS,
+    "search_text",
 )
 MEMBER_COPY_COLUMNS = ("id", "household_id", *(f"{name}_id" if name == "ethnicity" else name for name in MEMBER_FIELDS))
 REVIEW_COPY_COLUMNS = (

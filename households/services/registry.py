@@ -15,6 +15,7 @@ from households.access import check_can_edit_unit
 from households.errors import ConflictError
 from households.models import AdministrativeUnit, Household, Member, UnitLevel
 from households.registry_rules import MemberSketch, household_groups
+from households.search_words import search_text
 from households.selectors import cccd_conflicts
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ def _apply_groups(household: Household, members: Sequence[Member]) -> None:
     household.is_female_headed = groups.is_female_headed
     household.receives_social_allowance = groups.receives_social_allowance
     household.is_ethnic_minority = bool(household.head_ethnicity and household.head_ethnicity.is_minority)
+    household.search_text = search_text(
+        household.code, household.head_name, [(m.full_name, m.national_id) for m in members]
+    )
 
 
 def _village_in_scope(user: User, village: AdministrativeUnit) -> AdministrativeUnit:

@@ -131,10 +131,3 @@ def test_the_search_ignores_case_and_diacritics_and_stays_in_the_area(officer_cl
     assert found("bb-dong") == {nguyen.code}  # the code
     assert found("páo") == {other.code}
     assert found("Trần") == set()
-
-
-def test_fold_is_lower_case_without_diacritics():
-    from households.search import fold
-
-    assert fold("Nguyễn Thị Đông") == "nguyen thi dong"
-    assert fold("Lường Văn Hải") == "luong van hai"

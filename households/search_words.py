@@ -1,0 +1,29 @@
+"""The words a household is found by (pure; households/search.py searches them): folded to lower case without
+diacritics, so that "nguyen thi dong" finds "Nguyễn Thị Đông"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics, once a text is decomposed (NFD)
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, đ → d (pure): "Nguyễn Thị Đông" → "nguyen thi dong"."""
+    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower().replace("đ", "d")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text; punctuation separates words ("BB-ĐÔNG-1" → bb, dong, 1)."""
+    return _WORDS.findall(fold(text))
+
+
+def search_text(code: str, head_name: str, members: Iterable[tuple[str, str]]) -> str:
+    """The text a household is found by (pure): its code, its head's name, then each member's name and
+    citizen ID — ``members`` as (full name, national ID) — in a fixed order, so that the same household
+    always gives the same text."""
+    parts = [code, head_name, *sorted({f"{name} {national_id}" for name, national_id in members})]
+    return " ".join(" ".join(words(part)) for part in parts if part)
