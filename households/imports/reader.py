@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,6 +86,17 @@ class SheetRows:
 @dataclass
 class ParsedWorkbook:
     sheets: dict[Sheet, SheetRows]
+    reopen: Callable[[], CalamineWorkbook] | None = None  # the file opened again, for a sheet read in a thread
+
+    def load_in_thread(self, sheet: Sheet, pool: Executor) -> Future[None] | None:
+        """Start reading ``sheet`` in ``pool``'s thread, from a workbook of its own (one calamine workbook
+        reads one sheet at a time). Calamine parses the sheet's XML without holding the GIL, so this thread
+        meanwhile turns the other sheets into records: the largest sheet no longer waits for them."""
+        rows = self.sheets.get(sheet)
+        if rows is None or rows.workbook is None or self.reopen is None:
+            return None
+        rows.workbook = self.reopen()
+        return pool.submit(rows.load)
 
     @property
     def row_count(self) -> int:
@@ -121,6 +134,8 @@ def _sheet_lookup() -> dict[str, Sheet]:
 def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
     """The three sheets of an import workbook, each read when its ``load`` is called. A sheet that is absent
     comes back with ``found=False``."""
+    if not isinstance(source, str | Path | bytes):
+        source = source.read()  # a file-like object is read once, so that the workbook can be opened again
     workbook = open_workbook(source)
     by_name = _sheet_lookup()
     sheets: dict[Sheet, SheetRows] = {}
@@ -132,7 +147,7 @@ def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
     for sheet, (title_vi, _title_en, _columns) in SHEETS.items():
         if sheet not in sheets:
             sheets[sheet] = SheetRows(sheet, title_vi, found=False)
-    return ParsedWorkbook(sheets)
+    return ParsedWorkbook(sheets, reopen=partial(open_workbook, source))
 
 
 def _read_sheet(result: SheetRows, source) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter, itemgetter
 from typing import Any
 
+import orjson
 from django.utils.translation import gettext as _
 
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
@@ -404,8 +406,8 @@ def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
 def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
     """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
 
-    A missing sheet or column is reported alone (with the others of the file), before any cell. The sheets
-    are read one after the other (``SheetRows.load``) and each is let go once its rows are records."""
+    A missing sheet or column is reported alone (with the others of the file), before any cell. Each sheet is
+    let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile."""
     parser = _Parser()
     for sheet, rows in workbook.sheets.items():
         if not rows.found and sheet != Sheet.REVIEWS:
@@ -413,17 +415,24 @@ def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
     header_errors = parser.errors
     parser.errors = []
     records = Records([], [], [])
-    read = {Sheet.HOUSEHOLDS: _households, Sheet.MEMBERS: _members, Sheet.REVIEWS: _reviews}
-    for sheet, rows in workbook.sheets.items():
-        if not rows.found:
-            continue
-        rows.load()
-        for column in rows.missing:
-            header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
-        if header_errors:
-            rows.release()  # its headers were all that was needed
-        else:
-            read[sheet](parser, rows, records)
+    read = {Sheet.HOUSEHOLDS: _households, Sheet.REVIEWS: _reviews, Sheet.MEMBERS: _members}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+        # The members sheet (four rows a household) is read in a thread while the others become records.
+        members_read = workbook.load_in_thread(Sheet.MEMBERS, pool)
+        for sheet, reader in read.items():
+            rows = workbook.sheets[sheet]
+            if not rows.found:
+                continue
+            if sheet == Sheet.MEMBERS and members_read is not None:
+                members_read.result()
+            else:
+                rows.load()
+            for column in rows.missing:
+                header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
+            if header_errors:
+                rows.release()  # its headers were all that was needed
+            else:
+                reader(parser, rows, records)
     if header_errors:
         return Records([], [], []), header_errors
     return records, parser.errors
@@ -820,8 +829,7 @@ class _Checker:
 
 class RawJSON(str):
     """A value already serialised as JSON: a large import keeps each review's facts as one string rather
-    than as nested dicts (a tenth of the memory). Written with ASCII escapes: Python keeps a string with
-    one Vietnamese letter at two bytes per character, an ASCII one at one byte; the JSON value is the same."""
+    than as nested dicts (a tenth of the memory)."""
 
 
 def as_python(value: Any) -> Any:
@@ -830,7 +838,7 @@ def as_python(value: Any) -> Any:
 
 def _compact(review: ReviewRecord) -> ReviewRecord:
     for name in ("facts", "explanation") if review.result else ():
-        review.result[name] = RawJSON(json.dumps(review.result[name]))
+        review.result[name] = RawJSON(orjson.dumps(review.result[name]).decode())
     return review
 
 

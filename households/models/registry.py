@@ -37,8 +37,13 @@ class HouseholdStatus(models.TextChoices):
 
 class Household(models.Model):
     code = models.CharField(_("household code"), max_length=30, unique=True)
+    # No index of its own: the (commune, status) index of Meta begins with it.
     commune = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="households"
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
     )
     village = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="village_households"
@@ -46,8 +51,14 @@ class Household(models.Model):
     head_name = models.CharField(_("head of household"), max_length=200, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Unindexed: only deleting an ethnicity (reference data) would look households up by it.
     head_ethnicity = models.ForeignKey(
-        Ethnicity, verbose_name=_("ethnicity of the head"), null=True, blank=True, on_delete=models.PROTECT
+        Ethnicity,
+        verbose_name=_("ethnicity of the head"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     # Groups reported by Circular 07/2021/TT-BLĐTBXH. Người có công is a fact the officer records;
     # the others are derived from the members by households.registry_rules when members are saved.
@@ -66,13 +77,17 @@ class Household(models.Model):
     # Derived from the code and the members' names when they are saved (households.search); not history.
     search_text = models.TextField(default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # History is read by household (its id) only; each index of a history table costs every write, and an
+    # import of 100,000 households writes 600,000 history rows.
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], no_db_index=["code", "commune", "village", "head_ethnicity", "created_by"]
+    )
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["code"]
-        indexes = [models.Index(fields=["commune", "status"]), models.Index(fields=["head_name"])]
+        indexes = [models.Index(fields=["commune", "status"])]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.head_name}"
@@ -106,7 +121,7 @@ class Member(models.Model):
     relation = models.CharField(_("relation to head"), max_length=12, choices=Relation.choices)
     national_id = models.CharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
     ethnicity = models.ForeignKey(
-        Ethnicity, verbose_name=_("ethnicity"), null=True, blank=True, on_delete=models.PROTECT
+        Ethnicity, verbose_name=_("ethnicity"), null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     # Facts that decide the deprivation indicators (programmes.indicators.MemberFacts); a review copies them.
     in_school = models.BooleanField(_("attending school or training"), default=False)
@@ -122,7 +137,7 @@ class Member(models.Model):
     sick_untreated = models.BooleanField(_("ill and not treated (last 12 months)"), default=False)
     malnourished = models.BooleanField(_("malnourished (child)"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["ethnicity"])  # read by household and by member only
 
     class Meta:
         verbose_name = _("member")

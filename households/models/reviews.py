@@ -131,8 +131,9 @@ class Cause(models.TextChoices):
 
 
 class HouseholdReview(models.Model):
+    # No index of its own: the constraint and review_round_state_idx below both begin with the round.
     round = models.ForeignKey(
-        ReviewRound, verbose_name=_("review round"), on_delete=models.PROTECT, related_name="reviews"
+        ReviewRound, verbose_name=_("review round"), on_delete=models.PROTECT, related_name="reviews", db_index=False
     )
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="reviews"
@@ -169,7 +170,10 @@ class HouseholdReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords()
+    # History is read by review (its id) only: the other columns need no index there.
+    history = HistoricalRecords(
+        no_db_index=["round", "household", "commune", "village", "meeting", "decision", "created_by"]
+    )
 
     class Meta:
         verbose_name = _("household review")
