@@ -2,12 +2,14 @@
 the reviews checked while the households are written, cells read a column at a time."""
 
 import datetime
+import io
 import time
 
 import psycopg2
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
+from openpyxl import load_workbook
 
 from accounts.models import Role
 from households.imports import copy, validation, writer
@@ -296,3 +298,28 @@ def test_a_wrong_review_after_parts_were_written_saves_nothing(officer, commune,
     assert not HouseholdReview.objects.exists()
     assert not HouseholdReview.history.exists()
     assert not ReviewRound.objects.exists()
+
+
+def test_a_workbook_given_as_a_file_object_is_read_as_its_bytes(officer, commune, village):
+    # The members sheet is read from a second opening of the file (in a thread): a stream is read once.
+    source = clean_file()
+    from_bytes = import_check(user=officer, commune=commune, source=source)
+    from_stream = import_check(user=officer, commune=commune, source=io.BytesIO(source))
+    assert from_stream.errors == from_bytes.errors == []
+    assert from_stream.summary == from_bytes.summary
+    assert from_stream.summary["members"]["created"] == 3
+
+
+def test_the_headers_of_the_sheet_read_in_a_thread_are_checked_like_the_others(officer, commune, village):
+    workbook = load_workbook(io.BytesIO(clean_file()))
+    members = workbook["Thành viên"]
+    members.delete_cols([c.value for c in members[1]].index("Họ và tên") + 1)
+    del workbook["Hộ gia đình"]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_check(user=officer, commune=commune, source=buffer.getvalue())
+    assert [(e.sheet, e.row, e.column, e.message) for e in result.errors] == [
+        ("households", 0, "", "Thiếu sheet “Hộ gia đình”."),
+        ("members", 1, "Họ và tên", "Thiếu cột này."),
+    ]
+    assert not Household.objects.exists()
