@@ -158,6 +158,13 @@ def stale_jobs_fail_all() -> int:
     return sum(stale_jobs_fail(model) for model in job_models())
 
 
+def job_owner_check(*, user: Any, job: Job, refusal: str) -> None:
+    """Only the person who started a job (or a superuser) confirms it or runs it again; ``refusal`` says so
+    in the words of the job's kind."""
+    if job.user_id != user.pk and not user.is_superuser:
+        raise ValidationError(refusal)
+
+
 def job_rerun(task: Any, job: Job) -> Job:
     """Queue a failed job again; it starts from the beginning (its earlier run saved nothing)."""
     model = type(job)

@@ -5,8 +5,11 @@ then what those reviews were decided under, so they are never changed in place. 
 new version (``standard_new_version``) that later reviews use; the old version stays as it was.
 """
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model
@@ -125,3 +128,30 @@ def _copy(obj, **overrides):
     }
     values.pop("created_at", None)
     return type(obj)(**values, **overrides)
+
+
+@dataclass(frozen=True)
+class StandardsLoaded:
+    saved: int  # rows of the fixture written (new, or replacing those of an unlocked standard)
+    kept: tuple[str, ...]  # locked standards left as they are, as "code v<version>"
+
+
+@transaction.atomic
+def standards_load(*, fixture: Path) -> StandardsLoaded:
+    """Load the standards of a fixture (``fixtures/standards.json``): new standards and versions are added
+    and unlocked ones are brought up to date, but a locked standard and its rows are left exactly as they
+    are. ``loaddata`` would write the fixture over it, unlocking it (the fixture says ``locked: false``)
+    and changing the lines its approved reviews were decided under."""
+    locked = set(PovertyStandard.objects.filter(locked=True).values_list("code", "version"))
+    saved = 0
+    kept: set[str] = set()
+    with fixture.open(encoding="utf-8") as stream:
+        for item in serializers.deserialize("json", stream, handle_forward_references=True):
+            row = item.object
+            standard = row if isinstance(row, PovertyStandard) else row.standard
+            if (standard.code, standard.version) in locked:
+                kept.add(f"{standard.code} v{standard.version}")
+                continue
+            item.save()
+            saved += 1
+    return StandardsLoaded(saved=saved, kept=tuple(sorted(kept)))

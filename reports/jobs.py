@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jobs.models import JobState
-from jobs.runner import JobProgress, job_dispatch, job_rerun, job_run
+from jobs.runner import JobProgress, job_dispatch, job_owner_check, job_rerun, job_run
 
 from .catalogue import REPORTS
 from .models import ReportJob
@@ -46,8 +46,7 @@ def report_job_create(*, user: User, kind: str, query: dict[str, str], output: s
 
 
 def report_job_rerun(*, user: User, job: ReportJob) -> ReportJob:
-    if job.user_id != user.pk and not user.is_superuser:
-        raise ValidationError(_("Only the person who asked for the report may run it again."))
+    job_owner_check(user=user, job=job, refusal=_("Only the person who asked for the report may run it again."))
     return job_rerun(run_report_job, job)
 
 

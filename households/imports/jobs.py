@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, ImportJob, ImportStatus
-from jobs.runner import JobProgress, job_dispatch, job_rerun, job_run
+from jobs.runner import JobProgress, job_dispatch, job_owner_check, job_rerun, job_run
 
 from .services import ImportRefused, import_check, import_commit
 
@@ -43,8 +43,7 @@ def import_job_create(*, user: User, commune: AdministrativeUnit, file: Uploaded
 
 def import_job_confirm(*, user: User, job: ImportJob) -> ImportJob:
     """Queue the commit of a file whose dry run found no errors; it is checked again when saved."""
-    if job.user_id != user.pk and not user.is_superuser:
-        raise ValidationError(_("Only the person who uploaded the file may confirm it."))
+    job_owner_check(user=user, job=job, refusal=_("Only the person who uploaded the file may confirm it."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED, error_count=0).update(
         commit=True, status=ImportStatus.QUEUED, progress=0
     )
@@ -62,8 +61,7 @@ def import_job_dispatch(job: ImportJob) -> None:
 
 def import_job_rerun(*, user: User, job: ImportJob) -> ImportJob:
     """Run again a job whose process stopped: the dry run, or the commit (checked again, as always)."""
-    if job.user_id != user.pk and not user.is_superuser:
-        raise ValidationError(_("Only the person who uploaded the file may run it again."))
+    job_owner_check(user=user, job=job, refusal=_("Only the person who uploaded the file may run it again."))
     return job_rerun(run_import_job, job)
 
 

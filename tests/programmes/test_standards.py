@@ -1,5 +1,6 @@
 """Standards as data: the shipped fixture, the selectors, locking and versions, the admin."""
 
+import io
 from datetime import date
 
 import pytest
@@ -62,6 +63,25 @@ def test_loading_the_fixture_again_changes_nothing():
     before = [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)]
     call_command("loaddata", "standards", verbosity=0)
     assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == before == [6, 7, 17, 34]
+
+
+def test_loading_the_standards_again_leaves_a_locked_standard_as_it_is():
+    used = PovertyStandard.objects.get(code="2021-2025", version=1)
+    standard_lock(standard=used)
+    unused = PovertyStandard.objects.get(code="2016-2020", version=1)
+    # Rows as the fixture would not have them: the load must keep the locked one's and mend the other's.
+    IncomeLine.objects.filter(standard=used).update(poor_rural=1_499_999)
+    IncomeLine.objects.filter(standard=unused).update(poor_rural=1)
+    Indicator.objects.filter(standard=used, code="employment").update(notes="kept")
+    out = io.StringIO()
+    call_command("load_standards", stdout=out)
+    used.refresh_from_db()
+    assert used.locked
+    assert set(IncomeLine.objects.filter(standard=used).values_list("poor_rural", flat=True)) == {1_499_999}
+    assert Indicator.objects.get(standard=used, code="employment").notes == "kept"
+    assert IncomeLine.objects.get(standard=unused).poor_rural == 700_000  # Decision 59/2015/QĐ-TTg, art. 1
+    assert "2021-2025 v1 is locked" in out.getvalue()
+    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 7, 17, 34]
 
 
 def full_facts(on: date, **changes) -> HouseholdFacts:

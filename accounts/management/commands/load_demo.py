@@ -36,7 +36,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password, **options):
-        call_command("loaddata", "standards", "ethnicities", stdout=self.stdout)
+        call_command("load_standards", stdout=self.stdout)
+        call_command("loaddata", "ethnicities", stdout=self.stdout)
         for province in DEMO_PROVINCES:
             call_command("load_units", province=[province], stdout=self.stdout)
         for commune_name, villages in DEMO_VILLAGES.items():
