@@ -91,6 +91,16 @@ def test_a_file_with_errors_cannot_be_confirmed(officer, commune, village):
     assert not Household.objects.exists()
 
 
+def test_only_the_uploader_confirms_a_file(officer, commune, village, make_user):
+    job = import_job_create(user=officer, commune=commune, file=upload())
+    colleague = make_user(Role.COMMUNE_OFFICER, [commune])
+    with pytest.raises(ValidationError, match="Chỉ người đã tải tệp lên"):
+        import_job_confirm(user=colleague, job=job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED
+    assert not Household.objects.exists()
+
+
 def test_upload_page_dry_run_then_confirm(client, officer, commune, village):
     client.force_login(officer)
     page = client.get(reverse("households:import-start"))
