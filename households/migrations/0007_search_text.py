@@ -15,10 +15,9 @@ FORWARD = [
     "DROP INDEX IF EXISTS household_code_fold_trgm",
     "DROP FUNCTION IF EXISTS pp_fold(text)",
 ]
-BACKWARD = [
-    f"DROP INDEX IF EXISTS {INDEX}",
-    *importlib.import_module("households.migrations.0006_search_fold").FORWARD,
-]
+SEARCH_FOLD = importlib.import_module("households.migrations.0006_search_fold")
+BACKWARD = [f"DROP INDEX IF EXISTS {INDEX}", *SEARCH_FOLD.FORWARD]
+_run = SEARCH_FOLD._run  # statements run on PostgreSQL only
 
 
 def fill(apps, schema_editor):
@@ -27,17 +26,6 @@ def fill(apps, schema_editor):
         apps.get_model("households", "Household").objects.using(db).all(),
         apps.get_model("households", "Member").objects.using(db).all(),
     )
-
-
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        with schema_editor.connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
