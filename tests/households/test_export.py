@@ -11,25 +11,9 @@ from accounts.models import Role
 from households.exports import export_households_xlsx, export_reviews_csv, export_reviews_xlsx
 from households.imports.services import import_check, import_commit
 from households.models import ReviewRound
-from tests.factories import VillageFactory
 from tests.households.test_import import clean_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
-def village(commune):
-    return VillageFactory(parent=commune, name="Thôn Nà Hin")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
 
 
 @pytest.fixture

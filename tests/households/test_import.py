@@ -66,21 +66,6 @@ def review(code, income, year=2024, **facts):
     return {"Mã hộ": code, "Năm rà soát": year, "Thu nhập bình quân (đồng/người/tháng)": income, **GOOD_FACTS, **facts}
 
 
-@pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
-def village(commune):
-    return VillageFactory(parent=commune, name="Thôn Nà Hin")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
-
-
 def clean_file():
     return make_workbook(
         households=[household("BB-01", **{"Địa chỉ": "Nà Hin"}), household("BB-02", "nà hin")],

@@ -13,7 +13,6 @@ from accounts.models import Role
 from households.imports.jobs import import_job_confirm, import_job_create
 from households.models import Household, HouseholdReview, ImportJob, ImportStatus
 from povertyplan.celery import app
-from tests.factories import VillageFactory
 from tests.households.test_import import clean_file, household, make_workbook, person
 
 pytestmark = pytest.mark.django_db
@@ -23,21 +22,6 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
-def village(commune):
-    return VillageFactory(parent=commune, name="Thôn Nà Hin")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
 
 
 def upload(content=None, name="ho-gia-dinh.xlsx"):

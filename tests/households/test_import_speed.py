@@ -11,31 +11,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from openpyxl import load_workbook
 
-from accounts.models import Role
 from households.imports import copy, validation, writer
 from households.imports.services import ImportRefused, import_check, import_commit
 from households.models import Ethnicity, Household, HouseholdReview, Member, ReviewRound
-from tests.factories import VillageFactory
 from tests.households.test_import import clean_file, household, make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
 
 needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-
-
-@pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
-def village(commune):
-    return VillageFactory(parent=commune, name="Thôn Nà Hin")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
 
 
 def replication_role() -> str:

@@ -15,13 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def village(unit):
-    return VillageFactory(parent=unit("Xã Bộc Bố"), name="Thôn Khuổi Khí")
-
-
-@pytest.fixture
-def officer(make_user, unit):
-    return make_user(Role.COMMUNE_OFFICER, [unit("Xã Bộc Bố")])
+def village(commune):
+    return VillageFactory(parent=commune, name="Thôn Khuổi Khí")
 
 
 def create(officer, village, code="BB001", members=None, **data):

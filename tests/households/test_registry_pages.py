@@ -17,11 +17,6 @@ def commune(unit):
 
 
 @pytest.fixture
-def village(commune):
-    return VillageFactory(parent=commune, name="Thôn Nà Hin")
-
-
-@pytest.fixture
 def officer_client(client, make_user, commune):
     client.force_login(make_user(Role.COMMUNE_OFFICER, [commune]))
     return client

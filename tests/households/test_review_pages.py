@@ -16,23 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
 def village(commune):
     return VillageFactory(parent=commune, name="Bản Đông Lẻo")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
-
-
-@pytest.fixture
-def chair(make_user, commune):
-    return make_user(Role.COMMUNE_CHAIR, [commune], full_name="Hà Văn Khánh")
 
 
 @pytest.fixture

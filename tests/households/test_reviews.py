@@ -43,23 +43,8 @@ STATUS = {"P": "poor", "N": "near_poor", "A": "average"}
 
 
 @pytest.fixture
-def commune(unit):
-    return unit("Xã Bộc Bố")
-
-
-@pytest.fixture
 def village(commune):
     return VillageFactory(parent=commune, name="Bản Pjầy")
-
-
-@pytest.fixture
-def officer(make_user, commune):
-    return make_user(Role.COMMUNE_OFFICER, [commune])
-
-
-@pytest.fixture
-def chair(make_user, commune):
-    return make_user(Role.COMMUNE_CHAIR, [commune], full_name="Hà Văn Khánh")
 
 
 def new_household(user, village, code, **member):

@@ -5,13 +5,12 @@ import unicodedata
 
 import pytest
 
-from accounts.models import Role
 from households.imports.services import import_commit
 from households.models import Household
 from households.search import household_search_refresh, households_matching
 from households.search_words import fold, search_text, words
 from households.services import household_create, household_update
-from tests.factories import HouseholdFactory, MemberFactory, VillageFactory, member_data
+from tests.factories import HouseholdFactory, MemberFactory, member_data
 from tests.households.test_import import household, make_workbook, person
 
 
@@ -37,16 +36,6 @@ def test_the_search_text_is_the_same_whatever_the_order_of_the_members():
         *("hoang", "thi", "mai"),
         *("hoang", "van", "pao", "006075001234"),
     ]
-
-
-@pytest.fixture
-def village(unit):
-    return VillageFactory(parent=unit("Xã Bộc Bố"), name="Thôn Nà Hin")
-
-
-@pytest.fixture
-def officer(make_user, unit):
-    return make_user(Role.COMMUNE_OFFICER, [unit("Xã Bộc Bố")])
 
 
 def found(term: str) -> set[str]:
