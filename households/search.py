@@ -8,7 +8,7 @@ members; the import computes it from the rows it writes. Searching reads one tab
 
 The words typed are a phrase whose last word may be unfinished ("nguyen thi d" finds "Nguyễn Thị Đông", "thi
 dong" does not find "Đông Thị Nguyễn"): ``' ' || search_text LIKE '% nguyen thi d%'``, the same on both
-databases. On PostgreSQL a full-text GIN index on ``to_tsvector('simple', search_text)`` (migration 0007)
+databases. On PostgreSQL a full-text GIN index on ``to_tsvector('simple', search_text)`` (migration 0008)
 first finds the households holding every word (``nguyen & thi & d:*``); that index answers exactly, so only the
 LIKE looks at the rows it found. (Asking the index for the phrase itself, ``nguyen <-> thi <-> d:*``, made
 PostgreSQL parse every found row's text again: 90 instead of 30 ms for 12,000 households of a million.)
@@ -31,7 +31,7 @@ from .search_words import search_text, words
 
 class _HasWords(Func):
     """PostgreSQL: ``to_tsvector('simple', search_text) @@ to_tsquery('simple', query)``, the expression of the
-    index of migration 0007."""
+    index of migration 0008."""
 
     template = "to_tsvector('simple'::regconfig, %(expressions)s)"
     arg_joiner = ") @@ to_tsquery('simple'::regconfig, "

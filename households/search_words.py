@@ -14,7 +14,8 @@ _WORDS = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """Lower case without diacritics, đ → d (pure): "Nguyễn Thị Đông" → "nguyen thi dong"."""
-    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower().replace("đ", "d")
+    # "Ð" (U+00D0) stands for Đ in text converted from the old TCVN3 and VNI encodings.
+    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower().replace("đ", "d").replace("ð", "d")
 
 
 def words(text: str) -> list[str]:
@@ -25,9 +26,10 @@ def words(text: str) -> list[str]:
 def search_text(code: str, head_name: str, members: Iterable[tuple[str, str]]) -> str:
     """The text a household is found by (pure): its code, its head's name, then each member's name and
     citizen ID — ``members`` as (full name, national ID) — in a fixed order, so that the same household
-    always gives the same text."""
+    always gives the same text. The parts are separated by " | ", which no word holds: a phrase searched for
+    never runs from one name into the next ("lo thi anh | nguyen van binh" does not hold "anh nguyen van")."""
     parts = [code, head_name, *sorted({f"{name} {national_id}" for name, national_id in members})]
-    return " ".join(filter(None, map(_folded, " ".join(parts).split())))
+    return " | ".join(filter(None, (" ".join(filter(None, map(_folded, part.split()))) for part in parts)))
 
 
 @lru_cache(maxsize=1 << 16)

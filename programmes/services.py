@@ -132,26 +132,43 @@ def _copy(obj, **overrides):
 
 @dataclass(frozen=True)
 class StandardsLoaded:
-    saved: int  # rows of the fixture written (new, or replacing those of an unlocked standard)
-    kept: tuple[str, ...]  # locked standards left as they are, as "code v<version>"
+    added: tuple[str, ...]  # standards (versions) new to the database, as "code v<version>"
+    updated: tuple[str, ...]  # unlocked standards rewritten from the file (``update=True`` only)
+    kept: tuple[str, ...]  # standards already in the database and left as they are
 
 
 @transaction.atomic
-def standards_load(*, fixture: Path) -> StandardsLoaded:
-    """Load the standards of a fixture (``fixtures/standards.json``): new standards and versions are added
-    and unlocked ones are brought up to date, but a locked standard and its rows are left exactly as they
-    are. ``loaddata`` would write the fixture over it, unlocking it (the fixture says ``locked: false``)
-    and changing the lines its approved reviews were decided under."""
-    locked = set(PovertyStandard.objects.filter(locked=True).values_list("code", "version"))
-    saved = 0
+def standards_load(*, fixture: Path, update: bool = False) -> StandardsLoaded:
+    """Load the standards of a fixture (``fixtures/standards.json``) and their rows.
+
+    A standard (code and version) new to the database is added. One already there is left as it is — its
+    lines and indicators may have been corrected through the services since — unless ``update`` is given;
+    then it is rewritten from the file if it is unlocked and came from a file (an administrator's new
+    version is never touched). A locked standard never changes: ``loaddata`` would write the fixture over it,
+    unlocking it (the fixture says ``locked: false``) and changing what its approved reviews were decided
+    under. The standards are locked for the load, so that an approval cannot lock one half-way through."""
+    present = {
+        (code, version): locked or created_by is not None or not update
+        for code, version, locked, created_by in PovertyStandard.objects.select_for_update().values_list(
+            "code", "version", "locked", "created_by"
+        )
+    }
+    added: set[str] = set()
+    updated: set[str] = set()
     kept: set[str] = set()
     with fixture.open(encoding="utf-8") as stream:
-        for item in serializers.deserialize("json", stream, handle_forward_references=True):
+        # Each standard comes before its rows in the file, so a row's standard is found once it is saved.
+        for item in serializers.deserialize("json", stream):
             row = item.object
             standard = row if isinstance(row, PovertyStandard) else row.standard
-            if (standard.code, standard.version) in locked:
-                kept.add(f"{standard.code} v{standard.version}")
+            key = (standard.code, standard.version)
+            name = f"{standard.code} v{standard.version}"
+            if key not in present:
+                added.add(name)
+            elif present[key]:
+                kept.add(name)
                 continue
+            else:
+                updated.add(name)
             item.save()
-            saved += 1
-    return StandardsLoaded(saved=saved, kept=tuple(sorted(kept)))
+    return StandardsLoaded(added=tuple(sorted(added)), updated=tuple(sorted(updated)), kept=tuple(sorted(kept)))

@@ -51,14 +51,8 @@ class Household(models.Model):
     head_name = models.CharField(_("head of household"), max_length=200, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    # Unindexed: only deleting an ethnicity (reference data) would look households up by it.
     head_ethnicity = models.ForeignKey(
-        Ethnicity,
-        verbose_name=_("ethnicity of the head"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        db_index=False,
+        Ethnicity, verbose_name=_("ethnicity of the head"), null=True, blank=True, on_delete=models.PROTECT
     )
     # Groups reported by Circular 07/2021/TT-BLĐTBXH. Người có công is a fact the officer records;
     # the others are derived from the members by households.registry_rules when members are saved.

@@ -2,8 +2,10 @@
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -21,6 +23,7 @@ from programmes.services import (
     standard_new_version,
     standard_row_delete,
     standard_update,
+    standards_load,
 )
 
 from .legal import PERIODS
@@ -65,11 +68,11 @@ def test_loading_the_fixture_again_changes_nothing():
     assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == before == [6, 7, 17, 34]
 
 
-def test_loading_the_standards_again_leaves_a_locked_standard_as_it_is():
+def test_loading_the_standards_again_leaves_those_in_the_database_as_they_are():
     used = PovertyStandard.objects.get(code="2021-2025", version=1)
     standard_lock(standard=used)
     unused = PovertyStandard.objects.get(code="2016-2020", version=1)
-    # Rows as the fixture would not have them: the load must keep the locked one's and mend the other's.
+    # Rows as the fixture does not have them (a correction, a locked standard's lines): a load keeps them.
     IncomeLine.objects.filter(standard=used).update(poor_rural=1_499_999)
     IncomeLine.objects.filter(standard=unused).update(poor_rural=1)
     Indicator.objects.filter(standard=used, code="employment").update(notes="kept")
@@ -79,8 +82,23 @@ def test_loading_the_standards_again_leaves_a_locked_standard_as_it_is():
     assert used.locked
     assert set(IncomeLine.objects.filter(standard=used).values_list("poor_rural", flat=True)) == {1_499_999}
     assert Indicator.objects.get(standard=used, code="employment").notes == "kept"
+    assert IncomeLine.objects.get(standard=unused).poor_rural == 1
+    assert "Standards added: -" in out.getvalue()
+    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 7, 17, 34]
+
+    # --update rewrites the unlocked standards loaded from the file, never a locked one.
+    call_command("load_standards", update=True, stdout=out)
     assert IncomeLine.objects.get(standard=unused).poor_rural == 700_000  # Decision 59/2015/QĐ-TTg, art. 1
-    assert "2021-2025 v1 is locked" in out.getvalue()
+    assert set(IncomeLine.objects.filter(standard=used).values_list("poor_rural", flat=True)) == {1_499_999}
+    assert PovertyStandard.objects.get(pk=used.pk).locked
+
+
+def test_an_empty_database_gets_every_standard_of_the_file():
+    for model in (Indicator, Dimension, IncomeLine, PovertyStandard):
+        model.objects.all().delete()
+    loaded = standards_load(fixture=Path(settings.BASE_DIR) / "fixtures" / "standards.json")
+    assert len(loaded.added) == 6
+    assert loaded.kept == loaded.updated == ()
     assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 7, 17, 34]
 
 
