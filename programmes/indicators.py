@@ -31,7 +31,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import TextChoices
 from django.utils.translation import get_language, gettext
@@ -200,14 +200,15 @@ def decide_indicators(
     facts: HouseholdFacts,
     *,
     on: date,
-    explain: bool = True,
+    explain: bool | Literal["deprived"] = True,
     only: Collection[str] | None = None,
 ) -> dict[str, IndicatorDecision]:
     """Decide every indicator of ``rules`` for the household, in the standard's order.
 
-    ``explain=False`` decides exactly the same way but leaves every ``reason`` empty: a large import
-    decides first without the text (most of the cost) and writes the reasons of the deprived indicators
-    only, by calling again with ``only`` (the codes to decide; the others are left out of the result).
+    ``explain=False`` decides exactly the same way but leaves every ``reason`` empty, and
+    ``explain="deprived"`` writes the reasons of the deprived indicators only: a large import writes those
+    alone (as ``HouseholdClassification.explanation`` does), and the text is most of the cost. ``only``
+    gives the codes to decide; the others are left out of the result.
     """
     decisions: dict[str, IndicatorDecision] = {}
     # One context for all the indicators (a reason is written at once, never later): the members' ages,
@@ -233,12 +234,13 @@ def deprived_codes(decisions: Mapping[str, IndicatorDecision]) -> list[str]:
 class _Context:
     """What a decider reads: the facts, the date, the thresholds of the indicator being decided."""
 
-    __slots__ = ("ages", "code", "explain", "facts", "missing", "on", "text", "thresholds")
+    __slots__ = ("ages", "code", "explain_all", "explain_deprived", "facts", "missing", "on", "text", "thresholds")
 
-    def __init__(self, facts: HouseholdFacts, on: date, explain: bool, ages: tuple[int, ...]):
+    def __init__(self, facts: HouseholdFacts, on: date, explain: bool | str, ages: tuple[int, ...]):
         self.facts = facts
         self.on = on
-        self.explain = explain
+        self.explain_deprived = bool(explain)  # True or "deprived"
+        self.explain_all = explain is True
         # Read once per call: the language of the reasons (see ``programmes.classification.Translated``).
         self.text = Translated(get_language()) if explain else _UNTRANSLATED
         self.ages = ages  # of the members on ``on``, in order
@@ -247,13 +249,13 @@ class _Context:
         self.thresholds: Mapping[str, Any] = {}
 
     def yes(self, reason: Callable[[], str]) -> IndicatorDecision:
-        return IndicatorDecision(True, reason()) if self.explain else _DEPRIVED
+        return IndicatorDecision(True, reason()) if self.explain_deprived else _DEPRIVED
 
     def no(self, reason: Callable[[], str]) -> IndicatorDecision:
-        return IndicatorDecision(False, reason()) if self.explain else _NOT_DEPRIVED
+        return IndicatorDecision(False, reason()) if self.explain_all else _NOT_DEPRIVED
 
     def decision(self, deprived: bool, reason: Callable[[], str]) -> IndicatorDecision:
-        if self.explain:
+        if self.explain_all or (deprived and self.explain_deprived):
             return IndicatorDecision(deprived, reason())
         return _DEPRIVED if deprived else _NOT_DEPRIVED
 
@@ -576,7 +578,7 @@ def _fraction(value: Any) -> Fraction:
     return Fraction(str(value))
 
 
-# Without ``explain`` every decision is one of two values (a decision is immutable): made once.
+# Without a reason every decision is one of two values (a decision is immutable): made once.
 _DEPRIVED = IndicatorDecision(True, "")
 _NOT_DEPRIVED = IndicatorDecision(False, "")
 _UNTRANSLATED = Translated(None)  # never used: without ``explain`` no reason is written

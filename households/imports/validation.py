@@ -763,15 +763,18 @@ class _Checker:
         full_facts = household_facts(review.facts, members)
         today = self.context.today
         deprived: tuple[str, ...] = ()
+        reasons: tuple[str, ...] = ()
         if rules.uses_deprivation:
-            # Decided without the text first (most of the cost); only the deprived indicators' reasons are
-            # written, as ``HouseholdClassification.explanation`` does.
+            # Only the deprived indicators' reasons are written, as ``HouseholdClassification.explanation``
+            # does; the text of the others (most of the cost) is never made.
             try:
-                deprived = tuple(deprived_codes(decide_indicators(rules, full_facts, on=today, explain=False)))
+                decided = decide_indicators(rules, full_facts, on=today, explain="deprived")
             except MissingFactsError as error:
                 for missing in error.missing:
                     self.missing(review, household, missing.fact)
                 return None
+            deprived = tuple(deprived_codes(decided))
+            reasons = tuple(f"{code}: {decided[code].reason}" for code in deprived if decided[code].reason)
         area = Area.URBAN if household.is_urban else Area.RURAL
         # ``classify`` is pure: many households share its inputs, so each combination is classified once.
         key = (id(rules), review.year, area, review.income_per_capita, deprived)
@@ -786,10 +789,6 @@ class _Checker:
                 self.error(Sheet.REVIEWS, review.row, REVIEW_COLUMNS, field, error.message)
                 return None
             self.classified[key] = result
-        reasons: tuple[str, ...] = ()
-        if deprived:
-            explained = decide_indicators(rules, full_facts, on=today, only=deprived)
-            reasons = tuple(f"{code}: {d.reason}" for code, d in explained.items() if d.deprived and d.reason)
         # The household as the database holds it, not ``household.id``: the commit writes new households
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
         existing = self.context.households.get(household.code)

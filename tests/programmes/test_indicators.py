@@ -466,3 +466,7 @@ def test_deciding_without_explanations_gives_the_same_decisions(facts, which):
     deprived = deprived_codes(fast)
     # The reasons of the deprived indicators alone, as an import writes them, are those of the full run.
     assert decide_indicators(rules, facts, on=ON, only=deprived) == {code: full[code] for code in deprived}
+    some = decide_indicators(rules, facts, on=ON, explain="deprived")
+    assert {code: d for code, d in some.items() if d.deprived} == {code: full[code] for code in deprived}
+    assert all(d.reason == "" for d in some.values() if not d.deprived)
+    assert {code: d.deprived for code, d in some.items()} == {code: d.deprived for code, d in full.items()}
