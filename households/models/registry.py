@@ -131,7 +131,7 @@ class Member(models.Model):
     sick_untreated = models.BooleanField(_("ill and not treated (last 12 months)"), default=False)
     malnourished = models.BooleanField(_("malnourished (child)"), default=False)
 
-    history = HistoricalRecords(no_db_index=["ethnicity"])  # read by household and by member only
+    history = HistoricalRecords(no_db_index=["id", "ethnicity"])  # read by household only
 
     class Meta:
         verbose_name = _("member")
