@@ -59,7 +59,7 @@ def _work(job: ReportJob, progress: JobProgress) -> dict[str, Any]:
     progress(0.1)
     report = kind.build(user=job.user, **form.cleaned_data)
     progress(0.6)
-    content = RENDERERS[job.output](report)
+    content = RENDERERS[job.output](report, progress=lambda share: progress(0.6 + 0.35 * share))
     name = f"{report.filename}.{job.output}"
     job.file.save(name, ContentFile(content), save=False)
     return {"status": JobState.DONE, "title": report.title[:300], "file_name": name, "file": job.file}

@@ -1,6 +1,7 @@
 """The three renderers of a ``reports.tables.Report``: HTML page, PDF (WeasyPrint) and XLSX (openpyxl)."""
 
 import io
+from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,6 +18,8 @@ from .charts import LineChart, line_chart_svg
 from .pdf import render_pdf
 from .renderers import safe_cell
 from .tables import Report, Table, format_value
+
+Progress = Callable[[float], None]  # told the share done, 0 to 1
 
 
 def _vietnamese() -> bool:
@@ -52,7 +55,8 @@ def report_context(report: Report) -> dict:
     }
 
 
-def report_pdf(report: Report) -> bytes:
+def report_pdf(report: Report, progress: Progress | None = None) -> bytes:
+    """``progress`` is not called: WeasyPrint lays the document out in one call."""
     return render_pdf("reports/report_print.html", report_context(report))
 
 
@@ -65,14 +69,18 @@ _NUMBER_FORMATS = {"int": "#,##0", "rate": "0.00"}
 _STYLED_ROWS = 5000
 # Column widths are measured on this many rows of each table: enough for the widest value in practice.
 _WIDTH_SAMPLE = 500
+_PROGRESS_ROWS = 5000
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, progress: Progress | None = None) -> bytes:
     """One sheet: the heading, then each table with its merged header cells, values as numbers.
 
     Written in openpyxl's write-only mode, row by row: a province's lists (hundreds of thousands of rows)
-    take a fraction of the memory a workbook held whole would.
+    take a fraction of the memory a workbook held whole would. ``progress`` is told the share of the rows
+    written, every ``_PROGRESS_ROWS`` rows and at the end (a report job's progress bar).
     """
+    total = sum(len(t.rows) for t in report.tables) or 1
+    written = 0
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Báo cáo" if _vietnamese() else "Report")
     for index, width in _widths(report).items():
@@ -90,6 +98,9 @@ def report_xlsx(report: Report) -> bytes:
         # thousands of rows took most of the time; its header and the number formats stay.
         plain = len(table.rows) > _STYLED_ROWS
         for values, is_total in [*((r, False) for r in table.rows), *([(totals, True)] if totals else [])]:
+            written += not is_total
+            if progress is not None and written % _PROGRESS_ROWS == 0:
+                progress(written / total)
             if plain and not is_total and all(c.kind == "text" for c in table.columns):
                 rows.append([safe_cell(values.get(c.key)) for c in table.columns])
                 continue
@@ -114,6 +125,8 @@ def report_xlsx(report: Report) -> bytes:
         _write_chart(rows, chart)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    if progress is not None:
+        progress(1.0)
     return buffer.getvalue()
 
 

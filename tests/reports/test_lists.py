@@ -183,3 +183,19 @@ def test_a_long_list_is_written_as_plain_values_with_its_header(reviewed, provin
     assert not cells[codes[0]].border.left.style  # body cells plain
     assert cells["Thành viên"].border.left.style == "thin"  # the header keeps its borders
     assert sheet.merged_cells.ranges
+
+
+def test_writing_a_long_list_tells_its_progress(monkeypatch):
+    from reports import rendering
+    from reports.tables import Column, Report, Table
+
+    monkeypatch.setattr(rendering, "_PROGRESS_ROWS", 100)
+    rows = [{"code": f"BB-{i:04d}", "name": "Hoàng Văn Páo"} for i in range(450)]
+    columns = [Column("code", "Mã hộ", "text"), Column("name", "Chủ hộ", "text")]
+    report = Report(
+        "Danh sách", tables=[Table("Hộ nghèo", columns, rows[:250]), Table("Hộ cận nghèo", columns, rows[250:])]
+    )
+    told: list[float] = []
+    sheet = load_workbook(io.BytesIO(rendering.report_xlsx(report, progress=told.append))).active
+    assert told == [100 / 450, 200 / 450, 300 / 450, 400 / 450, 1.0]
+    assert sum(1 for row in sheet.iter_rows(values_only=True) if str(row[0]).startswith("BB-")) == 450
