@@ -147,7 +147,8 @@ def standards_load(*, fixture: Path, update: bool = False) -> StandardsLoaded:
     version is never touched). A locked standard never changes: ``loaddata`` would write the fixture over it,
     unlocking it (the fixture says ``locked: false``) and changing what its approved reviews were decided
     under. The standards are locked for the load, so that an approval cannot lock one half-way through."""
-    present = {
+    # Standards already in the database, each with whether it stays as it is.
+    stays = {
         (code, version): locked or created_by is not None or not update
         for code, version, locked, created_by in PovertyStandard.objects.select_for_update().values_list(
             "code", "version", "locked", "created_by"
@@ -163,9 +164,9 @@ def standards_load(*, fixture: Path, update: bool = False) -> StandardsLoaded:
             standard = row if isinstance(row, PovertyStandard) else row.standard
             key = (standard.code, standard.version)
             name = f"{standard.code} v{standard.version}"
-            if key not in present:
+            if key not in stays:
                 added.add(name)
-            elif present[key]:
+            elif stays[key]:
                 kept.add(name)
                 continue
             else:

@@ -81,6 +81,9 @@ MEMBER_DEFAULTS: dict[str, Any] = {
 }
 HOUSEHOLD_FIELDS = ("village_id", "address", "phone", "head_ethnicity_id", "has_meritorious_person")
 GROUP_FIELDS = ("head_name", "is_ethnic_minority", "has_no_labour", "is_female_headed", "receives_social_allowance")
+# What the import derives from the members and writes: the groups, compared to tell a change, and the search
+# text (households.search_words), which follows the names and is written, never compared.
+DERIVED_FIELDS = (*GROUP_FIELDS, "search_text")
 # Member facts an indicator may miss, and the member column that holds each.
 MEMBER_FACT_COLUMNS = {
     "health_insurance": "has_health_insurance",

@@ -21,7 +21,7 @@ from households.services import round_open
 from .context import chunks
 from .copy import copy_with_history, reserve_ids
 from .validation import (
-    GROUP_FIELDS,
+    DERIVED_FIELDS,
     MEMBER_FIELDS,
     HouseholdRecord,
     Plan,
@@ -34,16 +34,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 BATCH = 2000
-# The search text follows the names (households.search); it is written, never compared.
-HOUSEHOLD_UPDATE_FIELDS = (
-    "village",
-    "address",
-    "phone",
-    "head_ethnicity",
-    "has_meritorious_person",
-    *GROUP_FIELDS,
-    "search_text",
-)
+HOUSEHOLD_UPDATE_FIELDS = ("village", "address", "phone", "head_ethnicity", "has_meritorious_person", *DERIVED_FIELDS)
 REVIEW_RESULT_FIELDS = ("facts", "status", "deprived", "deprived_count", "explanation", "previous_status", "transition")
 
 Progress = Callable[[float], None]
@@ -60,7 +51,7 @@ def _set_household(household: Household, record: HouseholdRecord) -> None:
     household.phone = values["phone"]
     household.head_ethnicity_id = values["head_ethnicity_id"]
     household.has_meritorious_person = values["has_meritorious_person"]
-    for name in (*GROUP_FIELDS, "search_text"):
+    for name in DERIVED_FIELDS:
         setattr(household, name, values[name])
 
 
@@ -82,8 +73,7 @@ HOUSEHOLD_COPY_COLUMNS = (
     "phone",
     "head_ethnicity_id",
     "has_meritorious_person",
-    *GROUP_FIELDS,
-    "search_text",
+    *DERIVED_FIELDS,
 )
 MEMBER_COPY_COLUMNS = ("id", "household_id", *(f"{name}_id" if name == "ethnicity" else name for name in MEMBER_FIELDS))
 REVIEW_COPY_COLUMNS = (
