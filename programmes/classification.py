@@ -188,11 +188,14 @@ def classify(
     income: int,
     deprived: Iterable[str] = (),
     mountain_island: bool = False,
+    language: str | None = None,
 ) -> Classification:
     """Classify a household with ``income`` (VND per person per month) and the ``deprived`` indicator codes.
 
     ``mountain_island`` matters only under a standard with a separate line for rural mountainous and
-    island areas (2001-2005). Raises ``ClassificationError`` for a year outside the standard, an unknown
+    island areas (2001-2005). The explanation is written in ``language``, by default the active one (a large
+    import reads the active language once and passes it: reading it costs as much as a classification).
+    Raises ``ClassificationError`` for a year outside the standard, an unknown
     area, an income that is not a non-negative whole number, or an indicator the standard does not have.
     """
     if isinstance(income, bool) or not isinstance(income, int):
@@ -201,7 +204,14 @@ def classify(
         raise ClassificationError("income", gettext("The income cannot be negative."))
     lines = rules.lines_for(year, area, mountain_island=mountain_island)
     codes = _deprived_codes(rules, deprived)
-    text = _Explanation(rules, year=year, area=_area(area), income=income, mountain_island=lines.mountain_island)
+    text = _Explanation(
+        rules,
+        year=year,
+        area=_area(area),
+        income=income,
+        mountain_island=lines.mountain_island,
+        language=language or get_language(),
+    )
 
     if rules.method == Method.INCOME_ONLY:
         status = _income_only(lines, income, text)
@@ -303,14 +313,16 @@ def _income_and_deprivation(
 class _Explanation:
     """Collects the sentences of an explanation, translated when written.
 
-    The active language is read once per classification: reading it, and each ``gettext``, goes through
-    Django's per-thread state, which costs more than the rest of ``classify`` in a large import. So the
-    sentences are translated through ``Translated``, which keeps each translation by language."""
+    The language is read once per classification, or given by the caller: reading it, and each ``gettext``,
+    goes through Django's per-thread state, which costs more than the rest of ``classify`` in a large import.
+    So the sentences are translated through ``Translated``, which keeps each translation by language."""
 
-    def __init__(self, rules: StandardRules, *, year: int, area: Area, income: int, mountain_island: bool):
+    def __init__(
+        self, rules: StandardRules, *, year: int, area: Area, income: int, mountain_island: bool, language: str | None
+    ):
         self.rules = rules
         self.lines: list[str] = []
-        self.text = Translated(get_language())
+        self.text = Translated(language)
         self.vietnamese = self.text.vietnamese
         self.context = {
             "income": _vnd(income, self.vietnamese),

@@ -24,6 +24,7 @@ import datetime
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -240,9 +241,12 @@ def copy_with_history(
     values: Mapping[str, Any] | None = None,
     user_id: int | None,
     history_type: str = "+",
+    deferred: list[Callable[[], None]] | None = None,
 ) -> None:
     """COPY new rows (as ``copy_rows``, their primary keys already reserved) and one django-simple-history
-    row for each.
+    row for each. Rows written before those they refer to (members before their households) leave the check
+    of their foreign keys made here (see the module's docstring) in ``deferred``, for the caller to run
+    once the rows referred to are written.
 
     A history row repeats the row's values, defaults included (a history table has no ``auto_now``), then
     the history's own columns, the same for every row. So the history rows are copied by PostgreSQL from
@@ -272,8 +276,16 @@ def copy_with_history(
             for start in range(0, len(ids), HISTORY_IDS_PER_INSERT):
                 cursor.execute(sql, [*params, _integer_array(ids[start : start + HISTORY_IDS_PER_INSERT])])
         if checked_here:
-            _check_references(model, table.references)
-            _check_references(history, {**table.references, **{k: {v} for k, v in history_values.items()}})
+            history_references = {**table.references, **{k: {v} for k, v in history_values.items()}}
+            checks = [
+                partial(_check_references, model, table.references),
+                partial(_check_references, history, history_references),
+            ]
+            if deferred is None:
+                for check in checks:
+                    check()
+            else:
+                deferred.extend(checks)
 
 
 @contextmanager

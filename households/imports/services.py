@@ -7,6 +7,7 @@ transaction and writes it all, or nothing when a single row is wrong.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from queue import SimpleQueue
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,8 +29,8 @@ from households.selectors import visible_unit_ids
 
 from .context import load_context
 from .reader import WorkbookError, read_workbook
-from .validation import ChecksInStages, Plan, ReviewRecord, RowError, parse_records
-from .writer import ReviewWriter, write_households, write_plan
+from .validation import ChecksInStages, NewMembers, Plan, ReviewRecord, RowError, new_members, parse_records
+from .writer import ReviewWriter, write_households, write_members_first, write_plan
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -133,14 +134,13 @@ def _plan(
     timings["load"] = time.perf_counter() - started - sum(timings.values())
     progress(0.45)
     stages = ChecksInStages(records, context, errors)
-    stages.households_and_members()
     if commit is None or not stages.ok_so_far:
+        stages.households_and_members()
         stages.reviews()
         timings["check"] = time.perf_counter() - started - sum(timings.values())
     else:
-        timings["check"] = time.perf_counter() - started - sum(timings.values())
-        failed = _check_reviews_while_writing(stages, commit, overlapped)
-        timings["check reviews ‖ write"] = time.perf_counter() - started - sum(timings.values())
+        failed = _check_while_writing(stages, commit, new_members(records, context), overlapped)
+        timings["check ‖ write"] = time.perf_counter() - started - sum(timings.values())
         if failed is not None and stages.ok_so_far:
             raise failed  # the file is right: the write failed (a concurrent change) as it would have after the check
     progress(0.6)
@@ -152,12 +152,29 @@ def _plan(
 
 
 class _Commit:
-    """The writes of a commit: the households and members, then the reviews a part at a time."""
+    """The writes of a commit: the members of new households, then the households and the other members,
+    then the reviews a part at a time."""
 
     def __init__(self, *, user: User, commune: AdministrativeUnit, progress: Progress):
         self.user, self.commune, self.progress = user, commune, progress
         self.reviews: ReviewWriter | None = None  # once the households are written
         self.done = False  # everything written
+        self.reserved: dict[str, int] = {}  # ids of the new households whose members are written
+        self.deferred: list[Callable[[], None]] = []  # checks of those members' foreign keys
+
+    def write_members_first(self, new: NewMembers | None) -> None:
+        """Write the members of the new households (PostgreSQL) in a savepoint. A member the check will
+        refuse (a citizen ID registered already, or twice in the file) makes the database refuse them all:
+        they are then written after the check, with their households, as without this step."""
+        if new is None or not new.members or connection.vendor != "postgresql":
+            return
+        deferred: list[Callable[[], None]] = []
+        try:
+            with transaction.atomic():
+                reserved = write_members_first(user=self.user, new=new, deferred=deferred)
+        except DatabaseError:
+            return
+        self.reserved, self.deferred = reserved, deferred
 
     def write_households(self, stages: ChecksInStages) -> None:
         write_households(
@@ -166,7 +183,10 @@ class _Commit:
             households=stages.households,
             member_deletions=stages.deletions,
             progress=lambda f: self.progress(0.45 + 0.2 * f),
+            reserved=self.reserved,
         )
+        for check in self.deferred:  # the members' households are there now
+            check()
         self.reviews = ReviewWriter(user=self.user, commune=self.commune, households=stages.households)
 
     def write_reviews(self, reviews: list[ReviewRecord]) -> None:
@@ -175,38 +195,49 @@ class _Commit:
         self.reviews.write(reviews)
 
 
-def _check_reviews_while_writing(
-    stages: ChecksInStages, commit: _Commit, seconds: dict[str, float]
+def _check_while_writing(
+    stages: ChecksInStages, commit: _Commit, new: NewMembers | None, seconds: dict[str, float]
 ) -> Exception | None:
-    """``stages.reviews()`` in a thread (pure Python: it never touches the database, and reads nothing the
-    writes change) while this thread writes the households, then the reviews as they come, on its own
-    connection. Once an error is found, nothing more is written (the transaction will be undone). Returns
-    the exception of a write (the database's refusal, a round that cannot be opened), if any, for the caller
-    to raise only when the file itself has no error: a file with errors is refused for them, as when the
-    writes waited for the check.
-    ``seconds`` gets the time each took."""
+    """The checks in a thread (pure Python: they never touch the database, and read nothing the writes
+    change) while this thread writes, on its own connection: the members of new households while the
+    households are checked; once they are, the households and the other members; then the reviews as they
+    come. Once an error is found, nothing more is written (the transaction will be undone). Returns the
+    exception of a write (the database's refusal, a round that cannot be opened), if any, for the caller to
+    raise only when the file itself has no error: a file with errors is refused for them, as when the writes
+    waited for the check. ``seconds`` gets the time each took."""
     language = translation.get_language()
     parts: SimpleQueue[list[ReviewRecord] | None] = SimpleQueue()
+    households_checked = threading.Event()
     started = time.perf_counter()
 
-    def check_reviews() -> None:
+    def check() -> None:
         try:
             with translation.override(language):  # the messages, in the user's language as on this thread
-                stages.reviews(on_part=parts.put)
+                stages.households_and_members()
+                seconds["check households"] = time.perf_counter() - started
+                households_checked.set()
+                stages.reviews(on_part=parts.put if stages.ok_so_far else None)
         finally:
+            households_checked.set()
             parts.put(None)
-            seconds["check reviews"] = time.perf_counter() - started
+            seconds["check reviews"] = time.perf_counter() - started - seconds.get("check households", 0)
 
     failed = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
-        checking = pool.submit(check_reviews)
+        checking = pool.submit(check)
         try:
-            commit.write_households(stages)
-            seconds["write households"] = time.perf_counter() - started
-            while (part := parts.get()) is not None:
-                if stages.ok_so_far:
-                    commit.write_reviews(part)
-            seconds["write reviews"] = time.perf_counter() - started - seconds["write households"]
+            commit.write_members_first(new)
+            seconds["write new members"] = time.perf_counter() - started
+            households_checked.wait()
+            if stages.ok_so_far:
+                commit.write_households(stages)
+                seconds["write households"] = time.perf_counter() - started - seconds["write new members"]
+                while (part := parts.get()) is not None:
+                    if stages.ok_so_far:
+                        commit.write_reviews(part)
+                seconds["write reviews"] = (
+                    time.perf_counter() - started - sum(seconds[k] for k in ("write new members", "write households"))
+                )
             commit.done = stages.ok_so_far
         except Exception as error:  # raised by the caller unless the file has errors
             failed = error

@@ -18,6 +18,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
@@ -164,6 +165,16 @@ class ImportContext:
     rounds: Mapping[int, RoundInfo | str]  # year → the round, or why there is none
     reviews: Mapping[tuple[str, int], ExistingReview]  # (household code, year)
     approved_history: Mapping[int, list[str]]  # household id → approved statuses, oldest first
+
+    def ethnicity_id(self, name: str | None) -> int | None:
+        """The id of the ethnicity written ``name`` (its name or code), ``None`` for a blank cell;
+        ``LookupError`` for a name that is not known."""
+        if not name:
+            return None
+        found = self.ethnicities.get(normalize(name))
+        if found is None:
+            raise LookupError(name)
+        return found[0]
 
 
 # Typed records parsed from the rows.
@@ -491,6 +502,7 @@ class _Checker:
         self.errors = errors
         self.minority = dict(context.ethnicities.values())
         self.classified: dict[tuple[Any, ...], Classification] = {}
+        self.language: str | None = None  # of the messages and explanations, read once by ``reviews``
 
     def error(self, sheet: Sheet, row: int, columns: tuple[Column, ...] | None, key: str, message: str) -> None:
         label = _col_label(columns, key) if columns and key else ""
@@ -554,14 +566,12 @@ class _Checker:
         return by_code
 
     def ethnicity(self, sheet: Sheet, row: int, name: str | None, key: str) -> int | None:
-        if not name:
-            return None
-        found = self.context.ethnicities.get(normalize(name))
-        if found is None:
+        try:
+            return self.context.ethnicity_id(name)
+        except LookupError:
             columns = HOUSEHOLD_COLUMNS if sheet == Sheet.HOUSEHOLDS else MEMBER_COLUMNS
             self.error(sheet, row, columns, key, _("Unknown ethnicity “%(name)s”.") % {"name": name})
             return None
-        return found[0]
 
     def members(self, by_code: dict[str, HouseholdRecord]) -> None:
         seen_numbers: dict[str, MemberRecord] = {}
@@ -685,6 +695,7 @@ class _Checker:
         """The reviews to write. ``on_part`` is given them a part at a time, as they are checked: a review kept
         is final once kept, whatever the rows after it."""
         ctx = self.context
+        self.language = get_language()  # read once: see ``programmes.classification.classify``
         seen: dict[tuple[str, int], ReviewRecord] = {}
         kept: list[ReviewRecord] = []
         given = 0
@@ -735,7 +746,7 @@ class _Checker:
             review.id, review.version = existing.id, existing.version
             review.changed = (
                 existing.income_per_capita != review.income_per_capita
-                or dict(existing.facts) != review.result["facts"]
+                or existing.facts != as_python(review.result["facts"])
                 or list(existing.causes) != review.causes
             )
             if not review.changed:
@@ -771,7 +782,7 @@ class _Checker:
             # Only the deprived indicators' reasons are written, as ``HouseholdClassification.explanation``
             # does; the text of the others (most of the cost) is never made.
             try:
-                decided = decide_indicators(rules, full_facts, on=today, explain="deprived")
+                decided = decide_indicators(rules, full_facts, on=today, explain="deprived", language=self.language)
             except MissingFactsError as error:
                 for missing in error.missing:
                     self.missing(review, household, missing.fact)
@@ -785,7 +796,12 @@ class _Checker:
         if result is None:
             try:
                 result = classify(
-                    rules, year=review.year, area=area, income=review.income_per_capita, deprived=deprived
+                    rules,
+                    year=review.year,
+                    area=area,
+                    income=review.income_per_capita,
+                    deprived=deprived,
+                    language=self.language,
                 )
             except ClassificationError as error:
                 field = "income_per_capita" if error.field == "income" else "year"
@@ -797,7 +813,7 @@ class _Checker:
         existing = self.context.households.get(household.code)
         history = self.context.approved_history.get(existing.id, []) if existing is not None else []
         review.result = {
-            "facts": full_facts.to_json(),
+            "facts": RawJSON(full_facts.to_json_text()),
             "status": result.status.value,
             "deprived": list(result.deprived),
             "deprived_count": result.deprived_count,
@@ -839,9 +855,37 @@ def as_python(value: Any) -> Any:
 
 
 def _compact(review: ReviewRecord) -> ReviewRecord:
-    for name in ("facts", "explanation") if review.result else ():
-        review.result[name] = RawJSON(orjson.dumps(review.result[name]).decode())
+    if review.result:  # the facts are written as JSON by ``_Checker.classify``
+        review.result["explanation"] = RawJSON(orjson.dumps(review.result["explanation"]).decode())
     return review
+
+
+@dataclass
+class NewMembers:
+    """The members of the file's households that the database does not hold, taken before the check: they
+    are new whatever the check finds (``_Checker.household_members`` matches the members of saved households
+    only), so the commit writes them while the households are checked (``households.imports.services``)."""
+
+    household_codes: list[str]  # the new households, in the sheet's order
+    members: list[tuple[MemberRecord, int | None]]  # with their ethnicity's id
+
+
+def new_members(records: Records, context: ImportContext) -> NewMembers | None:
+    """The members to write before the check, or ``None`` when one has an ethnicity the check will refuse.
+    Only their ethnicity is read now: the check changes that attribute alone on them (the name becomes the
+    id, ``_Checker.members``); the others are read as the rows are written."""
+    codes: dict[str, None] = {}
+    for record in records.households:
+        if record.code and record.code not in context.households:
+            codes.setdefault(record.code)
+    members = []
+    for member in records.members:
+        if member.household_code in codes:
+            try:
+                members.append((member, context.ethnicity_id(member.ethnicity)))
+            except LookupError:
+                return None
+    return NewMembers(list(codes), members)
 
 
 def check_records(records: Records, context: ImportContext, errors: list[RowError]) -> Plan:

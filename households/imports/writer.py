@@ -7,8 +7,8 @@ Called inside the import's transaction by ``households.imports.services.import_c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -24,6 +24,7 @@ from .validation import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
     HouseholdRecord,
+    NewMembers,
     Plan,
     ReviewRecord,
     as_python,
@@ -124,6 +125,31 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
     return write_reviews(user=user, commune=commune, plan=plan, progress=progress)
 
 
+# The members' values around their ethnicity, which ``write_members_first`` gives as an id.
+_ETHNICITY = MEMBER_FIELDS.index("ethnicity")
+_before_ethnicity = attrgetter(*MEMBER_FIELDS[:_ETHNICITY])
+_after_ethnicity = attrgetter(*MEMBER_FIELDS[_ETHNICITY + 1 :])
+
+
+def write_members_first(*, user: User, new: NewMembers, deferred: list[Callable[[], None]]) -> dict[str, int]:
+    """COPY the members of the new households before the households themselves (PostgreSQL only), while
+    the households are checked. Returns the ids reserved for the households, by code, for
+    ``write_households``; the checks of the members' foreign keys are left in ``deferred`` until then."""
+    household_ids = dict(zip(new.household_codes, reserve_ids(Household, len(new.household_codes)), strict=True))
+    member_ids = reserve_ids(Member, len(new.members))
+    copy_with_history(
+        Member,
+        MEMBER_COPY_COLUMNS,
+        (
+            (pk, household_ids[member.household_code], *_before_ethnicity(member), ethnicity, *_after_ethnicity(member))
+            for (member, ethnicity), pk in zip(new.members, member_ids, strict=True)
+        ),
+        user_id=user.pk,
+        deferred=deferred,
+    )
+    return household_ids
+
+
 def write_households(
     *,
     user: User,
@@ -131,16 +157,22 @@ def write_households(
     households: list[HouseholdRecord],
     member_deletions: list[int],
     progress: Progress = _noop,
+    reserved: Mapping[str, int] | None = None,
 ) -> None:
     """The households and their members of a plan (the first 70 % of ``write_plan``); new households get
-    their ids here."""
+    their ids here. ``reserved`` gives the ids of new households whose members ``write_members_first``
+    wrote already."""
+    reserved = reserved or {}
     # Households: new ones, then the changed ones (version bumped, as an edit through the form would).
     new = [r for r in households if r.id is None]
     changed = [r for r in households if r.id is not None and r.changed]
     use_copy = connection.vendor == "postgresql"
     if use_copy:
-        for record, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
+        unreserved = [r for r in new if r.code not in reserved]
+        for record, pk in zip(unreserved, reserve_ids(Household, len(unreserved)), strict=True):
             record.id = pk
+        for record in new:
+            record.id = reserved.get(record.code, record.id)
         copy_with_history(
             Household,
             HOUSEHOLD_COPY_COLUMNS,
@@ -184,7 +216,7 @@ def write_households(
         objs = [_member(m.values, existing_members[m.id]) for m in member_updates]
         bulk_update_with_history(objs, Member, list(MEMBER_FIELDS), batch_size=BATCH, default_user=user)
     if use_copy:
-        new_members = [(m, r.id) for r in households for m in r.members if m.id is None]
+        new_members = [(m, r.id) for r in households if r.code not in reserved for m in r.members if m.id is None]
         member_ids = reserve_ids(Member, len(new_members))
         copy_with_history(
             Member,

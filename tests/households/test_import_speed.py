@@ -306,3 +306,103 @@ def test_the_headers_of_the_sheet_read_in_a_thread_are_checked_like_the_others(o
         ("members", 1, "Họ và tên", "Thiếu cột này."),
     ]
     assert not Household.objects.exists()
+
+
+@needs_postgresql
+def test_a_deferred_foreign_key_check_runs_when_the_caller_says(officer):
+    # Members are copied before their households: the check of the household ids waits for them.
+    columns, rows = dangling_member()
+    deferred = []
+    with transaction.atomic():
+        copy.copy_with_history(Member, columns, rows, user_id=officer.pk, deferred=deferred)
+        assert len(deferred) == 2  # the members' and their history's
+        with pytest.raises(IntegrityError, match=r"Key \(household_id\)=\(1000000000\) is not present"):
+            for check in deferred:
+                check()
+
+
+@pytest.fixture
+def written_first(monkeypatch):
+    """The household codes of the members written before the check, as each call of the commit found them."""
+    from households.imports import services
+
+    calls = []
+
+    def spied(*, user, new, deferred):
+        calls.append(sorted({member.household_code for member, _ethnicity in new.members}))
+        return writer.write_members_first(user=user, new=new, deferred=deferred)
+
+    monkeypatch.setattr(services, "write_members_first", spied)
+    return calls
+
+
+@needs_postgresql
+def test_the_members_of_new_households_are_written_while_the_households_are_checked(
+    officer, commune, village, written_first
+):
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert written_first == [["BB-01", "BB-02"]]
+    paos_history = Member.history.filter(full_name="Hoàng Văn Páo").values_list("history_type", "history_user")
+    assert list(paos_history) == [("+", officer.pk)]
+    source = make_workbook(
+        households=[household("BB-01"), household("BB-03")],
+        members=[
+            person("BB-03", "Lò Văn Minh"),
+            person("BB-01", "Hoàng Văn Páo", **{"Số CCCD": "006075001234"}),
+            person("BB-03", "Lò Thị Hoa", "Vợ/chồng", **{"Giới tính": "Nữ"}),
+            person("BB-01", "Hoàng Văn Pử", "Con", **{"Ngày sinh": "01/06/2010"}),
+        ],
+    )
+    result = import_commit(user=officer, commune=commune, source=source)
+    assert written_first[1] == ["BB-03"]  # BB-01 is saved already: its new member is written with it
+    assert result.summary["members"]["created"] == 3
+    members = Member.objects.order_by("household__code", "pk").values_list("household__code", "full_name")
+    assert list(members) == [
+        ("BB-01", "Hoàng Văn Páo"),
+        ("BB-01", "Hoàng Văn Pử"),
+        ("BB-02", "Lý Thị Dung"),
+        ("BB-03", "Lò Văn Minh"),
+        ("BB-03", "Lò Thị Hoa"),
+    ]
+    assert Household.objects.get(code="BB-03").head_name == "Lò Văn Minh"
+    assert Member.history.filter(household__code="BB-03", history_type="+").count() == 2
+    assert replication_role() == "origin"
+
+
+@needs_postgresql
+def test_a_citizen_id_registered_already_refuses_the_members_written_first(officer, commune, village, written_first):
+    """The database refuses the members written first (a unique citizen ID): they are undone to their
+    savepoint, the check reports the row, and nothing of the file is saved."""
+    import_commit(user=officer, commune=commune, source=clean_file())
+    source = make_workbook(
+        households=[household("BB-09")],
+        members=[person("BB-09", "Hoàng Văn Páo", **{"Số CCCD": "006075001234"})],
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    assert written_first == [["BB-01", "BB-02"], ["BB-09"]]
+    assert [(e["sheet"], e["row"], e["column"]) for e in refused.value.result.error_dicts()] == [
+        ("Thành viên", 3, "Số CCCD")
+    ]
+    assert not Household.objects.filter(code="BB-09").exists()
+    assert Member.objects.count() == 3
+    assert replication_role() == "origin"
+
+
+@needs_postgresql
+def test_members_the_database_refused_first_are_written_with_their_households(officer, commune, village, monkeypatch):
+    from households.imports import services
+
+    def refused(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+
+    monkeypatch.setattr(services, "write_members_first", refused)
+    result = import_commit(user=officer, commune=commune, source=clean_file())
+    assert result.summary["members"]["created"] == 3
+    assert sorted(Member.objects.values_list("household__code", "full_name")) == [
+        ("BB-01", "Hoàng Thị Mai"),
+        ("BB-01", "Hoàng Văn Páo"),
+        ("BB-02", "Lý Thị Dung"),
+    ]
+    assert Member.history.count() == 3

@@ -256,6 +256,14 @@ def test_the_explanation_in_english():
     assert above.explanation[0] == "income 3,000,001 VND > average living standard line 3,000,000 VND (urban, 2024)"
 
 
+def test_the_explanation_in_the_language_given_whatever_the_active_one():
+    with translation.override("vi"):
+        given = classify(NAMED, **EXAMPLE, language="en")
+        active = classify(NAMED, **EXAMPLE)
+    assert given.explanation[0] == "income 1,400,000 VND ≤ poor line 1,500,000 VND (rural, 2024)"
+    assert active.explanation[0] != given.explanation[0]
+
+
 def test_the_explanation_under_the_2016_2020_or_rule_and_an_income_only_standard():
     with translation.override("en"):
         band = classify(rules_for(PERIODS["2016-2020"]), year=2018, area="urban", income=1_300_000, deprived=[])

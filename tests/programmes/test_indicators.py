@@ -470,3 +470,23 @@ def test_deciding_without_explanations_gives_the_same_decisions(facts, which):
     assert {code: d for code, d in some.items() if d.deprived} == {code: full[code] for code in deprived}
     assert all(d.reason == "" for d in some.values() if not d.deprived)
     assert {code: d.deprived for code, d in some.items()} == {code: d.deprived for code, d in full.items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts=HOUSEHOLDS)
+def test_the_facts_written_as_json_text_are_those_of_to_json(facts):
+    # The import writes the text; the forms and ``from_json`` read the dict: both must say the same.
+    assert json.loads(facts.to_json_text()) == facts.to_json()
+    assert HouseholdFacts.from_json(json.loads(facts.to_json_text())) == facts
+
+
+def test_reasons_in_the_language_given_rather_than_the_active_one():
+    facts = HouseholdFacts(members=(adult(name="Lò Văn Minh"),), water_source="surface")
+    rules = FIXTURE_RULES[0] if "water" in FIXTURE_RULES[0].indicator_codes else FIXTURE_RULES[1]
+    with translation.override("en"):
+        english = decide_indicators(rules, facts, on=ON, only=["water"])
+    with translation.override("vi"):
+        vietnamese = decide_indicators(rules, facts, on=ON, only=["water"])
+        given_english = decide_indicators(rules, facts, on=ON, only=["water"], language="en")
+    assert english["water"].reason != vietnamese["water"].reason
+    assert given_english == english
