@@ -198,13 +198,14 @@ class _Commit:
 def _check_while_writing(
     stages: ChecksInStages, commit: _Commit, new: NewMembers | None, seconds: dict[str, float]
 ) -> Exception | None:
-    """The checks in a thread (pure Python: they never touch the database, and read nothing the writes
-    change) while this thread writes, on its own connection: the members of new households while the
-    households are checked; once they are, the households and the other members; then the reviews as they
-    come. Once an error is found, nothing more is written (the transaction will be undone). Returns the
-    exception of a write (the database's refusal, a round that cannot be opened), if any, for the caller to
-    raise only when the file itself has no error: a file with errors is refused for them, as when the writes
-    waited for the check. ``seconds`` gets the time each took."""
+    """The checks in a thread (pure Python: they never touch the database; they read nothing the writes
+    change, and change nothing the writes read: see ``new_members``) while this thread writes, on its own
+    connection: the members of new households while the households are checked; once they are, the
+    households and the other members; then the reviews as they come. Once an error is found, nothing more
+    is written (the transaction will be undone). Returns the exception of a write (the database's refusal, a
+    round that cannot be opened), if any, for the caller to raise only when the file itself has no error: a
+    file with errors is refused for them, as when the writes waited for the check. ``seconds`` gets the time
+    each took."""
     language = translation.get_language()
     parts: SimpleQueue[list[ReviewRecord] | None] = SimpleQueue()
     households_checked = threading.Event()
