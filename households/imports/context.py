@@ -66,11 +66,7 @@ def load_context(*, user: User, commune: AdministrativeUnit, records: Records, t
         for key in village_keys(village.name) | village_keys(village.short_name):
             villages.setdefault(key, info)
 
-    ethnicities: dict[str, tuple[int, bool]] = {}
-    for pk, code, name, minority in Ethnicity.objects.values_list("pk", "code", "name", "is_minority"):
-        ethnicities[normalize(name)] = (pk, minority)
-        ethnicities.setdefault(normalize(code), (pk, minority))
-
+    ethnicities = ethnicity_lookup()
     codes = sorted({r.code for r in records.households if r.code})
     households = _households(codes, ids=ids, can_edit=can_edit)
     numbers = [m.national_id for m in records.members if m.national_id]
@@ -91,6 +87,24 @@ def load_context(*, user: User, commune: AdministrativeUnit, records: Records, t
         reviews=_reviews(round_ids, household_ids),
         approved_history=_history(household_ids, max(years) if years else None),
     )
+
+
+def ethnicity_lookup() -> dict[str, tuple[int, bool]]:
+    """Every ethnicity by its normalised name and code: (id, is a minority)."""
+    ethnicities: dict[str, tuple[int, bool]] = {}
+    for pk, code, name, minority in Ethnicity.objects.values_list("pk", "code", "name", "is_minority"):
+        ethnicities[normalize(name)] = (pk, minority)
+        ethnicities.setdefault(normalize(code), (pk, minority))
+    return ethnicities
+
+
+def new_household_codes(codes: Iterable[str]) -> list[str]:
+    """The codes no household in the database has (in any commune), in the order given, once each."""
+    wanted = list(dict.fromkeys(codes))
+    saved: set[str] = set()
+    for part in chunks(wanted):
+        saved.update(Household.objects.filter(code__in=part).values_list("code", flat=True))
+    return [code for code in wanted if code not in saved]
 
 
 def _households(codes: list[str], *, ids: set[int] | None, can_edit: bool) -> dict[str, ExistingHousehold]:

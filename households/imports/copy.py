@@ -175,7 +175,8 @@ class _Table:
         self.model = model
         self.fields = [by_attname[name] for name in columns]
         self.formats = [_formatter(f) for f in self.fields]
-        self.constant_fields = [f for f in by_attname.values() if f.attname not in columns]
+        # A primary key not given takes the table's identity.
+        self.constant_fields = [f for f in by_attname.values() if f.attname not in columns and not f.primary_key]
         self.constants = {f.attname: values.get(f.attname, _default(f, now)) for f in self.constant_fields}
         self.suffix = "".join("\t" + _formatter(f)([self.constants[f.attname]])[0] for f in self.constant_fields)
         # The values each foreign key refers to, for the check made without triggers (by attname: a history
@@ -196,9 +197,10 @@ class _Table:
         columns = ", ".join(qn(f.column) for f in self.all_fields())
         return f"COPY {qn(self.model._meta.db_table)} ({columns}) FROM STDIN"
 
-    def lines(self, rows: Iterable[Sequence[Any]], ids: list[Any]) -> Iterator[str]:
-        """The rows in COPY's text format, a batch per chunk; the primary keys are collected in ``ids``."""
-        pk_index = next(i for i, f in enumerate(self.fields) if f.primary_key)
+    def lines(self, rows: Iterable[Sequence[Any]], ids: list[Any], collect: str | None = None) -> Iterator[str]:
+        """The rows in COPY's text format, a batch per chunk; the values of the column ``collect`` (by
+        default the primary key) are collected in ``ids``."""
+        pk_index = next(i for i, f in enumerate(self.fields) if f.attname == (collect or self.model._meta.pk.attname))
         referring = [(i, self.references[f.attname]) for i, f in enumerate(self.fields) if f.many_to_one]
         width = len(self.fields)
         rows = iter(rows)
@@ -215,6 +217,12 @@ class _Table:
             yield "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
+def _copy_expert(cursor, sql: str, stream: _Stream) -> None:
+    # psycopg2's COPY, past Django's cursor: its errors are turned into Django's (``IntegrityError`` …) here.
+    with connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, stream, size=COPY_READ_SIZE)
+
+
 def copy_rows(
     model: type[models.Model],
     columns: Sequence[str],
@@ -227,7 +235,7 @@ def copy_rows(
     table = _Table(model, columns, values or {})
     ids: list[Any] = []
     with _constraints_checked_here([model]) as checked_here, connection.cursor() as cursor:
-        cursor.cursor.copy_expert(table.sql(), _Stream(table.lines(rows, ids)), size=COPY_READ_SIZE)  # psycopg2's
+        _copy_expert(cursor, table.sql(), _Stream(table.lines(rows, ids)))
         if checked_here:
             _check_references(model, table.references)
     return ids
@@ -241,51 +249,76 @@ def copy_with_history(
     values: Mapping[str, Any] | None = None,
     user_id: int | None,
     history_type: str = "+",
-    deferred: list[Callable[[], None]] | None = None,
-) -> None:
-    """COPY new rows (as ``copy_rows``, their primary keys already reserved) and one django-simple-history
-    row for each. Rows written before those they refer to (members before their households) leave the check
-    of their foreign keys made here (see the module's docstring) in ``deferred``, for the caller to run
-    once the rows referred to are written.
+    history_of: str | None = None,
+    finish: bool = True,
+) -> CopiedRows:
+    """COPY new rows (as ``copy_rows``) and one django-simple-history row for each.
+
+    The history rows are those of the rows whose primary key was written (reserved first), or, with
+    ``history_of``, whose value of that column was (the members of new households, by ``household_id``;
+    their ids then come from the table's identity). With ``finish=False`` the history rows and the check
+    of the foreign keys (see the module's docstring) are left to the caller (``CopiedRows``): rows written
+    before those they refer to (members before their households) are checked once those are there.
+    """
+    table = _Table(model, columns, values or {})
+    copied = CopiedRows(model, table, history_of or model._meta.pk.attname, user_id, history_type)
+    with _constraints_checked_here([model]) as checked_here, connection.cursor() as cursor:
+        _copy_expert(cursor, table.sql(), _Stream(table.lines(rows, copied.selected, copied.history_of)))
+    if checked_here:
+        copied.checks.append(partial(_check_references, model, table.references))
+    if finish:
+        copied.write_history()
+        copied.check_references()
+    return copied
+
+
+class CopiedRows:
+    """Rows ``copy_with_history`` wrote, and what it may leave to do: their history rows, then the check of
+    the foreign keys where the triggers were off.
 
     A history row repeats the row's values, defaults included (a history table has no ``auto_now``), then
     the history's own columns, the same for every row. So the history rows are copied by PostgreSQL from
-    the rows just written (``INSERT … SELECT``): nothing is formatted or sent twice, and no text of the
-    rows is kept in memory."""
-    history = model.history.model
-    now = timezone.now()
-    history_values = {"history_date": now, "history_type": history_type, "history_user_id": user_id}
-    table = _Table(model, columns, values or {})
-    ids: list[Any] = []
-    with _constraints_checked_here([model, history]) as checked_here, connection.cursor() as cursor:
-        cursor.cursor.copy_expert(table.sql(), _Stream(table.lines(rows, ids)), size=COPY_READ_SIZE)  # psycopg2's
-        if ids:
-            tracked = {f.attname for f in history._meta.concrete_fields}
-            fields = [f for f in table.all_fields() if f.attname in tracked]  # less the fields history excludes
-            own = {f.attname for f in fields}
-            extra = [f for f in history._meta.concrete_fields if not f.primary_key and f.attname not in own]
-            qn = connection.ops.quote_name
-            column_list = [qn(history._meta.get_field(f.name).column) for f in fields] + [qn(f.column) for f in extra]
-            selected = [f"t.{qn(f.column)}" for f in fields] + ["%s"] * len(extra)
-            sql = (
-                f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(column_list)}) "
-                f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} t "
-                f"WHERE t.{qn(model._meta.pk.column)} = ANY(%s::bigint[])"
-            )
-            params = [history_values.get(f.attname, _default(f, now)) for f in extra]
-            for start in range(0, len(ids), HISTORY_IDS_PER_INSERT):
-                cursor.execute(sql, [*params, _integer_array(ids[start : start + HISTORY_IDS_PER_INSERT])])
+    the rows written (``INSERT … SELECT``): nothing is formatted or sent twice, and no text of the rows is
+    kept in memory."""
+
+    def __init__(self, model: type[models.Model], table: _Table, history_of: str, user_id: int | None, kind: str):
+        self.model, self.table, self.history_of = model, table, history_of
+        self.selected: list[Any] = []  # the values of ``history_of`` written
+        self.history_values = {"history_date": timezone.now(), "history_type": kind, "history_user_id": user_id}
+        self.checks: list[Callable[[], None]] = []
+
+    def write_history(self) -> None:
+        if not self.selected:
+            return
+        model, history, table = self.model, self.model.history.model, self.table
+        tracked = {f.attname for f in history._meta.concrete_fields}
+        given = [f for f in table.all_fields() if f.attname in tracked]  # less the fields history excludes
+        if model._meta.pk not in given:
+            given.insert(0, model._meta.pk)  # given by the table's identity
+        own = {f.attname for f in given}
+        extra = [f for f in history._meta.concrete_fields if not f.primary_key and f.attname not in own]
+        qn = connection.ops.quote_name
+        column_list = [qn(history._meta.get_field(f.name).column) for f in given] + [qn(f.column) for f in extra]
+        selected = [f"t.{qn(f.column)}" for f in given] + ["%s"] * len(extra)
+        sql = (
+            f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(column_list)}) "
+            f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} t "
+            f"WHERE t.{qn(model._meta.get_field(self.history_of).column)} = ANY(%s::bigint[])"
+        )
+        now = self.history_values["history_date"]
+        params = [self.history_values.get(f.attname, _default(f, now)) for f in extra]
+        values = sorted(set(self.selected))
+        with _constraints_checked_here([history]) as checked_here, connection.cursor() as cursor:
+            for start in range(0, len(values), HISTORY_IDS_PER_INSERT):
+                cursor.execute(sql, [*params, _integer_array(values[start : start + HISTORY_IDS_PER_INSERT])])
         if checked_here:
-            history_references = {**table.references, **{k: {v} for k, v in history_values.items()}}
-            checks = [
-                partial(_check_references, model, table.references),
-                partial(_check_references, history, history_references),
-            ]
-            if deferred is None:
-                for check in checks:
-                    check()
-            else:
-                deferred.extend(checks)
+            references = {**table.references, **{k: {v} for k, v in self.history_values.items()}}
+            self.checks.append(partial(_check_references, history, references))
+
+    def check_references(self) -> None:
+        for check in self.checks:
+            check()
+        self.checks = []
 
 
 @contextmanager

@@ -28,8 +28,9 @@ from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import visible_unit_ids
 
 from .context import load_context
+from .copy import CopiedRows
 from .reader import WorkbookError, read_workbook
-from .validation import ChecksInStages, NewMembers, Plan, ReviewRecord, RowError, new_members, parse_records
+from .validation import ChecksInStages, MemberRecord, Plan, Records, ReviewRecord, RowError, parse_records
 from .writer import ReviewWriter, write_households, write_members_first, write_plan
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def _plan(
         return None, _file_error(str(error))
     timings["read"] = time.perf_counter() - started
     progress(0.25)
-    records, errors = parse_records(workbook)
+    records, errors = parse_records(workbook, on_members=commit.write_members_while_read if commit else None)
     timings["parse"] = time.perf_counter() - started - timings["read"]
     progress(0.35)
     context = load_context(user=user, commune=commune, records=records, today=timezone.localdate())
@@ -139,7 +140,7 @@ def _plan(
         stages.reviews()
         timings["check"] = time.perf_counter() - started - sum(timings.values())
     else:
-        failed = _check_while_writing(stages, commit, new_members(records, context), overlapped)
+        failed = _check_while_writing(stages, commit, overlapped)
         timings["check ‖ write"] = time.perf_counter() - started - sum(timings.values())
         if failed is not None and stages.ok_so_far:
             raise failed  # the file is right: the write failed (a concurrent change) as it would have after the check
@@ -152,29 +153,35 @@ def _plan(
 
 
 class _Commit:
-    """The writes of a commit: the members of new households, then the households and the other members,
-    then the reviews a part at a time."""
+    """The writes of a commit: the members of new households as the file is read, then the households and
+    the other members, then the reviews a part at a time."""
 
     def __init__(self, *, user: User, commune: AdministrativeUnit, progress: Progress):
         self.user, self.commune, self.progress = user, commune, progress
         self.reviews: ReviewWriter | None = None  # once the households are written
         self.done = False  # everything written
         self.reserved: dict[str, int] = {}  # ids of the new households whose members are written
-        self.deferred: list[Callable[[], None]] = []  # checks of those members' foreign keys
+        self.members: CopiedRows | None = None  # those members, until their history and checks are done
 
-    def write_members_first(self, new: NewMembers | None) -> None:
-        """Write the members of the new households (PostgreSQL) in a savepoint. A member the check will
-        refuse (a citizen ID registered already, or twice in the file) makes the database refuse them all:
-        they are then written after the check, with their households, as without this step."""
-        if new is None or not new.members or connection.vendor != "postgresql":
+    def write_members_while_read(self, records: Records, parts: Iterator[list[MemberRecord]]) -> None:
+        """On PostgreSQL, copy the members of the households the database does not hold as the members
+        sheet is read, in a savepoint: the database works while Python reads. A member it refuses (a
+        citizen ID registered already or twice in the file, an unknown ethnicity, a cell that could not be
+        read) undoes them all: they are then written after the check, with their households, as without
+        this step, and the check reports the row."""
+        if connection.vendor != "postgresql":
             return
-        deferred: list[Callable[[], None]] = []
         try:
             with transaction.atomic():
-                reserved = write_members_first(user=self.user, new=new, deferred=deferred)
+                self.reserved, self.members = write_members_first(
+                    user=self.user, households=records.households, members=parts
+                )
         except DatabaseError:
-            return
-        self.reserved, self.deferred = reserved, deferred
+            self.reserved, self.members = {}, None
+
+    def write_members_history(self) -> None:
+        if self.members is not None:
+            self.members.write_history()
 
     def write_households(self, stages: ChecksInStages) -> None:
         write_households(
@@ -185,8 +192,8 @@ class _Commit:
             progress=lambda f: self.progress(0.45 + 0.2 * f),
             reserved=self.reserved,
         )
-        for check in self.deferred:  # the members' households are there now
-            check()
+        if self.members is not None:  # the members' households are there now
+            self.members.check_references()
         self.reviews = ReviewWriter(user=self.user, commune=self.commune, households=stages.households)
 
     def write_reviews(self, reviews: list[ReviewRecord]) -> None:
@@ -195,13 +202,11 @@ class _Commit:
         self.reviews.write(reviews)
 
 
-def _check_while_writing(
-    stages: ChecksInStages, commit: _Commit, new: NewMembers | None, seconds: dict[str, float]
-) -> Exception | None:
-    """The checks in a thread (pure Python: they never touch the database; they read nothing the writes
-    change, and change nothing the writes read: see ``new_members``) while this thread writes, on its own
-    connection: the members of new households while the households are checked; once they are, the
-    households and the other members; then the reviews as they come. Once an error is found, nothing more
+def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[str, float]) -> Exception | None:
+    """The checks in a thread (pure Python: they never touch the database, and read nothing the writes
+    change) while this thread writes, on its own connection: the history of the members written as the
+    file was read while the households are checked; once they are, the households and the other members;
+    then the reviews as they come. Once an error is found, nothing more
     is written (the transaction will be undone). Returns the exception of a write (the database's refusal, a
     round that cannot be opened), if any, for the caller to raise only when the file itself has no error: a
     file with errors is refused for them, as when the writes waited for the check. ``seconds`` gets the time
@@ -211,34 +216,39 @@ def _check_while_writing(
     households_checked = threading.Event()
     started = time.perf_counter()
 
+    def timed(name: str, since: float) -> float:
+        now = time.perf_counter()
+        seconds[name] = now - since
+        return now
+
     def check() -> None:
+        mark = started
         try:
             with translation.override(language):  # the messages, in the user's language as on this thread
                 stages.households_and_members()
-                seconds["check households"] = time.perf_counter() - started
+                mark = timed("check households", mark)
                 households_checked.set()
                 stages.reviews(on_part=parts.put if stages.ok_so_far else None)
         finally:
             households_checked.set()
             parts.put(None)
-            seconds["check reviews"] = time.perf_counter() - started - seconds.get("check households", 0)
+            timed("check reviews", mark)
 
     failed = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
         checking = pool.submit(check)
         try:
-            commit.write_members_first(new)
-            seconds["write new members"] = time.perf_counter() - started
+            commit.write_members_history()
+            mark = timed("write new members' history", started)
             households_checked.wait()
+            mark = timed("wait for the households' check", mark)
             if stages.ok_so_far:
                 commit.write_households(stages)
-                seconds["write households"] = time.perf_counter() - started - seconds["write new members"]
+                mark = timed("write households", mark)
                 while (part := parts.get()) is not None:
                     if stages.ok_so_far:
                         commit.write_reviews(part)
-                seconds["write reviews"] = (
-                    time.perf_counter() - started - sum(seconds[k] for k in ("write new members", "write households"))
-                )
+                timed("write reviews", mark)
             commit.done = stages.ok_so_far
         except Exception as error:  # raised by the caller unless the file has errors
             failed = error

@@ -167,14 +167,18 @@ class ImportContext:
     approved_history: Mapping[int, list[str]]  # household id → approved statuses, oldest first
 
     def ethnicity_id(self, name: str | None) -> int | None:
-        """The id of the ethnicity written ``name`` (its name or code), ``None`` for a blank cell;
-        ``LookupError`` for a name that is not known."""
-        if not name:
-            return None
-        found = self.ethnicities.get(normalize(name))
-        if found is None:
-            raise LookupError(name)
-        return found[0]
+        return ethnicity_id(self.ethnicities, name)
+
+
+def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) -> int | None:
+    """The id of the ethnicity written ``name`` (its name or code) in ``ethnicities`` (as
+    ``ImportContext.ethnicities``), ``None`` for a blank cell; ``LookupError`` for a name not known."""
+    if not name:
+        return None
+    found = ethnicities.get(normalize(name))
+    if found is None:
+        raise LookupError(name)
+    return found[0]
 
 
 # Typed records parsed from the rows.
@@ -417,11 +421,17 @@ def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
         return _Problem(error)
 
 
-def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
+MembersRead = Callable[[Records, Iterator[list[MemberRecord]]], None]
+
+
+def parse_records(workbook: ParsedWorkbook, on_members: MembersRead | None = None) -> tuple[Records, list[RowError]]:
     """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
 
     A missing sheet or column is reported alone (with the others of the file), before any cell. Each sheet is
-    let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile."""
+    let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile.
+    It is read last: when the other two have no error, ``on_members`` is given the records read so far and
+    the member records a part at a time as they are read (the commit writes some meanwhile); what it
+    leaves unread is read after it."""
     parser = _Parser()
     for sheet, rows in workbook.sheets.items():
         if not rows.found and sheet != Sheet.REVIEWS:
@@ -445,6 +455,11 @@ def parse_records(workbook: ParsedWorkbook) -> tuple[Records, list[RowError]]:
                 header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
             if header_errors:
                 rows.release()  # its headers were all that was needed
+            elif sheet == Sheet.MEMBERS and on_members is not None and not parser.errors:
+                parts = _member_parts(parser, rows, records)
+                on_members(records, parts)
+                for _rest in parts:
+                    pass
             else:
                 reader(parser, rows, records)
     if header_errors:
@@ -462,12 +477,26 @@ def _households(parser: _Parser, sheet_rows: SheetRows, records: Records) -> Non
 
 
 def _members(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
+    for _part in _member_parts(parser, sheet_rows, records):
+        pass
+
+
+def _member_parts(parser: _Parser, sheet_rows: SheetRows, records: Records) -> Iterator[list[MemberRecord]]:
+    """The members sheet's records, added to ``records`` and given a part at a time as they are read."""
     members = records.members
     defaults = {**MEMBER_DEFAULTS, "household": "", "full_name": ""}
+    part: list[MemberRecord] = []
     for number, values in parser.read(Sheet.MEMBERS, MEMBER_COLUMNS, sheet_rows, defaults):
         code = values["household"]
         code = parser.codes.setdefault(code, code)
-        members.append(MemberRecord(number, code, values))
+        part.append(MemberRecord(number, code, values))
+        if len(part) == ROWS_PER_BATCH:
+            members.extend(part)
+            yield part
+            part = []
+    members.extend(part)
+    if part:
+        yield part
 
 
 def _reviews(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
@@ -858,34 +887,6 @@ def _compact(review: ReviewRecord) -> ReviewRecord:
     if review.result:  # the facts are written as JSON by ``_Checker.classify``
         review.result["explanation"] = RawJSON(orjson.dumps(review.result["explanation"]).decode())
     return review
-
-
-@dataclass
-class NewMembers:
-    """The members of the file's households that the database does not hold, taken before the check: they
-    are new whatever the check finds (``_Checker.household_members`` matches the members of saved households
-    only), so the commit writes them while the households are checked (``households.imports.services``)."""
-
-    household_codes: list[str]  # the new households, in the sheet's order
-    members: list[tuple[MemberRecord, int | None]]  # with their ethnicity's id
-
-
-def new_members(records: Records, context: ImportContext) -> NewMembers | None:
-    """The members to write before the check, or ``None`` when one has an ethnicity the check will refuse.
-    Only their ethnicity is read now: the check changes that attribute alone on them (the name becomes the
-    id, ``_Checker.members``); the others are read as the rows are written."""
-    codes: dict[str, None] = {}
-    for record in records.households:
-        if record.code and record.code not in context.households:
-            codes.setdefault(record.code)
-    members = []
-    for member in records.members:
-        if member.household_code in codes:
-            try:
-                members.append((member, context.ethnicity_id(member.ethnicity)))
-            except LookupError:
-                return None
-    return NewMembers(list(codes), members)
 
 
 def check_records(records: Records, context: ImportContext, errors: list[RowError]) -> Plan:

@@ -7,7 +7,7 @@ Called inside the import's transaction by ``households.imports.services.import_c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -18,16 +18,17 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
 from households.services import round_open
 
-from .context import chunks
-from .copy import copy_with_history, reserve_ids
+from .context import chunks, ethnicity_lookup, new_household_codes
+from .copy import CopiedRows, copy_with_history, reserve_ids
 from .validation import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
     HouseholdRecord,
-    NewMembers,
+    MemberRecord,
     Plan,
     ReviewRecord,
     as_python,
+    ethnicity_id,
     member_field_values,
 )
 
@@ -129,25 +130,33 @@ def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress:
 _ETHNICITY = MEMBER_FIELDS.index("ethnicity")
 _before_ethnicity = attrgetter(*MEMBER_FIELDS[:_ETHNICITY])
 _after_ethnicity = attrgetter(*MEMBER_FIELDS[_ETHNICITY + 1 :])
+MEMBER_FIRST_COLUMNS = MEMBER_COPY_COLUMNS[1:]  # their ids come from the table's identity
 
 
-def write_members_first(*, user: User, new: NewMembers, deferred: list[Callable[[], None]]) -> dict[str, int]:
-    """COPY the members of the new households before the households themselves (PostgreSQL only), while
-    the households are checked. Returns the ids reserved for the households, by code, for
-    ``write_households``; the checks of the members' foreign keys are left in ``deferred`` until then."""
-    household_ids = dict(zip(new.household_codes, reserve_ids(Household, len(new.household_codes)), strict=True))
-    member_ids = reserve_ids(Member, len(new.members))
-    copy_with_history(
-        Member,
-        MEMBER_COPY_COLUMNS,
-        (
-            (pk, household_ids[member.household_code], *_before_ethnicity(member), ethnicity, *_after_ethnicity(member))
-            for (member, ethnicity), pk in zip(new.members, member_ids, strict=True)
-        ),
-        user_id=user.pk,
-        deferred=deferred,
+def write_members_first(
+    *, user: User, households: list[HouseholdRecord], members: Iterable[list[MemberRecord]]
+) -> tuple[dict[str, int], CopiedRows]:
+    """COPY the members of the households the database does not hold (new, whatever the check finds) as
+    the members sheet is read, a part at a time (PostgreSQL only). Returns the ids reserved for those
+    households, by code, for ``write_households``, and the members copied: their history rows and the
+    check of their foreign keys are left to the caller (the check once their households are written).
+    An ethnicity that is not known stops the COPY (the check reports it)."""
+    codes = new_household_codes([r.code for r in households if r.code])
+    household_ids = dict(zip(codes, reserve_ids(Household, len(codes)), strict=True))
+    ethnicities = ethnicity_lookup()
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for part in members:
+            for member in part:
+                household_id = household_ids.get(member.household_code)
+                if household_id is not None:
+                    ethnicity = ethnicity_id(ethnicities, member.ethnicity)
+                    yield (household_id, *_before_ethnicity(member), ethnicity, *_after_ethnicity(member))
+
+    copied = copy_with_history(
+        Member, MEMBER_FIRST_COLUMNS, rows(), user_id=user.pk, history_of="household_id", finish=False
     )
-    return household_ids
+    return household_ids, copied
 
 
 def write_households(

@@ -309,28 +309,35 @@ def test_the_headers_of_the_sheet_read_in_a_thread_are_checked_like_the_others(o
 
 
 @needs_postgresql
-def test_a_deferred_foreign_key_check_runs_when_the_caller_says(officer):
+def test_rows_copied_first_get_their_history_and_checks_when_the_caller_says(officer):
     # Members are copied before their households: the check of the household ids waits for them.
     columns, rows = dangling_member()
-    deferred = []
     with transaction.atomic():
-        copy.copy_with_history(Member, columns, rows, user_id=officer.pk, deferred=deferred)
-        assert len(deferred) == 2  # the members' and their history's
+        copied = copy.copy_with_history(Member, columns, rows, user_id=officer.pk, finish=False)
+        assert not Member.history.exists()
+        copied.write_history()
+        assert list(Member.history.values_list("full_name", "history_type", "history_user")) == [
+            ("Không có hộ", "+", officer.pk)
+        ]
         with pytest.raises(IntegrityError, match=r"Key \(household_id\)=\(1000000000\) is not present"):
-            for check in deferred:
-                check()
+            copied.check_references()
 
 
 @pytest.fixture
 def written_first(monkeypatch):
-    """The household codes of the members written before the check, as each call of the commit found them."""
+    """The new households whose members each commit wrote as the file was read, or "refused"."""
     from households.imports import services
 
     calls = []
 
-    def spied(*, user, new, deferred):
-        calls.append(sorted({member.household_code for member, _ethnicity in new.members}))
-        return writer.write_members_first(user=user, new=new, deferred=deferred)
+    def spied(**kwargs):
+        try:
+            reserved, copied = writer.write_members_first(**kwargs)
+        except DatabaseError:
+            calls.append("refused")
+            raise
+        calls.append(sorted(reserved))
+        return reserved, copied
 
     monkeypatch.setattr(services, "write_members_first", spied)
     return calls
@@ -380,7 +387,7 @@ def test_a_citizen_id_registered_already_refuses_the_members_written_first(offic
     )
     with pytest.raises(ImportRefused) as refused:
         import_commit(user=officer, commune=commune, source=source)
-    assert written_first == [["BB-01", "BB-02"], ["BB-09"]]
+    assert written_first == [["BB-01", "BB-02"], "refused"]
     assert [(e["sheet"], e["row"], e["column"]) for e in refused.value.result.error_dicts()] == [
         ("Thành viên", 3, "Số CCCD")
     ]
@@ -406,3 +413,19 @@ def test_members_the_database_refused_first_are_written_with_their_households(of
         ("BB-02", "Lý Thị Dung"),
     ]
     assert Member.history.count() == 3
+
+
+@needs_postgresql
+def test_an_unknown_ethnicity_stops_the_members_written_first(officer, commune, village, written_first):
+    source = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", "Hoàng Văn Páo", **{"Dân tộc": "Người sao Hỏa"})],
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    assert written_first == ["refused"]
+    assert [(e["sheet"], e["row"], e["column"]) for e in refused.value.result.error_dicts()] == [
+        ("Thành viên", 3, "Dân tộc")
+    ]
+    assert not Member.objects.exists()
+    assert not Member.history.exists()
