@@ -110,10 +110,11 @@ def _plan(
     progress: Progress,
     commit: _Commit | None = None,
 ) -> tuple[Plan | None, ImportResult]:
-    """Read and check the file. With ``commit``, once the households and members are checked without an
-    error, they are written, then the reviews a part at a time, while the reviews are checked in another
-    thread: the database works while Python classifies. The commit's transaction undoes the writes if the
-    reviews have errors; the result is the same as checking everything first."""
+    """Read and check the file. With ``commit``, the database works while Python reads and checks: the
+    members of new households are written as the members sheet is read (``_Commit``), and the rest while
+    the households, then the reviews, are checked in another thread (``_check_while_writing``). The
+    commit's transaction undoes the writes if the file has errors; the result is the same as checking
+    everything first."""
     timings: dict[str, float] = {}
     overlapped: dict[str, float] = {}
     if commune.level != UnitLevel.COMMUNE:
