@@ -4,7 +4,9 @@ The ORM's ``bulk_create`` spends most of its time preparing each value of each o
 plain tuples, formatted a column at a time (one function per column, chosen once per field, a whole batch
 per call) and streamed to ``COPY … FROM STDIN`` in PostgreSQL's text format. Columns that hold the same value
 in every row (the commune, the user, the defaults) are formatted once. Primary keys are reserved first from
-the table's sequence, so that members can point at their households and history rows at their objects.
+the table's sequence, so that members can point at their households and history rows at their objects; the
+members of new households written as the file is read take theirs from the table's identity, and their
+history rows are found by their households' reserved ids (``copy_with_history(history_of=…)``).
 
 Foreign keys. Django declares them ``DEFERRABLE INITIALLY DEFERRED``: PostgreSQL queues one trigger event per
 inserted row and constraint and checks each at commit with a query of its own, about 2.5 million queries for
@@ -200,7 +202,7 @@ class _Table:
     def lines(self, rows: Iterable[Sequence[Any]], ids: list[Any], collect: str | None = None) -> Iterator[str]:
         """The rows in COPY's text format, a batch per chunk; the values of the column ``collect`` (by
         default the primary key) are collected in ``ids``."""
-        pk_index = next(i for i, f in enumerate(self.fields) if f.attname == (collect or self.model._meta.pk.attname))
+        collected = next(i for i, f in enumerate(self.fields) if f.attname == (collect or self.model._meta.pk.attname))
         referring = [(i, self.references[f.attname]) for i, f in enumerate(self.fields) if f.many_to_one]
         width = len(self.fields)
         rows = iter(rows)
@@ -208,7 +210,7 @@ class _Table:
             columns = list(zip(*batch, strict=True)) if batch else []
             if len(columns) != width:
                 raise ValueError(f"A row of {self.model.__name__} has {len(columns)} values, not {width}.")
-            ids.extend(columns[pk_index])
+            ids.extend(columns[collected])
             for index, seen in referring:
                 seen.update(columns[index])
             texts = [fmt(column) for fmt, column in zip(self.formats, columns, strict=True)]
@@ -311,6 +313,7 @@ class CopiedRows:
         with _constraints_checked_here([history]) as checked_here, connection.cursor() as cursor:
             for start in range(0, len(values), HISTORY_IDS_PER_INSERT):
                 cursor.execute(sql, [*params, _integer_array(values[start : start + HISTORY_IDS_PER_INSERT])])
+        self.selected = []  # written once
         if checked_here:
             references = {**table.references, **{k: {v} for k, v in self.history_values.items()}}
             self.checks.append(partial(_check_references, history, references))

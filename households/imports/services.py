@@ -167,17 +167,29 @@ class _Commit:
     def write_members_while_read(self, records: Records, parts: Iterator[list[MemberRecord]]) -> None:
         """On PostgreSQL, copy the members of the households the database does not hold as the members
         sheet is read, in a savepoint: the database works while Python reads. A member it refuses (a
-        citizen ID registered already or twice in the file, an unknown ethnicity, a cell that could not be
-        read) undoes them all: they are then written after the check, with their households, as without
-        this step, and the check reports the row."""
+        citizen ID registered already or twice in the file, an unknown ethnicity, a required value left
+        empty) undoes them all: they are then written after the check, with their households, as without
+        this step, and the check reports the row. An error in reading the sheet itself is raised: psycopg2
+        reports any error of the COPY's source as the database's, and the rows after it would be lost."""
         if connection.vendor != "postgresql":
             return
+        reading_failed: list[BaseException] = []
+
+        def watched() -> Iterator[list[MemberRecord]]:
+            try:
+                yield from parts
+            except BaseException as error:
+                reading_failed.append(error)
+                raise
+
         try:
             with transaction.atomic():
                 self.reserved, self.members = write_members_first(
-                    user=self.user, households=records.households, members=parts
+                    user=self.user, households=records.households, members=watched()
                 )
         except DatabaseError:
+            if reading_failed:
+                raise reading_failed[0] from None
             self.reserved, self.members = {}, None
 
     def write_members_history(self) -> None:
@@ -222,18 +234,21 @@ def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[
         seconds[name] = now - since
         return now
 
+    checked: list[str] = []  # what the thread checked to the end
+
     def check() -> None:
         mark = started
         try:
             with translation.override(language):  # the messages, in the user's language as on this thread
                 stages.households_and_members()
                 mark = timed("check households", mark)
+                checked.append("households")
                 households_checked.set()
                 stages.reviews(on_part=parts.put if stages.ok_so_far else None)
+                timed("check reviews", mark)
         finally:
             households_checked.set()
             parts.put(None)
-            timed("check reviews", mark)
 
     failed = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
@@ -243,7 +258,7 @@ def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[
             mark = timed("write new members' history", started)
             households_checked.wait()
             mark = timed("wait for the households' check", mark)
-            if stages.ok_so_far:
+            if checked and stages.ok_so_far:
                 commit.write_households(stages)
                 mark = timed("write households", mark)
                 while (part := parts.get()) is not None:
@@ -277,6 +292,8 @@ def import_commit(
         if plan is None or not plan.ok:
             raise ImportRefused(result)  # the transaction's rollback undoes what was written
         if not commit.done:  # a plan without errors is written while it is checked; in case it was not:
+            if commit.members is not None:
+                raise RuntimeError("Members were written ahead of a plan that was not written.")
             started = time.perf_counter()
             write_plan(user=user, commune=commune, plan=plan, progress=lambda f: progress(0.6 + 0.4 * f))
             result.seconds["write"] = time.perf_counter() - started

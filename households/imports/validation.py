@@ -899,9 +899,10 @@ def check_records(records: Records, context: ImportContext, errors: list[RowErro
 
 class ChecksInStages:
     """``check_records`` in two stages, so that the commit can write the households and members (database
-    work) while the reviews are checked and classified (Python work, in another thread): the households and
-    members as ``households_and_members`` leaves them are final, and ``reviews`` does not change them. The
-    plan and its errors are the same as in one go; a commit writes nothing that stays unless ``plan().ok``."""
+    work) while the reviews are checked and classified (Python work, in another thread: both stages run
+    there, ``services._check_while_writing``): the households and members as ``households_and_members``
+    leaves them are final, and ``reviews`` does not change them. The plan and its errors are the same as in
+    one go; a commit writes nothing that stays unless ``plan().ok``."""
 
     def __init__(self, records: Records, context: ImportContext, errors: list[RowError]):
         self.errors = list(errors)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
@@ -36,6 +37,18 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 BATCH = 2000
+
+
+class HouseholdSavedMeanwhile(Exception):
+    """A household new when the file was read was saved by someone else before the check: the members
+    written for it ahead of the check point at a household that will never be written."""
+
+    def __init__(self, code: str):
+        super().__init__(
+            _("Household %(code)s was saved by someone else during this import; nothing was saved. Run it again.")
+            % {"code": code}
+        )
+
 HOUSEHOLD_UPDATE_FIELDS = ("village", "address", "phone", "head_ethnicity", "has_meritorious_person", *DERIVED_FIELDS)
 REVIEW_RESULT_FIELDS = ("facts", "status", "deprived", "deprived_count", "explanation", "previous_status", "transition")
 
@@ -174,6 +187,9 @@ def write_households(
     reserved = reserved or {}
     # Households: new ones, then the changed ones (version bumped, as an edit through the form would).
     new = [r for r in households if r.id is None]
+    saved_meanwhile = sorted(set(reserved) - {r.code for r in new})
+    if saved_meanwhile:
+        raise HouseholdSavedMeanwhile(saved_meanwhile[0])
     changed = [r for r in households if r.id is not None and r.changed]
     use_copy = connection.vendor == "postgresql"
     if use_copy:

@@ -429,3 +429,39 @@ def test_an_unknown_ethnicity_stops_the_members_written_first(officer, commune, 
     ]
     assert not Member.objects.exists()
     assert not Member.history.exists()
+
+
+@needs_postgresql
+def test_an_error_reading_the_members_sheet_is_raised_as_itself(officer, commune, village, monkeypatch):
+    """psycopg2 reports any error of the COPY's source as the database's: the commit must not take a
+    failing read for a refused member and go on with the rows read so far."""
+    read = validation._Parser.read
+
+    def failing(self, sheet, *args, **kwargs):
+        for number, values in read(self, sheet, *args, **kwargs):
+            if sheet == validation.Sheet.MEMBERS and number > 3:
+                raise MemoryError("out of memory")
+            yield number, values
+
+    monkeypatch.setattr(validation._Parser, "read", failing)
+    with pytest.raises(MemoryError):
+        import_commit(user=officer, commune=commune, source=clean_file())
+
+
+@needs_postgresql
+def test_a_household_saved_by_someone_else_during_the_import(officer, commune, village, monkeypatch):
+    """Its members were written for the id reserved when it was new: the import stops with a clear message
+    rather than a broken foreign key."""
+    from households.imports import services
+    from tests.factories import HouseholdFactory
+
+    def then_saved_by_someone_else(**kwargs):
+        written = writer.write_members_first(**kwargs)
+        HouseholdFactory(code="BB-02", village=village)
+        return written
+
+    monkeypatch.setattr(services, "write_members_first", then_saved_by_someone_else)
+    with translation.override("en"), pytest.raises(writer.HouseholdSavedMeanwhile, match="Household BB-02 was saved"):
+        import_commit(user=officer, commune=commune, source=clean_file())
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
