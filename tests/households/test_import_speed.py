@@ -465,3 +465,15 @@ def test_a_household_saved_by_someone_else_during_the_import(officer, commune, v
         import_commit(user=officer, commune=commune, source=clean_file())
     assert not Household.objects.exists()
     assert not Member.objects.exists()
+
+
+@needs_postgresql
+def test_without_the_privilege_the_members_written_first_meet_their_foreign_keys_at_commit(
+    officer, commune, village, monkeypatch, written_first
+):
+    monkeypatch.setattr(copy, "_may_skip_triggers", lambda models: False)
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert written_first == [["BB-01", "BB-02"]]
+    check_deferred_constraints()  # what the commit does: every trigger's check, now
+    assert Member.objects.filter(household__code="BB-01").count() == 2
+    assert Member.history.count() == 3
