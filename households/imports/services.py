@@ -178,6 +178,8 @@ class _Commit:
         def watched() -> Iterator[list[MemberRecord]]:
             try:
                 yield from parts
+            except GeneratorExit:  # the COPY stopped reading: the database's refusal
+                raise
             except BaseException as error:
                 reading_failed.append(error)
                 raise
