@@ -49,6 +49,7 @@ class HouseholdSavedMeanwhile(Exception):
             % {"code": code}
         )
 
+
 HOUSEHOLD_UPDATE_FIELDS = ("village", "address", "phone", "head_ethnicity", "has_meritorious_person", *DERIVED_FIELDS)
 REVIEW_RESULT_FIELDS = ("facts", "status", "deprived", "deprived_count", "explanation", "previous_status", "transition")
 
