@@ -219,10 +219,15 @@ class _Table:
             yield "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
-def _copy_expert(cursor, sql: str, stream: _Stream) -> None:
-    # psycopg2's COPY, past Django's cursor: its errors are turned into Django's (``IntegrityError`` …) here.
-    with connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, stream, size=COPY_READ_SIZE)
+def _copy(table: _Table, rows: Iterable[Sequence[Any]], collected: list[Any], column: str | None = None) -> list:
+    """COPY ``rows`` into ``table``, the values of ``column`` (by default the primary key) collected in
+    ``collected``. Returns the check of the foreign keys left to make here (none where the triggers ran)."""
+    with _constraints_checked_here([table.model]) as checked_here, connection.cursor() as cursor:
+        stream = _Stream(table.lines(rows, collected, column))
+        # psycopg2's COPY, past Django's cursor: its errors are turned into Django's (``IntegrityError`` …).
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(table.sql(), stream, size=COPY_READ_SIZE)
+    return [partial(_check_references, table.model, table.references)] if checked_here else []
 
 
 def copy_rows(
@@ -234,12 +239,9 @@ def copy_rows(
 ) -> list[Any]:
     """COPY ``rows`` (tuples of the ``columns``, ``attname``s, the primary key among them) into ``model``'s
     table; the other columns take ``values`` or the field's default. Returns the primary keys written."""
-    table = _Table(model, columns, values or {})
     ids: list[Any] = []
-    with _constraints_checked_here([model]) as checked_here, connection.cursor() as cursor:
-        _copy_expert(cursor, table.sql(), _Stream(table.lines(rows, ids)))
-        if checked_here:
-            _check_references(model, table.references)
+    for check in _copy(_Table(model, columns, values or {}), rows, ids):
+        check()
     return ids
 
 
@@ -264,10 +266,7 @@ def copy_with_history(
     """
     table = _Table(model, columns, values or {})
     copied = CopiedRows(model, table, history_of or model._meta.pk.attname, user_id, history_type)
-    with _constraints_checked_here([model]) as checked_here, connection.cursor() as cursor:
-        _copy_expert(cursor, table.sql(), _Stream(table.lines(rows, copied.selected, copied.history_of)))
-    if checked_here:
-        copied.checks.append(partial(_check_references, model, table.references))
+    copied.checks.extend(_copy(table, rows, copied.selected, copied.history_of))
     if finish:
         copied.write_history()
         copied.check_references()

@@ -166,9 +166,6 @@ class ImportContext:
     reviews: Mapping[tuple[str, int], ExistingReview]  # (household code, year)
     approved_history: Mapping[int, list[str]]  # household id → approved statuses, oldest first
 
-    def ethnicity_id(self, name: str | None) -> int | None:
-        return ethnicity_id(self.ethnicities, name)
-
 
 def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) -> int | None:
     """The id of the ethnicity written ``name`` (its name or code) in ``ethnicities`` (as
@@ -596,7 +593,7 @@ class _Checker:
 
     def ethnicity(self, sheet: Sheet, row: int, name: str | None, key: str) -> int | None:
         try:
-            return self.context.ethnicity_id(name)
+            return ethnicity_id(self.context.ethnicities, name)
         except LookupError:
             columns = HOUSEHOLD_COLUMNS if sheet == Sheet.HOUSEHOLDS else MEMBER_COLUMNS
             self.error(sheet, row, columns, key, _("Unknown ethnicity “%(name)s”.") % {"name": name})
