@@ -3,9 +3,10 @@ and handed to the pure checks of ``households.imports.validation`` as plain data
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from households.models import (
     UnitLevel,
 )
 from households.selectors import cccd_owners, last_approved_statuses, visible_unit_ids
+from povertyplan.lookups import value_parts
 from programmes.models import PovertyStandard
 from programmes.selectors import standard_for_year, standard_rules
 
@@ -42,13 +44,7 @@ from .validation import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-CHUNK = 5000
 _VILLAGE_PREFIX = re.compile(r"^(thôn|bản|tổ dân phố|tổ|xóm|ấp|khu phố|khu|buôn|làng|village)\s+", re.IGNORECASE)
-
-
-def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def village_keys(name: str) -> set[str]:
@@ -57,6 +53,16 @@ def village_keys(name: str) -> set[str]:
 
 
 def load_context(*, user: User, commune: AdministrativeUnit, records: Records, today: datetime.date) -> ImportContext:
+    """Everything the checks need from the database."""
+    before = load_context_before_members(user=user, commune=commune, records=records, today=today)
+    return with_citizen_ids(before, user=user, records=records)
+
+
+def load_context_before_members(
+    *, user: User, commune: AdministrativeUnit, records: Records, today: datetime.date
+) -> ImportContext:
+    """The context of the households and reviews sheets: all but the owners of the members' citizen IDs
+    (``with_citizen_ids``). The import loads it while calamine reads the members sheet."""
     ids = visible_unit_ids(user)
     can_edit = user.can_edit
 
@@ -66,10 +72,8 @@ def load_context(*, user: User, commune: AdministrativeUnit, records: Records, t
         for key in village_keys(village.name) | village_keys(village.short_name):
             villages.setdefault(key, info)
 
-    ethnicities = ethnicity_lookup()
     codes = sorted({r.code for r in records.households if r.code})
     households = _households(codes, ids=ids, can_edit=can_edit)
-    numbers = [m.national_id for m in records.members if m.national_id]
     years = sorted({r.year for r in records.reviews if r.year})
     may_open = can_edit and (ids is None or commune.pk in ids)
     rounds = _rounds(commune, years, may_open=may_open)
@@ -80,13 +84,23 @@ def load_context(*, user: User, commune: AdministrativeUnit, records: Records, t
         commune_name=commune.name,
         today=today,
         villages=villages,
-        ethnicities=ethnicities,
+        ethnicities=ethnicity_lookup(),
         households=households,
-        cccd_owners=cccd_owners(user=user, numbers=numbers),
+        cccd_owners={},
         rounds=rounds,
         reviews=_reviews(round_ids, household_ids),
         approved_history=_history(household_ids, max(years) if years else None),
     )
+
+
+def with_citizen_ids(
+    context: ImportContext, *, user: User, records: Records, written_first: Collection[str] = ()
+) -> ImportContext:
+    """``context`` with the households the members' citizen IDs are registered to. The members of the
+    households ``written_first`` (codes) are left out: the database took them already, under its unique
+    index on citizen IDs, so no one else holds theirs."""
+    numbers = [m.national_id for m in records.members if m.national_id and m.household_code not in written_first]
+    return dataclasses.replace(context, cccd_owners=cccd_owners(user=user, numbers=numbers))
 
 
 def ethnicity_lookup() -> dict[str, tuple[int, bool]]:
@@ -98,26 +112,23 @@ def ethnicity_lookup() -> dict[str, tuple[int, bool]]:
     return ethnicities
 
 
-def new_household_codes(codes: Iterable[str]) -> list[str]:
-    """The codes no household in the database has (in any commune), in the order given, once each."""
-    wanted = list(dict.fromkeys(codes))
-    saved: set[str] = set()
-    for part in chunks(wanted):
-        saved.update(Household.objects.filter(code__in=part).values_list("code", flat=True))
-    return [code for code in wanted if code not in saved]
+def new_household_codes(context: ImportContext, records: Records) -> list[str]:
+    """The codes of the households sheet that no household in the database has (in any commune: the
+    context's households are found by code alone), in the order of the sheet, once each."""
+    return list(dict.fromkeys(r.code for r in records.households if r.code and r.code not in context.households))
 
 
 def _households(codes: list[str], *, ids: set[int] | None, can_edit: bool) -> dict[str, ExistingHousehold]:
     rows: dict[int, dict[str, Any]] = {}
-    for part in chunks(codes):
-        for row in Household.objects.filter(code__in=part).values(
+    for part in value_parts(codes):
+        for row in Household.objects.filter(code__any_of=part).values(
             "pk", "code", "commune_id", "version", *HOUSEHOLD_FIELDS, *GROUP_FIELDS
         ):
             rows[row["pk"]] = row
     members: dict[int, list[ExistingMember]] = {pk: [] for pk in rows}
-    for part in chunks(list(rows)):
+    for part in value_parts(list(rows)):
         for row in (
-            Member.objects.filter(household_id__in=part)
+            Member.objects.filter(household_id__any_of=part)
             .order_by("pk")
             .values("pk", "household_id", "ethnicity_id", *(f for f in MEMBER_FIELDS if f != "ethnicity"))
         ):
@@ -183,8 +194,8 @@ def _reviews(round_ids: list[int], household_ids: list[int]) -> dict[tuple[str, 
         return {}
     labels = dict(ReviewState.choices)
     found = {}
-    for part in chunks(household_ids):
-        rows = HouseholdReview.objects.filter(round_id__in=round_ids, household_id__in=part).values_list(
+    for part in value_parts(household_ids):
+        rows = HouseholdReview.objects.filter(round_id__in=round_ids, household_id__any_of=part).values_list(
             "pk", "household__code", "round__year", "state", "income_per_capita", "facts", "causes", "version"
         )
         for pk, code, year, state, income, facts, causes, version in rows:
@@ -194,6 +205,6 @@ def _reviews(round_ids: list[int], household_ids: list[int]) -> dict[tuple[str, 
 
 def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[str]]:
     history: dict[int, list[str]] = {}
-    for part in chunks(household_ids):
+    for part in value_parts(household_ids):
         history.update(last_approved_statuses(household_ids=part, up_to_year=up_to_year))
     return history

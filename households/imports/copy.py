@@ -36,7 +36,11 @@ from django.utils import timezone
 from .validation import RawJSON
 
 ROWS_PER_BATCH = 2000
-COPY_READ_SIZE = 1 << 16
+# What psycopg2 reads of the stream per call, and sends. It lets the GIL go for each send and waits for it
+# again after: while the import's checks run in another thread, that wait is up to the interpreter's switch
+# interval (5 ms) each time. With 64 KiB, the reviews' COPY (180 MB) waited about 2,800 times; with 4 MiB,
+# the whole import took 21.3 → 19.0 s.
+COPY_READ_SIZE = 1 << 22
 HISTORY_IDS_PER_INSERT = 100_000
 NULL = "\\N"
 _BOOLEAN = {True: "t", False: "f", None: NULL}

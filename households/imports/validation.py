@@ -406,7 +406,7 @@ class _Problem:
 
 _BLANK = _Problem()
 ROWS_PER_BATCH = 2000
-REVIEWS_PER_PART = 10_000
+REVIEWS_PER_PART = 5000  # the last part is written after the check ends: the smaller, the sooner it ends
 
 
 def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
@@ -421,14 +421,19 @@ def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
 MembersRead = Callable[[Records, Iterator[list[MemberRecord]]], None]
 
 
-def parse_records(workbook: ParsedWorkbook, on_members: MembersRead | None = None) -> tuple[Records, list[RowError]]:
+def parse_records(
+    workbook: ParsedWorkbook,
+    on_members: MembersRead | None = None,
+    before_members: Callable[[Records], None] | None = None,
+) -> tuple[Records, list[RowError]]:
     """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
 
     A missing sheet or column is reported alone (with the others of the file), before any cell. Each sheet is
     let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile.
-    It is read last: when the other two have no error, ``on_members`` is given the records read so far and
-    the member records a part at a time as they are read (the commit writes some meanwhile); what it
-    leaves unread is read after it."""
+    It is read last: ``before_members`` is given the records of the other two while calamine still reads
+    it (the import loads its context from the database then). When those two have no error,
+    ``on_members`` is given the records read so far and the member records a part at a time as they are
+    read (the commit writes some meanwhile); what it leaves unread is read after it."""
     parser = _Parser()
     for sheet, rows in workbook.sheets.items():
         if not rows.found and sheet != Sheet.REVIEWS:
@@ -444,6 +449,8 @@ def parse_records(workbook: ParsedWorkbook, on_members: MembersRead | None = Non
             rows = workbook.sheets[sheet]
             if not rows.found:
                 continue
+            if sheet == Sheet.MEMBERS and before_members is not None and not header_errors:
+                before_members(records)
             if sheet == Sheet.MEMBERS and members_read is not None:
                 members_read.result()
             else:

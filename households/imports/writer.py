@@ -13,20 +13,22 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
 from households.services import round_open
+from povertyplan.lookups import value_parts
 
-from .context import chunks, ethnicity_lookup, new_household_codes
+from .context import new_household_codes
 from .copy import CopiedRows, copy_with_history, reserve_ids
 from .validation import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
     HouseholdRecord,
+    ImportContext,
     MemberRecord,
     Plan,
+    Records,
     ReviewRecord,
     as_python,
     ethnicity_id,
@@ -37,17 +39,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 BATCH = 2000
-
-
-class HouseholdSavedMeanwhile(Exception):
-    """A household new when the file was read was saved by someone else before the check: the members
-    written for it ahead of the check point at a household that will never be written."""
-
-    def __init__(self, code: str):
-        super().__init__(
-            _("Household %(code)s was saved by someone else during this import; nothing was saved. Run it again.")
-            % {"code": code}
-        )
 
 
 HOUSEHOLD_UPDATE_FIELDS = ("village", "address", "phone", "head_ethnicity", "has_meritorious_person", *DERIVED_FIELDS)
@@ -108,8 +99,8 @@ _review_result = itemgetter(*REVIEW_RESULT_FIELDS)
 
 def _by_pk(model, pks: list[int]) -> dict[int, Any]:
     found: dict[int, Any] = {}
-    for part in chunks(pks):
-        found.update(model.objects.filter(pk__in=part).in_bulk())
+    for part in value_parts(pks):
+        found.update(model.objects.filter(pk__any_of=part).in_bulk())
     return found
 
 
@@ -148,16 +139,16 @@ MEMBER_FIRST_COLUMNS = MEMBER_COPY_COLUMNS[1:]  # their ids come from the table'
 
 
 def write_members_first(
-    *, user: User, households: list[HouseholdRecord], members: Iterable[list[MemberRecord]]
+    *, user: User, context: ImportContext, records: Records, members: Iterable[list[MemberRecord]]
 ) -> tuple[dict[str, int], CopiedRows]:
-    """COPY the members of the households the database does not hold (new, whatever the check finds) as
-    the members sheet is read, a part at a time (PostgreSQL only). Returns the ids reserved for those
-    households, by code, for ``write_households``, and the members copied: their history rows and the
-    check of their foreign keys are left to the caller (the check once their households are written).
-    An ethnicity that is not known stops the COPY (the check reports it)."""
-    codes = new_household_codes([r.code for r in households if r.code])
+    """COPY the members of the households the database does not hold (``context.households``: new,
+    whatever the check finds) as the members sheet is read, a part at a time (PostgreSQL only). Returns
+    the ids reserved for those households, by code, for ``write_households``, and the members copied:
+    their history rows and the check of their foreign keys are left to the caller (the check once their
+    households are written). An ethnicity that is not known stops the COPY (the check reports it)."""
+    codes = new_household_codes(context, records)
     household_ids = dict(zip(codes, reserve_ids(Household, len(codes)), strict=True))
-    ethnicities = ethnicity_lookup()
+    ethnicities = context.ethnicities
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for part in members:
@@ -188,9 +179,8 @@ def write_households(
     reserved = reserved or {}
     # Households: new ones, then the changed ones (version bumped, as an edit through the form would).
     new = [r for r in households if r.id is None]
-    saved_meanwhile = sorted(set(reserved) - {r.code for r in new})
-    if saved_meanwhile:
-        raise HouseholdSavedMeanwhile(saved_meanwhile[0])
+    if not set(reserved) <= {r.code for r in new}:  # both come from the import's one context
+        raise RuntimeError("Ids were reserved for households that are not new.")
     changed = [r for r in households if r.id is not None and r.changed]
     use_copy = connection.vendor == "postgresql"
     if use_copy:
@@ -234,8 +224,8 @@ def write_households(
     if member_deletions:
         gone = _by_pk(Member, member_deletions)
         _history_deleted(Member, gone.values(), user=user)
-        for part in chunks(member_deletions):
-            Member.objects.filter(pk__in=part).delete()
+        for part in value_parts(member_deletions):
+            Member.objects.filter(pk__any_of=part).delete()
     member_updates = [m for r in households for m in r.members if m.id is not None and m.changed]
     if member_updates:
         existing_members = _by_pk(Member, [m.id for m in member_updates])

@@ -45,7 +45,7 @@ def last_approved_statuses(
     *, household_ids: Iterable[int], up_to_year: int | None = None, exclude_review_id: int | None = None
 ) -> dict[int, list[str]]:
     """Approved statuses of each household, oldest first (by year, then approval time). One query."""
-    reviews = HouseholdReview.objects.filter(household_id__in=list(household_ids), state=ReviewState.APPROVED)
+    reviews = HouseholdReview.objects.filter(household_id__any_of=list(household_ids), state=ReviewState.APPROVED)
     if up_to_year is not None:
         reviews = reviews.filter(round__year__lte=up_to_year)
     if exclude_review_id is not None:

@@ -450,8 +450,9 @@ def test_an_error_reading_the_members_sheet_is_raised_as_itself(officer, commune
 
 @needs_postgresql
 def test_a_household_saved_by_someone_else_during_the_import(officer, commune, village, monkeypatch):
-    """Its members were written for the id reserved when it was new: the import stops with a clear message
-    rather than a broken foreign key."""
+    """After the import read the database, someone else saves a household of the file: its members were
+    written for the id reserved when it was new, and its code is taken. The import stops with a message in
+    the user's language rather than the database's, and saves nothing."""
     from households.imports import services
     from tests.factories import HouseholdFactory
 
@@ -461,8 +462,9 @@ def test_a_household_saved_by_someone_else_during_the_import(officer, commune, v
         return written
 
     monkeypatch.setattr(services, "write_members_first", then_saved_by_someone_else)
-    with translation.override("en"), pytest.raises(writer.HouseholdSavedMeanwhile, match="Household BB-02 was saved"):
+    with translation.override("en"), pytest.raises(services.SavedMeanwhile, match="Someone else changed") as raised:
         import_commit(user=officer, commune=commune, source=clean_file())
+    assert isinstance(raised.value.__cause__, IntegrityError)
     assert not Household.objects.exists()
     assert not Member.objects.exists()
 
@@ -477,3 +479,78 @@ def test_without_the_privilege_the_members_written_first_meet_their_foreign_keys
     check_deferred_constraints()  # what the commit does: every trigger's check, now
     assert Member.objects.filter(household__code="BB-01").count() == 2
     assert Member.history.count() == 3
+
+
+def test_the_context_is_loaded_while_the_members_sheet_is_read(officer, commune, village, monkeypatch):
+    """The database's part of the context is loaded once the households and reviews sheets are records,
+    before the members sheet's rows are (calamine reads that sheet meanwhile); only the citizen IDs'
+    owners are looked up after."""
+    from households.imports import services
+
+    seen = []
+    before_members = services.load_context_before_members
+
+    def spied(**kwargs):
+        records = kwargs["records"]
+        seen.append((len(records.households), len(records.reviews), len(records.members)))
+        return before_members(**kwargs)
+
+    def whole_load(**kwargs):
+        raise AssertionError("The context was loaded whole, after the parse.")
+
+    monkeypatch.setattr(services, "load_context_before_members", spied)
+    monkeypatch.setattr(services, "load_context", whole_load)
+    checked = import_check(user=officer, commune=commune, source=clean_file())
+    assert checked.ok, checked.error_dicts()
+    assert seen == [(2, 2, 0)]
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert seen[1:] == [(2, 2, 0)]
+    assert Member.objects.count() == 3
+
+
+@needs_postgresql
+def test_members_written_first_are_not_looked_up_again(officer, commune, village, monkeypatch):
+    """The database took the members of new households under its unique index on citizen IDs: their
+    numbers are not looked up again. A member of a saved household still is, and a number given twice is
+    still refused. (A number registered already stops the members written first: see above.)"""
+    from households.imports import context as import_context
+
+    looked_up = []
+    owners = import_context.cccd_owners
+
+    def spied(*, user, numbers):
+        numbers = list(numbers)
+        looked_up.append(sorted(numbers))
+        return owners(user=user, numbers=numbers)
+
+    monkeypatch.setattr(import_context, "cccd_owners", spied)
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert looked_up == [[]]
+    source = make_workbook(
+        households=[household("BB-01"), household("BB-03")],
+        members=[
+            person("BB-01", "Hoàng Văn Páo", **{"Số CCCD": "006075001234"}),
+            person("BB-03", "Lò Văn Minh", **{"Số CCCD": "006075009999"}),
+            person("BB-01", "Hoàng Văn Pử", "Con", **{"Số CCCD": "006075009999"}),
+        ],
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_commit(user=officer, commune=commune, source=source)
+    assert looked_up[1] == ["006075001234", "006075009999"]  # BB-01's members, not new BB-03's
+    assert [(e["row"], e["column"]) for e in refused.value.result.error_dicts()] == [
+        (5, "Số CCCD")
+    ]  # twice in the file
+
+
+def test_the_switch_interval_is_put_back_after_the_last_of_imports_running_at_once():
+    import sys
+
+    from households.imports.services import _writes_keep_up
+
+    before = sys.getswitchinterval()
+    with _writes_keep_up():
+        assert sys.getswitchinterval() == min(before, 0.0005)
+        with _writes_keep_up():
+            assert sys.getswitchinterval() == min(before, 0.0005)
+        assert sys.getswitchinterval() == min(before, 0.0005)
+    assert sys.getswitchinterval() == before

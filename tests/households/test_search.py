@@ -4,11 +4,13 @@ and what a search finds (pages: tests/households/test_registry_pages.py)."""
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from households.imports.services import import_commit
 from households.models import Household
 from households.search import household_search_refresh, households_matching
-from households.search_words import fold, search_text, words
+from households.search_words import _folded, _folded_token, fold, search_text, words
 from households.services import household_create, household_update
 from tests.factories import HouseholdFactory, MemberFactory, member_data
 from tests.households.test_import import household, make_workbook, person
@@ -33,6 +35,12 @@ def test_the_search_text_is_the_same_whatever_the_order_of_the_members():
     text = search_text("BB-01", "Hoàng Văn Páo", members)
     assert text == search_text("BB-01", "Hoàng Văn Páo", list(reversed(members)))
     assert text == "bb 01 | hoang van pao | hoang thi mai | hoang van pao 006075001234"
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x1EFF), max_size=14))
+def test_a_token_folds_the_same_on_the_fast_path(token):
+    """Codes and citizen IDs (letters and digits of ASCII) skip the folding and its cache: same words."""
+    assert _folded_token(token) == _folded(token)
 
 
 def found(term: str) -> set[str]:
