@@ -69,7 +69,8 @@ def test_on_postgresql_the_values_go_as_one_parameter(village):
     with CaptureQueriesContext(connection) as queries:
         assert list(Household.objects.filter(code__any_of=codes).values_list("code", flat=True)) == ["BB-01"]
     (sql,) = [q["sql"] for q in queries.captured_queries]
-    assert " = ANY(" in sql and "::varchar(" in sql
+    assert " = ANY(" in sql
+    assert "::varchar(" in sql
 
 
 def test_value_parts_are_one_query_on_postgresql_and_parts_of_5000_elsewhere():
