@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -189,27 +189,30 @@ class MemberRecord:
 
     __slots__ = ("changed", "household_code", "id", "row", *MEMBER_FIELDS)
 
-    def __init__(self, row: int, household_code: str, values: Mapping[str, Any]):
+    def __init__(self, row: int, household_code: str, values: Sequence[Any]):
+        """``values``: the ``MEMBER_FIELDS`` in their order."""
         self.row = row
         self.household_code = household_code
         self.id: int | None = None
         self.changed = True
-        self.full_name = values["full_name"]
-        self.sex = values["sex"]
-        self.date_of_birth = values["date_of_birth"]
-        self.relation = values["relation"]
-        self.national_id = values["national_id"]
-        self.ethnicity = values["ethnicity"]
-        self.in_school = values["in_school"]
-        self.at_age_appropriate_level = values["at_age_appropriate_level"]
-        self.education = values["education"]
-        self.has_health_insurance = values["has_health_insurance"]
-        self.employment = values["employment"]
-        self.has_labour_capacity = values["has_labour_capacity"]
-        self.disability = values["disability"]
-        self.receives_social_allowance = values["receives_social_allowance"]
-        self.sick_untreated = values["sick_untreated"]
-        self.malnourished = values["malnourished"]
+        (
+            self.full_name,
+            self.sex,
+            self.date_of_birth,
+            self.relation,
+            self.national_id,
+            self.ethnicity,
+            self.in_school,
+            self.at_age_appropriate_level,
+            self.education,
+            self.has_health_insurance,
+            self.employment,
+            self.has_labour_capacity,
+            self.disability,
+            self.receives_social_allowance,
+            self.sick_untreated,
+            self.malnourished,
+        ) = values
 
     @property
     def values(self) -> dict[str, Any]:
@@ -336,6 +339,19 @@ class _Parser:
     ) -> Iterator[tuple[int, dict]]:
         """``(Excel row number, values by column key)`` of each data row of the sheet; a cell without a value
         (blank, or that cannot be read) takes its column's value in ``defaults``, else ``None``."""
+        keys = [column.key for column in columns]
+        for number, values in self.read_values(sheet, columns, sheet_rows, defaults):
+            yield number, dict(zip(keys, values, strict=True))
+
+    def read_values(
+        self,
+        sheet: Sheet,
+        columns: tuple[Column, ...],
+        sheet_rows: SheetRows,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """As ``read``, the values in the order of ``columns``: no dict a row (the members sheet's
+        records take them as they are)."""
         converters = self.converters(columns, sheet_rows)
         defaults = [(defaults or {}).get(column.key) for column in columns]
         rows = sheet_rows.iter_rows()
@@ -346,7 +362,7 @@ class _Parser:
 
     def rows(
         self, sheet: Sheet, converters, defaults: list[Any], batch: list[tuple[int, list[Any]]]
-    ) -> list[dict[str, Any]]:
+    ) -> list[tuple[Any, ...]]:
         """The values of a batch of rows, read a column at a time (the same values and errors, in the same
         order, as cell by cell: a blank cell is the default, an error for a required column, a cell that
         cannot be read is the default and its error). A column whose cells repeat (codes, choices, dates,
@@ -391,8 +407,7 @@ class _Parser:
             columns.append(values)
         for i, _position, column, message in sorted(found, key=lambda f: (f[0], f[1])):
             self.error(sheet, batch[i][0], column, message)
-        keys = [column.key for column, *_rest in converters]
-        return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+        return list(zip(*columns, strict=True))
 
 
 class _Problem:
@@ -489,11 +504,10 @@ def _member_parts(parser: _Parser, sheet_rows: SheetRows, records: Records) -> I
     """The members sheet's records, added to ``records`` and given a part at a time as they are read."""
     members = records.members
     defaults = {**MEMBER_DEFAULTS, "household": "", "full_name": ""}
+    codes = parser.codes
     part: list[MemberRecord] = []
-    for number, values in parser.read(Sheet.MEMBERS, MEMBER_COLUMNS, sheet_rows, defaults):
-        code = values["household"]
-        code = parser.codes.setdefault(code, code)
-        part.append(MemberRecord(number, code, values))
+    for number, (code, *values) in parser.read_values(Sheet.MEMBERS, MEMBER_COLUMNS, sheet_rows, defaults):
+        part.append(MemberRecord(number, codes.setdefault(code, code), values))
         if len(part) == ROWS_PER_BATCH:
             members.extend(part)
             yield part

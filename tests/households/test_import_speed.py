@@ -435,7 +435,7 @@ def test_an_unknown_ethnicity_stops_the_members_written_first(officer, commune, 
 def test_an_error_reading_the_members_sheet_is_raised_as_itself(officer, commune, village, monkeypatch):
     """psycopg2 reports any error of the COPY's source as the database's: the commit must not take a
     failing read for a refused member and go on with the rows read so far."""
-    read = validation._Parser.read
+    read = validation._Parser.read_values
 
     def failing(self, sheet, *args, **kwargs):
         for number, values in read(self, sheet, *args, **kwargs):
@@ -443,7 +443,7 @@ def test_an_error_reading_the_members_sheet_is_raised_as_itself(officer, commune
                 raise MemoryError("out of memory")
             yield number, values
 
-    monkeypatch.setattr(validation._Parser, "read", failing)
+    monkeypatch.setattr(validation._Parser, "read_values", failing)
     with pytest.raises(MemoryError):
         import_commit(user=officer, commune=commune, source=clean_file())
 
@@ -554,3 +554,12 @@ def test_the_switch_interval_is_put_back_after_the_last_of_imports_running_at_on
             assert sys.getswitchinterval() == min(before, 0.0005)
         assert sys.getswitchinterval() == min(before, 0.0005)
     assert sys.getswitchinterval() == before
+
+
+def test_a_member_record_takes_the_member_fields_in_their_order():
+    """The members sheet's values come as a tuple (no dict a row): the household code, then MEMBER_FIELDS."""
+    assert [c.key for c in validation.MEMBER_COLUMNS] == ["household", *validation.MEMBER_FIELDS]
+    values = [f"value of {name}" for name in validation.MEMBER_FIELDS]
+    record = validation.MemberRecord(7, "BB-01", values)
+    assert record.values == dict(zip(validation.MEMBER_FIELDS, values, strict=True))
+    assert (record.row, record.household_code, record.id, record.changed) == (7, "BB-01", None, True)
