@@ -101,18 +101,18 @@ def fact_form_fields(rules: StandardRules) -> dict[str, forms.Field]:
 
 
 def member_facts(member: Member) -> MemberFacts:
-    return MemberFacts(
-        birth_date=member.date_of_birth,
-        name=member.full_name,
-        in_school=member.in_school,
-        at_age_appropriate_level=member.at_age_appropriate_level,
-        education=member.education or None,
-        health_insurance=member.has_health_insurance,
-        sick_untreated=member.sick_untreated,
-        employment=member.employment or None,
-        disability=member.disability,
-        social_allowance=member.receives_social_allowance,
-        malnourished=member.malnourished,
+    return MemberFacts.of(
+        member.date_of_birth,
+        member.full_name,
+        member.in_school,
+        member.at_age_appropriate_level,
+        member.education or None,
+        member.has_health_insurance,
+        member.sick_untreated,
+        member.employment or None,
+        member.disability,
+        member.receives_social_allowance,
+        member.malnourished,
     )
 
 

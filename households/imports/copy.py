@@ -82,7 +82,10 @@ def _temporal_column(values: Sequence[Any]) -> Sequence[str]:
 def _json(value: Any) -> str:
     if value is None:
         return NULL
-    return _escape(value if isinstance(value, RawJSON) else json.dumps(value, ensure_ascii=False))
+    text = value if isinstance(value, RawJSON) else json.dumps(value, ensure_ascii=False)
+    # JSON text holds no tab, newline or carriage return (they are written \t, \n, \r): only a backslash
+    # is COPY's to escape.
+    return text.replace("\\", "\\\\") if "\\" in text else text
 
 
 def _json_column(values: Sequence[Any]) -> Sequence[str]:
@@ -137,26 +140,22 @@ def _default(field: models.Field, now: datetime.datetime) -> Any:
 
 class _Stream:
     """A file-like view of text chunks for ``copy_expert``: the rows are formatted while PostgreSQL reads
-    the previous ones, and no buffer of all rows is ever built."""
+    the previous ones, and no buffer of all rows is ever built. ``read(size)`` gives whole chunks, at
+    least ``size`` characters of them while there are: psycopg2 sends whatever it is given, so nothing is
+    cut at ``size`` and copied again."""
 
     def __init__(self, chunks: Iterator[str]):
         self.chunks = chunks
-        self.pending = ""
 
     def read(self, size: int = -1) -> str:
-        parts, length = [self.pending], len(self.pending)
+        parts, length = [], 0
         while size < 0 or length < size:
             chunk = next(self.chunks, None)
             if chunk is None:
                 break
             parts.append(chunk)
             length += len(chunk)
-        text = "".join(parts)
-        if size < 0 or len(text) <= size:
-            self.pending = ""
-            return text
-        self.pending = text[size:]
-        return text[:size]
+        return parts[0] if len(parts) == 1 else "".join(parts)
 
     def readline(self, size: int = -1) -> str:  # part of the file protocol; COPY FROM reads with ``read``
         return self.read(size)

@@ -563,3 +563,19 @@ def test_a_member_record_takes_the_member_fields_in_their_order():
     record = validation.MemberRecord(7, "BB-01", values)
     assert record.values == dict(zip(validation.MEMBER_FIELDS, values, strict=True))
     assert (record.row, record.household_code, record.id, record.changed) == (7, "BB-01", None, True)
+
+
+def test_names_with_backslashes_and_quotes_are_copied_as_written(officer, commune, village):
+    """COPY's text format escapes a backslash; JSON escapes a quote: both kept, in the rows and their facts."""
+    name = 'Lò "Văn" \\ Páo\\n'
+    source = make_workbook(
+        households=[household("BB-01")],
+        members=[person("BB-01", name, **{"Có BHYT": "Không"})],  # the reason of health insurance names them
+        reviews=[review("BB-01", "1.000.000")],
+    )
+    import_commit(user=officer, commune=commune, source=source)
+    assert Member.objects.get().full_name == name
+    assert Household.objects.get().head_name == name
+    saved = HouseholdReview.objects.get()
+    assert saved.facts["members"][0]["name"] == name
+    assert any(name in line for line in saved.explanation)
