@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -225,8 +226,12 @@ class _Table:
 def _copy(table: _Table, rows: Iterable[Sequence[Any]], collected: list[Any], column: str | None = None) -> list:
     """COPY ``rows`` into ``table``, the values of ``column`` (by default the primary key) collected in
     ``collected``. Returns the check of the foreign keys left to make here (none where the triggers ran)."""
+    return _copy_lines(table, table.lines(rows, collected, column))
+
+
+def _copy_lines(table: _Table, lines: Iterator[str]) -> list:
     with _constraints_checked_here([table.model]) as checked_here, connection.cursor() as cursor:
-        stream = _Stream(table.lines(rows, collected, column))
+        stream = _Stream(lines)
         # psycopg2's COPY, past Django's cursor: its errors are turned into Django's (``IntegrityError`` …).
         with connection.wrap_database_errors:
             cursor.cursor.copy_expert(table.sql(), stream, size=COPY_READ_SIZE)
@@ -258,6 +263,7 @@ def copy_with_history(
     history_type: str = "+",
     history_of: str | None = None,
     finish: bool = True,
+    written_here: Mapping[str, Collection[Any]] | None = None,
 ) -> CopiedRows:
     """COPY new rows (as ``copy_rows``) and one django-simple-history row for each.
 
@@ -266,13 +272,51 @@ def copy_with_history(
     their ids then come from the table's identity). With ``finish=False`` the history rows and the check
     of the foreign keys (see the module's docstring) are left to the caller (``CopiedRows``): rows written
     before those they refer to (members before their households) are checked once those are there.
+    ``written_here``: see ``CopiedRows.check_references``.
     """
     table = _Table(model, columns, values or {})
     copied = CopiedRows(model, table, history_of or model._meta.pk.attname, user_id, history_type)
     copied.checks.extend(_copy(table, rows, copied.selected, copied.history_of))
     if finish:
         copied.write_history()
-        copied.check_references()
+        copied.check_references(written_here)
+    return copied
+
+
+@dataclass
+class FormattedRows:
+    """Rows in COPY's text, made ahead by ``format_rows`` (no database: in the thread that checks them),
+    for ``copy_formatted`` to send."""
+
+    table: _Table
+    text: list[str]
+    ids: list[Any]  # their primary keys
+
+
+def format_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    values: Mapping[str, Any] | None = None,
+) -> FormattedRows:
+    """``rows`` (as for ``copy_with_history``, their primary keys given) in COPY's text."""
+    table = _Table(model, columns, values or {})
+    ids: list[Any] = []
+    return FormattedRows(table, list(table.lines(rows, ids)), ids)
+
+
+def copy_formatted(
+    formatted: FormattedRows, *, user_id: int | None, written_here: Mapping[str, Collection[Any]] | None = None
+) -> CopiedRows:
+    """``copy_with_history`` of rows ``format_rows`` made: their history rows and the check of their
+    foreign keys with them."""
+    table = formatted.table
+    copied = CopiedRows(table.model, table, table.model._meta.pk.attname, user_id, "+")
+    copied.checks.extend(_copy_lines(table, iter(formatted.text)))
+    copied.selected.extend(formatted.ids)
+    copied.write_history()
+    copied.check_references(written_here)
     return copied
 
 
@@ -320,9 +364,12 @@ class CopiedRows:
             references = {**table.references, **{k: {v} for k, v in self.history_values.items()}}
             self.checks.append(partial(_check_references, history, references))
 
-    def check_references(self) -> None:
+    def check_references(self, written_here: Mapping[str, Collection[Any]] | None = None) -> None:
+        """The check of the foreign keys left to make. ``written_here``: by column, values that refer to rows
+        this transaction copied (the households of an import): they exist, and no other transaction can
+        see them, let alone delete them, so they are neither looked up nor locked."""
         for check in self.checks:
-            check()
+            check(written_here=written_here or {})
         self.checks = []
 
 
@@ -374,7 +421,11 @@ def _may_skip_triggers(models_written: Sequence[type[models.Model]]) -> bool:
         return not cursor.fetchone()[0]
 
 
-def _check_references(model: type[models.Model], references: Mapping[str, set[Any]]) -> None:
+def _check_references(
+    model: type[models.Model],
+    references: Mapping[str, set[Any]],
+    written_here: Mapping[str, Collection[Any]] | None = None,
+) -> None:
     """What the foreign-key triggers of ``model``'s table would have checked, given the values written in each
     column (by attname): each value referred to exists, locked ``FOR KEY SHARE`` as the trigger locks it;
     otherwise ``IntegrityError`` with PostgreSQL's message."""
@@ -385,6 +436,8 @@ def _check_references(model: type[models.Model], references: Mapping[str, set[An
         if field.attname not in references:
             raise ValueError(f"The values of {model.__name__}.{field.attname} were not collected.")
         wanted = references[field.attname] - {None}
+        if written_here and field.attname in written_here:
+            wanted = wanted.difference(written_here[field.attname])
         if not wanted:
             continue
         target = field.target_field

@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from households.access import check_can_edit_unit
 from households.errors import ScopeError
-from households.models import AdministrativeUnit, UnitLevel
+from households.models import AdministrativeUnit, Household, UnitLevel
 from households.selectors import visible_unit_ids
 
-from .context import load_context, load_context_before_members, with_citizen_ids
-from .copy import CopiedRows
+from .context import load_context, load_context_before_members, new_household_codes, with_citizen_ids
+from .copy import CopiedRows, reserve_ids
 from .reader import WorkbookError, read_workbook
 from .validation import (
     ChecksInStages,
@@ -41,7 +41,7 @@ from .validation import (
     RowError,
     parse_records,
 )
-from .writer import ReviewWriter, write_households, write_members_first, write_plan
+from .writer import PreparedReviews, ReviewWriter, write_households, write_members_first, write_plan
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -168,7 +168,7 @@ def _plan(
     timings["parse"] = time.perf_counter() - started - timings["read"]
     progress(0.35)
     if loaded:
-        written_first = commit.reserved if commit is not None else ()
+        written_first = commit.members_written if commit is not None else ()
         context = with_citizen_ids(loaded[0], user=user, records=records, written_first=written_first)
     else:
         context = load_context(user=user, commune=commune, records=records, today=today)
@@ -180,7 +180,7 @@ def _plan(
         stages.reviews()
         timings["check"] = time.perf_counter() - started - sum(timings.values())
     else:
-        failed = _check_while_writing(stages, commit, overlapped)
+        failed = _check_while_writing(stages, commit, overlapped, records, context)
         timings["check ‖ write"] = time.perf_counter() - started - sum(timings.values())
         if failed is not None and stages.ok_so_far:
             # The file is right: the write failed as it would have after the check.
@@ -201,9 +201,11 @@ class _Commit:
 
     def __init__(self, *, user: User, commune: AdministrativeUnit, progress: Progress):
         self.user, self.commune, self.progress = user, commune, progress
-        self.reviews: ReviewWriter | None = None  # once the households are written
+        self.reviews: ReviewWriter | None = None  # once the households are written, or made ahead
         self.done = False  # everything written
-        self.reserved: dict[str, int] = {}  # ids of the new households whose members are written
+        self.households_written = False
+        self.reserved: dict[str, int] = {}  # ids reserved for new households, by code
+        self.members_written: frozenset[str] = frozenset()  # the codes of those whose members are written
         self.members: CopiedRows | None = None  # those members, until their history and checks are done
 
     def write_members_while_read(
@@ -233,6 +235,7 @@ class _Commit:
                 self.reserved, self.members = write_members_first(
                     user=self.user, context=context, records=records, members=watched()
                 )
+            self.members_written = frozenset(self.reserved)
         except DatabaseError:
             if reading_failed:
                 raise reading_failed[0] from None
@@ -242,21 +245,45 @@ class _Commit:
         if self.members is not None:
             self.members.write_history()
 
+    def prepare_reviews(self, stages: ChecksInStages, records: Records, context: ImportContext) -> None:
+        """On PostgreSQL, before the check starts: ids for the new households whose members were not written
+        first, the rounds the reviews open, ids for the reviews. The thread that checks the reviews then makes
+        their COPY text itself (``ReviewWriter.prepare``), with no database."""
+        if connection.vendor != "postgresql":
+            return
+        codes = [code for code in new_household_codes(context, records) if code not in self.reserved]
+        self.reserved = {**self.reserved, **dict(zip(codes, reserve_ids(Household, len(codes)), strict=True))}
+        writer = ReviewWriter(
+            user=self.user, commune=self.commune, households=stages.by_code, household_ids=self.reserved
+        )
+        to_open = {r.year for r in records.reviews if getattr(context.rounds.get(r.year), "id", 0) is None}
+        writer.open_rounds(sorted(to_open))
+        writer.reserve(len(records.reviews))
+        self.reviews = writer
+
     def write_households(self, stages: ChecksInStages) -> None:
-        write_households(
+        copied = write_households(
             user=self.user,
             commune=self.commune,
             households=stages.households,
             member_deletions=stages.deletions,
             progress=lambda f: self.progress(0.45 + 0.2 * f),
             reserved=self.reserved,
+            members_written=self.members_written,
         )
         if self.members is not None:  # the members' households are there now
-            self.members.check_references()
-        self.reviews = ReviewWriter(user=self.user, commune=self.commune, households=stages.households)
-
-    def write_reviews(self, reviews: list[ReviewRecord]) -> None:
+            self.members.check_references(written_here={"household_id": copied})
         if self.reviews is None:
+            self.reviews = ReviewWriter(user=self.user, commune=self.commune, households=stages.by_code)
+        self.reviews.copied_households = copied
+        self.households_written = True
+
+    def prepared(self, reviews: list[ReviewRecord]) -> list[ReviewRecord] | PreparedReviews:
+        """The reviews ready to write, made in the checking thread when ``prepare_reviews`` made a writer."""
+        return reviews if self.reviews is None else self.reviews.prepare(reviews)
+
+    def write_reviews(self, reviews: list[ReviewRecord] | PreparedReviews) -> None:
+        if not self.households_written:
             raise RuntimeError("The households are written first.")
         self.reviews.write(reviews)
 
@@ -286,17 +313,21 @@ def _writes_keep_up() -> Iterator[None]:
                 sys.setswitchinterval(_switch_users[1])
 
 
-def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[str, float]) -> Exception | None:
+def _check_while_writing(
+    stages: ChecksInStages, commit: _Commit, seconds: dict[str, float], records: Records, context: ImportContext
+) -> Exception | None:
     """The checks in a thread (pure Python: they never touch the database, and read nothing the writes
     change) while this thread writes, on its own connection: the history of the members written as the
     file was read while the households are checked; once they are, the households and the other members;
-    then the reviews as they come. Once an error is found, nothing more
-    is written (the transaction will be undone). Returns the exception of a write (the database's refusal, a
-    round that cannot be opened), if any, for the caller to raise only when the file itself has no error: a
-    file with errors is refused for them, as when the writes waited for the check. ``seconds`` gets the time
-    each took."""
+    then the reviews as they come. On PostgreSQL the checking thread also makes the reviews' COPY text
+    (``_Commit.prepare_reviews`` opened their rounds and reserved their ids first): this thread then only
+    sends it, and the database does not wait for Python while it writes them. Once an error is found,
+    nothing more is written (the transaction will be undone). Returns the exception of a write (the
+    database's refusal, a round that cannot be opened), if any, for the caller to raise only when the file
+    itself has no error: a file with errors is refused for them, as when the writes waited for the check.
+    ``seconds`` gets the time each took."""
     language = translation.get_language()
-    parts: SimpleQueue[list[ReviewRecord] | None] = SimpleQueue()
+    parts: SimpleQueue[list[ReviewRecord] | PreparedReviews | None] = SimpleQueue()
     households_checked = threading.Event()
     started = time.perf_counter()
 
@@ -306,6 +337,15 @@ def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[
         return now
 
     checked: list[str] = []  # what the thread checked to the end
+    failed = None
+    try:
+        commit.prepare_reviews(stages, records, context)
+    except Exception as error:  # raised by the caller unless the file has errors; nothing more is written
+        failed = error
+    ahead_failed = failed is not None
+
+    def write_part(part: list[ReviewRecord]) -> None:
+        parts.put(commit.prepared(part))  # the COPY text made here, on this thread (PostgreSQL)
 
     def check() -> None:
         mark = started
@@ -315,16 +355,17 @@ def _check_while_writing(stages: ChecksInStages, commit: _Commit, seconds: dict[
                 mark = timed("check households", mark)
                 checked.append("households")
                 households_checked.set()
-                stages.reviews(on_part=parts.put if stages.ok_so_far else None)
+                stages.reviews(on_part=write_part if stages.ok_so_far and not ahead_failed else None)
                 timed("check reviews", mark)
         finally:
             households_checked.set()
             parts.put(None)
 
-    failed = None
     with _writes_keep_up(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
         checking = pool.submit(check)
         try:
+            if ahead_failed:
+                raise failed
             commit.write_members_history()
             mark = timed("write new members' history", started)
             households_checked.wait()

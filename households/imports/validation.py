@@ -932,7 +932,7 @@ class ChecksInStages:
         self.kept_reviews: list[ReviewRecord] = []
 
     def households_and_members(self) -> None:
-        self.by_code = self.checker.households()
+        self.by_code.update(self.checker.households())  # the same dict: a review writer made ahead holds it
         self.checker.members(self.by_code)
         self.checker.household_members(self.by_code, self.deletions, self.counts)
 

@@ -7,7 +7,8 @@ Called inside the import's transaction by ``households.imports.services.import_c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from households.services import round_open
 from povertyplan.lookups import value_parts
 
 from .context import new_household_codes
-from .copy import CopiedRows, copy_with_history, reserve_ids
+from .copy import CopiedRows, FormattedRows, copy_formatted, copy_with_history, format_rows, reserve_ids
 from .validation import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
@@ -121,14 +122,14 @@ def _history_deleted(model, objs: Iterable[Any], *, user: User) -> None:
 
 def write_plan(*, user: User, commune: AdministrativeUnit, plan: Plan, progress: Progress = _noop) -> dict[int, int]:
     """Save what ``plan`` says. Returns the ids of the rounds used, by year."""
-    write_households(
+    copied = write_households(
         user=user,
         commune=commune,
         households=plan.households,
         member_deletions=plan.member_deletions,
         progress=progress,
     )
-    return write_reviews(user=user, commune=commune, plan=plan, progress=progress)
+    return write_reviews(user=user, commune=commune, plan=plan, progress=progress, copied_households=copied)
 
 
 # The members' values around their ethnicity, which ``write_members_first`` gives as an id.
@@ -172,10 +173,12 @@ def write_households(
     member_deletions: list[int],
     progress: Progress = _noop,
     reserved: Mapping[str, int] | None = None,
-) -> None:
+    members_written: Collection[str] = (),
+) -> frozenset[int]:
     """The households and their members of a plan (the first 70 % of ``write_plan``); new households get
-    their ids here. ``reserved`` gives the ids of new households whose members ``write_members_first``
-    wrote already."""
+    their ids here, or take those ``reserved`` for them (by code). ``members_written``: the codes of the new
+    households whose members ``write_members_first`` wrote already. Returns the ids of the households copied
+    (PostgreSQL), for the checks of the rows that refer to them (``CopiedRows.check_references``)."""
     reserved = reserved or {}
     # Households: new ones, then the changed ones (version bumped, as an edit through the form would).
     new = [r for r in households if r.id is None]
@@ -196,7 +199,9 @@ def write_households(
             values={"commune_id": commune.pk, "created_by_id": user.pk},
             user_id=user.pk,
         )
+        copied = frozenset(r.id for r in new)  # a COPY writes all its rows or fails
     else:
+        copied = frozenset()
         created = []
         for record in new:
             household = Household(code=record.code, commune_id=commune.pk, created_by=user)
@@ -232,7 +237,9 @@ def write_households(
         objs = [_member(m.values, existing_members[m.id]) for m in member_updates]
         bulk_update_with_history(objs, Member, list(MEMBER_FIELDS), batch_size=BATCH, default_user=user)
     if use_copy:
-        new_members = [(m, r.id) for r in households if r.code not in reserved for m in r.members if m.id is None]
+        new_members = [
+            (m, r.id) for r in households if r.code not in members_written for m in r.members if m.id is None
+        ]
         member_ids = reserve_ids(Member, len(new_members))
         copy_with_history(
             Member,
@@ -242,6 +249,7 @@ def write_households(
                 for (member, household_id), pk in zip(new_members, member_ids, strict=True)
             ),
             user_id=user.pk,
+            written_here={"household_id": copied},
         )
     else:
         new_members = [
@@ -249,12 +257,21 @@ def write_households(
         ]
         bulk_create_with_history(new_members, Member, batch_size=BATCH, default_user=user)
     progress(0.7)
+    return copied
 
 
-def write_reviews(*, user: User, commune: AdministrativeUnit, plan: Plan, progress: Progress = _noop) -> dict[int, int]:
+def write_reviews(
+    *,
+    user: User,
+    commune: AdministrativeUnit,
+    plan: Plan,
+    progress: Progress = _noop,
+    copied_households: frozenset[int] = frozenset(),
+) -> dict[int, int]:
     """The reviews of a plan whose households ``write_households`` saved (the last 30 % of ``write_plan``), in
     the rounds it opens. Returns the ids of the rounds opened, by year."""
-    writer = ReviewWriter(user=user, commune=commune, households=plan.households)
+    households = {r.code: r for r in plan.households}
+    writer = ReviewWriter(user=user, commune=commune, households=households, copied_households=copied_households)
     for year in plan.rounds_to_open:
         writer.round_id(year)
     writer.write(plan.reviews)
@@ -262,85 +279,127 @@ def write_reviews(*, user: User, commune: AdministrativeUnit, plan: Plan, progre
     return writer.opened
 
 
+@dataclass
+class PreparedReviews:
+    """A part of the checked reviews, ready for ``ReviewWriter.write``: the new ones in COPY's text
+    (PostgreSQL) or as records, and the ones that change saved reviews."""
+
+    formatted: FormattedRows | None
+    new: list[ReviewRecord]
+    updates: list[ReviewRecord]
+
+    def __len__(self) -> int:  # the reviews written
+        return len(self.formatted.ids if self.formatted is not None else self.new) + len(self.updates)
+
+
 class ReviewWriter:
     """Writes checked reviews, all at once or a part at a time (the commit writes them as they are checked);
-    the round of a year the import opens is opened with the first review of that year."""
+    the round of a year the import opens is opened with the first review of that year.
 
-    def __init__(self, *, user: User, commune: AdministrativeUnit, households: list[HouseholdRecord]):
+    On PostgreSQL the commit opens the rounds and reserves the reviews' ids ahead (``open_rounds``,
+    ``reserve``): ``prepare`` then needs no database, and the thread that checks the reviews makes their
+    COPY text itself, so that the database never waits for it while it writes (``services``)."""
+
+    def __init__(
+        self,
+        *,
+        user: User,
+        commune: AdministrativeUnit,
+        households: Mapping[str, HouseholdRecord],
+        copied_households: frozenset[int] = frozenset(),
+        household_ids: Mapping[str, int] | None = None,
+    ):
         self.user = user
         self.commune = commune
-        self.households = {r.code: r for r in households}  # their ids once ``write_households`` saved them
+        self.households = households  # by code; their ids once ``write_households`` saved them
+        self.household_ids = household_ids or {}  # ids reserved for new households, by code
+        self.copied_households = copied_households  # the ids of those ``write_households`` copied
         self.now = timezone.now()
         self.opened: dict[int, int] = {}  # year → the id of the round opened
+        self.review_ids: list[int] = []  # reserved ahead, taken from the end
+        self.copy = connection.vendor == "postgresql"
+        self.constants = {
+            "commune_id": commune.pk,
+            "state": ReviewState.DRAFT.value,
+            "created_by_id": user.pk,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
 
     def round_id(self, year: int) -> int:
         if year not in self.opened:
             self.opened[year] = round_open(user=self.user, commune=self.commune, year=year, kind=ReviewKind.ANNUAL).pk
         return self.opened[year]
 
-    def write(self, reviews: list[ReviewRecord]) -> None:
-        user, commune, now, households = self.user, self.commune, self.now, self.households
-        # Reviews start as drafts in the commune's round of their year.
-        new_reviews = [r for r in reviews if r.id is None]
-        review_updates: list[ReviewRecord] = [r for r in reviews if r.id is not None and r.changed]
-        rounds = {r.year: r.round_id or self.round_id(r.year) for r in new_reviews}
+    def open_rounds(self, years: Iterable[int]) -> None:
+        for year in years:
+            self.round_id(year)
 
-        def review_values(record: ReviewRecord) -> dict[str, Any]:
+    def reserve(self, count: int) -> None:
+        """Reserve ids for ``count`` new reviews ahead (PostgreSQL): those not used are gaps in the sequence."""
+        if self.copy:
+            self.review_ids.extend(reversed(reserve_ids(HouseholdReview, count)))
+
+    def _ids(self, count: int) -> list[int]:
+        if count > len(self.review_ids):
+            self.reserve(count - len(self.review_ids))
+        taken = self.review_ids[len(self.review_ids) - count :]
+        del self.review_ids[len(self.review_ids) - count :]
+        return taken
+
+    def prepare(self, reviews: list[ReviewRecord]) -> PreparedReviews:
+        """No database when the rounds were opened and the ids reserved ahead; else opens and reserves."""
+        new = [r for r in reviews if r.id is None]
+        updates = [r for r in reviews if r.id is not None and r.changed]
+        if not self.copy or not new:
+            return PreparedReviews(None, new, updates)
+        households, household_ids = self.households, self.household_ids
+        rounds = {r.year: r.round_id or self.round_id(r.year) for r in new}
+
+        def review_row(record: ReviewRecord, pk: int) -> tuple[Any, ...]:
             household = households[record.household_code]
-            return {
-                "round_id": record.round_id or rounds[record.year],
-                "household_id": household.id,
-                "commune_id": commune.pk,
-                "village_id": household.values["village_id"],
-                "is_urban": household.is_urban,
-                "income_per_capita": record.income_per_capita,
-                "causes": record.causes,
-                "state": ReviewState.DRAFT.value,
-                "created_by_id": user.pk,
-                "created_at": now,
-                "updated_at": now,
-                **{name: record.result[name] for name in REVIEW_RESULT_FIELDS},
-            }
-
-        def plain(values: dict[str, Any]) -> dict[str, Any]:
-            return {name: as_python(value) for name, value in values.items()}
-
-        if connection.vendor == "postgresql":
-            review_ids = reserve_ids(HouseholdReview, len(new_reviews))
-
-            def review_row(record: ReviewRecord, pk: int) -> tuple[Any, ...]:
-                household = households[record.household_code]
-                return (
-                    pk,
-                    record.round_id or rounds[record.year],
-                    household.id,
-                    household.values["village_id"],
-                    household.is_urban,
-                    record.income_per_capita,
-                    record.causes,
-                    *_review_result(record.result),
-                )
-
-            copy_with_history(
-                HouseholdReview,
-                REVIEW_COPY_COLUMNS,
-                (review_row(r, pk) for r, pk in zip(new_reviews, review_ids, strict=True)),
-                values={
-                    "commune_id": commune.pk,
-                    "state": ReviewState.DRAFT.value,
-                    "created_by_id": user.pk,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                user_id=user.pk,
+            return (
+                pk,
+                rounds[record.year],
+                household.id or household_ids[record.household_code],
+                household.values["village_id"],
+                household.is_urban,
+                record.income_per_capita,
+                record.causes,
+                *_review_result(record.result),
             )
-        else:
-            objs = [HouseholdReview(**plain(review_values(r))) for r in new_reviews]
+
+        rows = (review_row(r, pk) for r, pk in zip(new, self._ids(len(new)), strict=True))
+        formatted = format_rows(HouseholdReview, REVIEW_COPY_COLUMNS, rows, values=self.constants)
+        return PreparedReviews(formatted, [], updates)
+
+    def write(self, reviews: list[ReviewRecord] | PreparedReviews) -> None:
+        prepared = reviews if isinstance(reviews, PreparedReviews) else self.prepare(reviews)
+        user, now, households = self.user, self.now, self.households
+        # Reviews start as drafts in the commune's round of their year.
+        if prepared.formatted is not None:
+            copy_formatted(prepared.formatted, user_id=user.pk, written_here={"household_id": self.copied_households})
+        elif prepared.new:
+
+            def review_values(record: ReviewRecord) -> dict[str, Any]:
+                household = households[record.household_code]
+                return {
+                    "round_id": record.round_id or self.round_id(record.year),
+                    "household_id": household.id,
+                    "village_id": household.values["village_id"],
+                    "is_urban": household.is_urban,
+                    "income_per_capita": record.income_per_capita,
+                    "causes": record.causes,
+                    **self.constants,
+                    **{name: as_python(record.result[name]) for name in REVIEW_RESULT_FIELDS},
+                }
+
+            objs = [HouseholdReview(**review_values(r)) for r in prepared.new]
             bulk_create_with_history(objs, HouseholdReview, batch_size=BATCH, default_user=user)
-        if review_updates:
-            existing_reviews = _by_pk(HouseholdReview, [r.id for r in review_updates])
+        if prepared.updates:
+            existing_reviews = _by_pk(HouseholdReview, [r.id for r in prepared.updates])
             objs = []
-            for record in review_updates:
+            for record in prepared.updates:
                 review = existing_reviews[record.id]
                 review.income_per_capita = record.income_per_capita
                 review.causes = record.causes

@@ -8,6 +8,7 @@ import time
 import psycopg2
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -579,3 +580,68 @@ def test_names_with_backslashes_and_quotes_are_copied_as_written(officer, commun
     saved = HouseholdReview.objects.get()
     assert saved.facts["members"][0]["name"] == name
     assert any(name in line for line in saved.explanation)
+
+
+@needs_postgresql
+def test_households_the_import_copied_are_neither_looked_up_nor_locked_again(officer, commune, village):
+    """The rows referring to households this import copied skip the check of that key (they exist, and no
+    other transaction sees them); a household saved before is still looked up and locked."""
+
+    def household_checks() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            import_commit(user=officer, commune=commune, source=clean_file())
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if 'FROM "households_household"' in q["sql"] and "FOR KEY SHARE" in q["sql"]
+        ]
+
+    assert household_checks() == []  # new households: members and reviews refer to rows copied here
+    Household.objects.filter(code="BB-02").update(address="changed")  # the next import updates it
+    HouseholdReview.objects.all().delete()
+    checks = household_checks()  # their reviews are new again, for households saved before
+    assert len(checks) == 1
+    assert HouseholdReview.objects.count() == 2
+
+
+@needs_postgresql
+def test_a_value_not_copied_here_is_still_checked(officer):
+    columns, rows = dangling_member()
+    with transaction.atomic():
+        copied = copy.copy_with_history(Member, columns, rows, user_id=officer.pk, finish=False)
+        copied.write_history()
+        with pytest.raises(IntegrityError, match=r"Key \(household_id\)=\(1000000000\) is not present"):
+            copied.check_references(written_here={"household_id": {123}})
+
+
+@needs_postgresql
+def test_the_checking_thread_makes_the_reviews_copy_text_and_this_thread_sends_it(
+    officer, commune, village, monkeypatch
+):
+    """The rounds are opened and the reviews' ids reserved before the check starts, so the checking thread
+    makes the COPY text with no database; the connection's thread only sends it."""
+    import threading
+
+    threads = {"prepare": set(), "write": set()}
+    prepare, write = writer.ReviewWriter.prepare, writer.ReviewWriter.write
+
+    def prepared(self, reviews):
+        threads["prepare"].add(threading.current_thread().name.split("_")[0])
+        return prepare(self, reviews)
+
+    def written(self, reviews):
+        assert isinstance(reviews, writer.PreparedReviews)
+        assert reviews.formatted is not None
+        threads["write"].add(threading.current_thread().name)
+        return write(self, reviews)
+
+    monkeypatch.setattr(writer.ReviewWriter, "prepare", prepared)
+    monkeypatch.setattr(writer.ReviewWriter, "write", written)
+    import_commit(user=officer, commune=commune, source=clean_file())
+    assert threads == {"prepare": {"import-check"}, "write": {threading.current_thread().name}}
+    assert sorted(HouseholdReview.objects.values_list("household__code", "round__year", "state")) == [
+        ("BB-01", 2024, "draft"),
+        ("BB-02", 2024, "draft"),
+    ]
+    assert ReviewRound.objects.count() == 1
+    assert HouseholdReview.history.count() == 2
