@@ -13,11 +13,13 @@ and prints rows/s, the ratio to the bare parse and the peak memory (max RSS) of 
 Goals: the import within 2.5× the bare parse (≥ 20,000 households/s), peak memory under 1 GiB.
 
 The bare parse runs twice, before and after the import, and the faster counts: on a shared machine one
-run can be slowed by other work. The CPU seconds of the import process and of its PostgreSQL backend are
-printed too: they vary less than the wall time when other work competes for the cores. The commit writes
-the members of new households while it reads the members sheet, then checks the households and the
-reviews (Python, in a thread) while it writes the rest (PostgreSQL): the phase "check ‖ write" is that
-overlap, and "at the same time" gives the time of each of its parts.
+run can be slowed by other work. The import starts after a ``CHECKPOINT``. The CPU seconds of the import
+process and of its PostgreSQL backend, and the write-ahead log it wrote, are printed too: they vary less
+than the wall time when other work competes for the cores. The commit loads the database's context and
+writes the members of new households while it reads the members sheet, then checks the households and the
+reviews (Python, in a thread, which also makes the reviews' COPY text) while it writes the rest
+(PostgreSQL): the phase "check ‖ write" is that overlap, and "at the same time" gives the time of each of
+its parts.
 """
 
 from __future__ import annotations
