@@ -123,9 +123,12 @@ def household_facts(facts: Mapping[str, Any], members: Iterable[Member]) -> Hous
     """Household facts (unknown keys ignored) with the members' facts from the registry."""
     values: dict[str, Any] = {}
     for name, value in facts.items():
-        if name not in _HOUSEHOLD_FACT_NAMES or value in (None, "", []):
+        # Not ``value in (None, "", [])``: a Decimal compared with "" goes through the numbers ABCs (slow).
+        if name not in _HOUSEHOLD_FACT_NAMES or value is None or (value.__class__ in (str, list) and not value):
             continue
-        values[name] = Decimal(str(value)) if name == "living_area_m2" else value
+        if name == "living_area_m2" and value.__class__ is not Decimal:
+            value = Decimal(str(value))
+        values[name] = value
     return HouseholdFacts(members=tuple(member_facts(m) for m in members), **values)
 
 

@@ -244,3 +244,25 @@ def test_history_rows_record_who_changed_the_review(draft, officer):
     assert [row.history_type for row in rows] == ["+", "~"]
     assert {row.history_user for row in rows} == {officer}
     assert rows[-1].income_per_capita == 900_000
+
+
+def test_household_facts_leave_out_blank_and_unknown_facts():
+    from decimal import Decimal
+
+    from households.review_facts import household_facts
+
+    facts = household_facts(
+        {
+            "housing": "",
+            "telecom": [],
+            "water_source": None,
+            "living_area_m2": "12.5",
+            "devices": ["tv"],
+            "latrine": "septic",
+            "not_a_fact": "x",
+        },
+        [],
+    )
+    assert (facts.housing, facts.telecom, facts.water_source) == (None, None, None)
+    assert (facts.living_area_m2, facts.devices, facts.latrine) == (Decimal("12.5"), frozenset({"tv"}), "septic")
+    assert household_facts({"living_area_m2": Decimal(0)}, []).living_area_m2 == Decimal(0)  # zero is a fact
