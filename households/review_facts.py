@@ -124,7 +124,7 @@ def household_facts(facts: Mapping[str, Any], members: Iterable[Member]) -> Hous
     values: dict[str, Any] = {}
     for name, value in facts.items():
         # Not ``value in (None, "", [])``: a Decimal compared with "" goes through the numbers ABCs (slow).
-        if name not in _HOUSEHOLD_FACT_NAMES or value is None or (value.__class__ in (str, list) and not value):
+        if name not in _HOUSEHOLD_FACT_NAMES or value is None or (isinstance(value, str | list) and not value):
             continue
         if name == "living_area_m2" and value.__class__ is not Decimal:
             value = Decimal(str(value))

@@ -11,6 +11,7 @@ Written by hand: Django has no such lookup, and ``django.contrib.postgres`` has 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 
 T = TypeVar("T")
+_LENGTH = re.compile(r"\(.*\)")
 PART = 5000  # values per query where they go as an ``IN`` list
 
 
@@ -58,7 +60,8 @@ class AnyOf(In):
         if not values:
             raise EmptyResultSet  # as ``__in=[]``: no query at all
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        db_type = field.cast_db_type(connection)
+        # Without its length: ``'{…}'::varchar(12)[]`` would cut a longer value to 12 characters, and find it.
+        db_type = _LENGTH.sub("", field.cast_db_type(connection))
         return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, array_literal(values)]
 
 

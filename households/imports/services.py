@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg2.errorcodes import FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION
 
 from households.access import check_can_edit_unit
 from households.errors import ScopeError
@@ -70,6 +71,16 @@ class SavedMeanwhile(Exception):
         super().__init__(
             _("Someone else changed these households while the file was being saved; nothing was saved. Run it again.")
         )
+
+
+def _saved_meanwhile(error: Exception) -> bool:
+    """A unique value taken or a referenced row gone, in a file the check found right: someone else changed
+    the data since the import read it. (The import's own check of the foreign keys raises ``IntegrityError``
+    with no cause.) Any other refusal would come back on a second run: it is raised as it is."""
+    if not isinstance(error, IntegrityError):
+        return False
+    code = getattr(error.__cause__, "pgcode", None)
+    return error.__cause__ is None or code in (UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION)
 
 
 @dataclass
@@ -184,7 +195,7 @@ def _plan(
         timings["check ‖ write"] = time.perf_counter() - started - sum(timings.values())
         if failed is not None and stages.ok_so_far:
             # The file is right: the write failed as it would have after the check.
-            if isinstance(failed, IntegrityError):
+            if _saved_meanwhile(failed):
                 raise SavedMeanwhile() from failed
             raise failed
     progress(0.6)
@@ -257,8 +268,7 @@ class _Commit:
             user=self.user, commune=self.commune, households=stages.by_code, household_ids=self.reserved
         )
         to_open = {r.year for r in records.reviews if getattr(context.rounds.get(r.year), "id", 0) is None}
-        writer.open_rounds(sorted(to_open))
-        writer.reserve(len(records.reviews))
+        writer.prepare_ahead(sorted(to_open), len(records.reviews))
         self.reviews = writer
 
     def write_households(self, stages: ChecksInStages) -> None:
@@ -343,9 +353,11 @@ def _check_while_writing(
     except Exception as error:  # raised by the caller unless the file has errors; nothing more is written
         failed = error
     ahead_failed = failed is not None
+    writing_stopped = threading.Event()  # set by this thread when a write failed
 
     def write_part(part: list[ReviewRecord]) -> None:
-        parts.put(commit.prepared(part))  # the COPY text made here, on this thread (PostgreSQL)
+        if stages.ok_so_far and not writing_stopped.is_set():  # else the part would never be written
+            parts.put(commit.prepared(part))  # the COPY text made here, on this thread (PostgreSQL)
 
     def check() -> None:
         mark = started
@@ -380,6 +392,7 @@ def _check_while_writing(
             commit.done = stages.ok_so_far
         except Exception as error:  # raised by the caller unless the file has errors
             failed = error
+            writing_stopped.set()
         checking.result()
     return failed
 

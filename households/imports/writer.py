@@ -296,8 +296,8 @@ class ReviewWriter:
     """Writes checked reviews, all at once or a part at a time (the commit writes them as they are checked);
     the round of a year the import opens is opened with the first review of that year.
 
-    On PostgreSQL the commit opens the rounds and reserves the reviews' ids ahead (``open_rounds``,
-    ``reserve``): ``prepare`` then needs no database, and the thread that checks the reviews makes their
+    On PostgreSQL the commit opens the rounds and reserves the reviews' ids ahead (``prepare_ahead``):
+    ``prepare`` then needs no database, and the thread that checks the reviews makes their
     COPY text itself, so that the database never waits for it while it writes (``services``)."""
 
     def __init__(
@@ -316,7 +316,8 @@ class ReviewWriter:
         self.copied_households = copied_households  # the ids of those ``write_households`` copied
         self.now = timezone.now()
         self.opened: dict[int, int] = {}  # year → the id of the round opened
-        self.review_ids: list[int] = []  # reserved ahead, taken from the end
+        self.review_ids: list[int] = []  # reserved, taken from the end
+        self.ahead = False  # ``prepare_ahead`` ran: ``prepare`` touches no database
         self.copy = connection.vendor == "postgresql"
         self.constants = {
             "commune_id": commune.pk,
@@ -331,30 +332,37 @@ class ReviewWriter:
             self.opened[year] = round_open(user=self.user, commune=self.commune, year=year, kind=ReviewKind.ANNUAL).pk
         return self.opened[year]
 
-    def open_rounds(self, years: Iterable[int]) -> None:
+    def prepare_ahead(self, years: Iterable[int], count: int) -> None:
+        """Open the rounds of ``years`` and reserve ids for ``count`` new reviews (those not used are gaps in
+        the sequence): ``prepare`` then needs no database, and refuses to use it."""
         for year in years:
             self.round_id(year)
-
-    def reserve(self, count: int) -> None:
-        """Reserve ids for ``count`` new reviews ahead (PostgreSQL): those not used are gaps in the sequence."""
         if self.copy:
             self.review_ids.extend(reversed(reserve_ids(HouseholdReview, count)))
+        self.ahead = True
+
+    def _round_id(self, year: int) -> int:
+        if self.ahead and year not in self.opened:
+            raise RuntimeError(f"The round of {year} was not opened ahead.")
+        return self.round_id(year)
 
     def _ids(self, count: int) -> list[int]:
         if count > len(self.review_ids):
-            self.reserve(count - len(self.review_ids))
+            if self.ahead:
+                raise RuntimeError("Too few review ids were reserved ahead.")
+            self.review_ids.extend(reversed(reserve_ids(HouseholdReview, count - len(self.review_ids))))
         taken = self.review_ids[len(self.review_ids) - count :]
         del self.review_ids[len(self.review_ids) - count :]
         return taken
 
     def prepare(self, reviews: list[ReviewRecord]) -> PreparedReviews:
-        """No database when the rounds were opened and the ids reserved ahead; else opens and reserves."""
+        """No database after ``prepare_ahead`` (else it opens the rounds and reserves the ids it needs)."""
         new = [r for r in reviews if r.id is None]
         updates = [r for r in reviews if r.id is not None and r.changed]
         if not self.copy or not new:
             return PreparedReviews(None, new, updates)
         households, household_ids = self.households, self.household_ids
-        rounds = {r.year: r.round_id or self.round_id(r.year) for r in new}
+        rounds = {r.year: r.round_id or self._round_id(r.year) for r in new}
 
         def review_row(record: ReviewRecord, pk: int) -> tuple[Any, ...]:
             household = households[record.household_code]

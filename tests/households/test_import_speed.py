@@ -645,3 +645,66 @@ def test_the_checking_thread_makes_the_reviews_copy_text_and_this_thread_sends_i
     ]
     assert ReviewRound.objects.count() == 1
     assert HouseholdReview.history.count() == 2
+
+
+@needs_postgresql
+def test_a_refusal_that_would_come_back_is_not_taken_for_someone_elses_change(officer, commune, village, monkeypatch):
+    """Only a unique value taken or a referenced row gone reads "someone else changed…, run it again"; a
+    refusal a second run would meet again is raised as it is."""
+    from households.imports import services
+
+    def not_null(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO households_ethnicity (code, name, is_minority) VALUES (NULL, 'x', false)")
+
+    monkeypatch.setattr(services, "write_households", not_null)
+    with pytest.raises(IntegrityError) as raised:
+        import_commit(user=officer, commune=commune, source=clean_file())
+    assert not isinstance(raised.value, services.SavedMeanwhile)
+    assert raised.value.__cause__.pgcode == "23502"
+    assert not Member.objects.exists()
+
+
+@needs_postgresql
+def test_a_review_writer_prepared_ahead_never_reaches_for_the_database(officer, commune):
+    review_writer = writer.ReviewWriter(user=officer, commune=commune, households={})
+    review_writer.prepare_ahead([], 1)
+    assert len(review_writer._ids(1)) == 1
+    with pytest.raises(RuntimeError, match="Too few review ids"):
+        review_writer._ids(1)
+    with pytest.raises(RuntimeError, match="round of 2024 was not opened ahead"):
+        review_writer._round_id(2024)
+
+
+@needs_postgresql
+def test_once_a_write_failed_the_checking_thread_makes_no_more_copy_text(officer, commune, village, monkeypatch):
+    import threading
+
+    from households.imports import services
+
+    failed = threading.Event()
+    prepared = []
+    check_households = validation.ChecksInStages.households_and_members
+
+    def refused(self):
+        failed.set()
+        raise DatabaseError("refused")
+
+    def after_the_failure(self):
+        failed.wait(5)
+        time.sleep(0.05)  # the writing thread marks the writes stopped as it catches the error
+        check_households(self)
+
+    prepare = writer.ReviewWriter.prepare
+
+    def spied(self, reviews):
+        prepared.append(len(reviews))
+        return prepare(self, reviews)
+
+    monkeypatch.setattr(services._Commit, "write_members_history", refused)
+    monkeypatch.setattr(validation.ChecksInStages, "households_and_members", after_the_failure)
+    monkeypatch.setattr(writer.ReviewWriter, "prepare", spied)
+    with pytest.raises(DatabaseError, match="refused"):
+        import_commit(user=officer, commune=commune, source=clean_file())
+    assert prepared == []
+    assert not Member.objects.exists()

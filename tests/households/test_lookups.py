@@ -29,6 +29,15 @@ def test_any_of_finds_exactly_the_rows_holding_one_of_the_values(village):
 
 
 @pytest.mark.django_db
+def test_a_value_longer_than_the_column_is_not_cut_to_match(village):
+    household = HouseholdFactory(village=village, code="BB-01")
+    MemberFactory(household=household, national_id="012345678901")
+    assert not Member.objects.filter(national_id__any_of=["0123456789012"]).exists()
+    assert Member.objects.filter(national_id__any_of=["012345678901"]).exists()
+    assert not Household.objects.filter(code__any_of=["BB-01" + "x" * 40]).exists()
+
+
+@pytest.mark.django_db
 def test_any_of_on_a_foreign_key_and_a_primary_key(village):
     first, second, third = (HouseholdFactory(village=village) for _ in range(3))
     for household in (first, second, third, third):
@@ -70,7 +79,7 @@ def test_on_postgresql_the_values_go_as_one_parameter(village):
         assert list(Household.objects.filter(code__any_of=codes).values_list("code", flat=True)) == ["BB-01"]
     (sql,) = [q["sql"] for q in queries.captured_queries]
     assert " = ANY(" in sql
-    assert "::varchar(" in sql
+    assert "::varchar[]" in sql
 
 
 def test_value_parts_are_one_query_on_postgresql_and_parts_of_5000_elsewhere():
