@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import SimpleQueue
+from queue import Queue
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 Source = str | Path | bytes | IO[bytes]
+PARTS_WAITING = 2  # reviews checked and waiting to be written
 Progress = Callable[[float], None]
 
 
@@ -337,7 +338,9 @@ def _check_while_writing(
     itself has no error: a file with errors is refused for them, as when the writes waited for the check.
     ``seconds`` gets the time each took."""
     language = translation.get_language()
-    parts: SimpleQueue[list[ReviewRecord] | PreparedReviews | None] = SimpleQueue()
+    # A few parts at most wait to be written (9 MB of COPY text each): when the writes fall behind, the
+    # check waits for them rather than hold every review's text (the peak memory went over 1 GiB so).
+    parts: Queue[list[ReviewRecord] | PreparedReviews | None] = Queue(maxsize=PARTS_WAITING)
     households_checked = threading.Event()
     started = time.perf_counter()
 
@@ -375,6 +378,7 @@ def _check_while_writing(
 
     with _writes_keep_up(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
         checking = pool.submit(check)
+        ended = False  # the checking thread's last part taken
         try:
             if ahead_failed:
                 raise failed
@@ -388,11 +392,14 @@ def _check_while_writing(
                 while (part := parts.get()) is not None:
                     if stages.ok_so_far:
                         commit.write_reviews(part)
+                ended = True
                 timed("write reviews", mark)
             commit.done = stages.ok_so_far
         except Exception as error:  # raised by the caller unless the file has errors
             failed = error
             writing_stopped.set()
+        while not ended:  # the checking thread may be waiting to hand over a part: take them, to its last
+            ended = parts.get() is None
         checking.result()
     return failed
 

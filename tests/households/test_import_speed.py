@@ -708,3 +708,30 @@ def test_once_a_write_failed_the_checking_thread_makes_no_more_copy_text(officer
         import_commit(user=officer, commune=commune, source=clean_file())
     assert prepared == []
     assert not Member.objects.exists()
+
+
+@needs_postgresql
+def test_a_write_failing_while_parts_wait_does_not_leave_the_check_waiting(officer, commune, village, monkeypatch):
+    """Reviews wait to be written in a bounded queue; when a write fails, the writing thread takes what the
+    check still hands over, so that neither waits for the other forever."""
+    from households.imports import services
+
+    monkeypatch.setattr(validation, "REVIEWS_PER_PART", 1)
+    monkeypatch.setattr(services, "PARTS_WAITING", 1)
+    codes = [f"BB-{n:02d}" for n in range(1, 7)]
+    source = make_workbook(
+        households=[household(code) for code in codes],
+        members=[person(code, f"Chủ hộ {code}") for code in codes],
+        reviews=[review(code, 2_000_000) for code in codes],
+    )
+    write = writer.ReviewWriter.write
+
+    def slow_then_refused(self, reviews):
+        time.sleep(0.2)  # the check fills the queue meanwhile
+        write(self, reviews)
+        raise DatabaseError("refused")
+
+    monkeypatch.setattr(writer.ReviewWriter, "write", slow_then_refused)
+    with pytest.raises(DatabaseError, match="refused"):
+        import_commit(user=officer, commune=commune, source=source)
+    assert not HouseholdReview.objects.exists()
