@@ -145,10 +145,10 @@ class _Stream:
     least ``size`` characters of them while there are: psycopg2 sends whatever it is given, so nothing is
     cut at ``size`` and copied again."""
 
-    def __init__(self, chunks: Iterator[str]):
+    def __init__(self, chunks: Iterator[str] | Iterator[bytes]):
         self.chunks = chunks
 
-    def read(self, size: int = -1) -> str:
+    def read(self, size: int = -1) -> str | bytes:
         parts, length = [], 0
         while size < 0 or length < size:
             chunk = next(self.chunks, None)
@@ -156,9 +156,11 @@ class _Stream:
                 break
             parts.append(chunk)
             length += len(chunk)
-        return parts[0] if len(parts) == 1 else "".join(parts)
+        if not parts:
+            return ""
+        return parts[0] if len(parts) == 1 else parts[0][:0].join(parts)
 
-    def readline(self, size: int = -1) -> str:  # part of the file protocol; COPY FROM reads with ``read``
+    def readline(self, size: int = -1) -> str | bytes:  # part of the file protocol; COPY FROM reads with ``read``
         return self.read(size)
 
 
@@ -229,7 +231,7 @@ def _copy(table: _Table, rows: Iterable[Sequence[Any]], collected: list[Any], co
     return _copy_lines(table, table.lines(rows, collected, column))
 
 
-def _copy_lines(table: _Table, lines: Iterator[str]) -> list:
+def _copy_lines(table: _Table, lines: Iterator[str] | Iterator[bytes]) -> list:
     with _constraints_checked_here([table.model]) as checked_here, connection.cursor() as cursor:
         stream = _Stream(lines)
         # psycopg2's COPY, past Django's cursor: its errors are turned into Django's (``IntegrityError`` …).
@@ -289,7 +291,7 @@ class FormattedRows:
     for ``copy_formatted`` to send."""
 
     table: _Table
-    text: list[str]
+    text: list[bytes]  # UTF-8: half the memory of text with Vietnamese letters while it waits to be sent
     ids: list[Any]  # their primary keys
 
 
@@ -303,7 +305,7 @@ def format_rows(
     """``rows`` (as for ``copy_with_history``, their primary keys given) in COPY's text."""
     table = _Table(model, columns, values or {})
     ids: list[Any] = []
-    return FormattedRows(table, list(table.lines(rows, ids)), ids)
+    return FormattedRows(table, [chunk.encode() for chunk in table.lines(rows, ids)], ids)
 
 
 def copy_formatted(

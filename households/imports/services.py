@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 Source = str | Path | bytes | IO[bytes]
-PARTS_WAITING = 2  # reviews checked and waiting to be written
+PARTS_WAITING = 10  # parts of reviews checked and waiting to be written
 Progress = Callable[[float], None]
 
 
@@ -338,8 +338,9 @@ def _check_while_writing(
     itself has no error: a file with errors is refused for them, as when the writes waited for the check.
     ``seconds`` gets the time each took."""
     language = translation.get_language()
-    # A few parts at most wait to be written (9 MB of COPY text each): when the writes fall behind, the
-    # check waits for them rather than hold every review's text (the peak memory went over 1 GiB so).
+    # At most PARTS_WAITING parts wait to be written (9 MB of COPY text each): the check runs ahead while
+    # the households are written, but when the writes fall further behind it waits rather than hold every
+    # review's text (the peak memory went over 1 GiB so).
     parts: Queue[list[ReviewRecord] | PreparedReviews | None] = Queue(maxsize=PARTS_WAITING)
     households_checked = threading.Event()
     started = time.perf_counter()
