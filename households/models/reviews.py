@@ -54,8 +54,13 @@ class ReviewRound(models.Model):
         verbose_name_plural = _("review rounds")
         ordering = ["-year", "commune__name", "kind"]
         constraints = [
+            # A year can hold an annual round under each of two standards: the end-of-period review is
+            # the baseline of the next period under the next standard (seed 003: 2021 under 2016-2020
+            # and under 2021-2025).
             models.UniqueConstraint(
-                fields=["commune", "year"], condition=Q(kind="annual"), name="one_annual_round_per_commune_year"
+                fields=["commune", "year", "standard"],
+                condition=Q(kind="annual"),
+                name="one_annual_round_per_commune_year_standard",
             )
         ]
 
