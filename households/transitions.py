@@ -4,6 +4,11 @@ Pure: statuses in, a transition out. The columns of the change tables (Appendix 
 poor at the start (1); decreases — escaped to near-poor (2), escaped above near-poor (3), other (4);
 increases — near-poor became poor (5), fell back into poverty (6), newly poor (7), other (8); and the same
 for near-poor households.
+
+Statuses are compared under one standard only (domain.md §2): a household first classified under a new
+standard after statuses under an earlier one is at the baseline of the new period, not "newly poor" nor
+"escaped" — its lines and indicators are not those of its past (``Transition.BASELINE``, counted in the
+"other" columns of the change tables).
 """
 
 from collections.abc import Sequence
@@ -26,6 +31,7 @@ class Transition(StrEnum):
     NEAR_POOR_ESCAPED = "near_poor_escaped"  # thoát cận nghèo
     FELL_BACK_NEAR_POOR = "fell_back_near_poor"  # tái cận nghèo
     NEWLY_NEAR_POOR = "newly_near_poor"  # cận nghèo phát sinh mới
+    BASELINE = "baseline"  # first status under a new standard: nothing to compare it with
 
     @property
     def label(self) -> str:
@@ -44,19 +50,27 @@ TRANSITION_LABELS = {
     Transition.NEAR_POOR_ESCAPED: _("Escaped near-poverty"),
     Transition.FELL_BACK_NEAR_POOR: _("Fell back into near-poverty"),
     Transition.NEWLY_NEAR_POOR: _("Newly near-poor"),
+    Transition.BASELINE: _("First review under a new standard"),
 }
 
 _ABOVE = {Status.AVERAGE, Status.NOT_POOR}
 
 
-def transition(history: Sequence[Status | str], current: Status | str) -> Transition:
+def transition(
+    history: Sequence[Status | str], current: Status | str, *, under_earlier_standard: bool = False
+) -> Transition:
     """The transition of a household whose approved statuses so far were ``history`` (oldest first).
 
-    "Fell back" (tái nghèo / tái cận nghèo) needs the household to have been in that status before and
-    to have left it; a household never so classified is "newly" poor or near-poor.
+    ``history`` holds the statuses under the current review's standard only; ``under_earlier_standard``
+    says the household also had statuses under another one. With no status under this standard, such a
+    household is at the baseline of the new standard. "Fell back" (tái nghèo / tái cận nghèo) needs the
+    household to have been in that status before and to have left it; a household never so classified is
+    "newly" poor or near-poor.
     """
     current = Status(current)
     past = [Status(s) for s in history]
+    if not past and under_earlier_standard:
+        return Transition.BASELINE
     last = past[-1] if past else None
     if current == Status.POOR:
         if last == Status.POOR:
@@ -75,3 +89,14 @@ def transition(history: Sequence[Status | str], current: Status | str) -> Transi
     if last == Status.NEAR_POOR:
         return Transition.NEAR_POOR_ESCAPED
     return Transition.STAYED_NOT_POOR
+
+
+def transition_under(
+    history: Sequence[tuple[str, Status | str]], current: Status | str, *, standard_code: str
+) -> tuple[str, Transition]:
+    """The previous status ("" if none) and the transition of a household under the standard
+    ``standard_code``, from its approved ``(standard code, status)`` pairs, oldest first: statuses under
+    another standard are not compared with this one."""
+    same = [status for code, status in history if code == standard_code]
+    earlier = len(same) < len(history)
+    return (str(same[-1]) if same else ""), transition(same, current, under_earlier_standard=earlier)
