@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     EXPORT = "export", _("Downloaded data")
     APPROVAL = "approval", _("Approved reviews")
+    CARRY_OVER = "carry_over", _("Carried the registry over the 2025 reform")
 
 
 class AuditEvent(models.Model):

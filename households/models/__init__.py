@@ -16,9 +16,11 @@ from .units import (
     REFORM_DATE,
     AdministrativeUnit,
     AdministrativeUnitQuerySet,
+    CarryOver,
     UnitLevel,
     UnitSuccession,
     UnitType,
+    VillageAssignment,
 )
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "REFORM_DATE",
     "AdministrativeUnit",
     "AdministrativeUnitQuerySet",
+    "CarryOver",
     "Cause",
     "Ethnicity",
     "Household",
@@ -43,5 +46,6 @@ __all__ = [
     "UnitLevel",
     "UnitSuccession",
     "UnitType",
+    "VillageAssignment",
     "VillageMeeting",
 ]

@@ -8,9 +8,11 @@ pointing at the units they were made on.
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Resolution 202/2025/QH15: the 34-province, two-level structure takes effect on this day.
 REFORM_DATE = date(2025, 7, 1)
@@ -75,6 +77,9 @@ class AdministrativeUnit(models.Model):
     source_key = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = AdministrativeUnitQuerySet.as_manager()
+    # Villages are created, renamed, merged and closed by users (households.services.villages): who changed
+    # what, and when. The package loader writes in bulk and leaves no history of its own.
+    history = HistoricalRecords(no_db_index=["code", "parent"], excluded_fields=["source_key"])
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -109,10 +114,12 @@ class AdministrativeUnit(models.Model):
 
 
 class UnitSuccession(models.Model):
-    """An old commune and a new commune it became (part of) on the reform date.
+    """An old unit and a new unit it became (part of) on ``effective_on``.
 
-    An old commune that was split appears once per new commune, with ``is_split`` set on each row and
-    ``is_default`` on the one the converter package picks when nothing else tells them apart.
+    Communes: the 2025 reform. An old commune that was split appears once per new commune, with
+    ``is_split`` set on each row and ``is_default`` on the one the converter package picks when nothing
+    else tells them apart. Villages: the village carried to the old commune's successor, or the village
+    several villages were merged into (households.services.villages).
     """
 
     predecessor = models.ForeignKey(
@@ -132,3 +139,50 @@ class UnitSuccession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class VillageAssignment(models.Model):
+    """The new commune a village of a split commune goes to, chosen by the province before the carry-over.
+
+    A split commune's villages went to different successors; nothing tells which, so nothing is guessed.
+    """
+
+    village = models.OneToOneField(
+        AdministrativeUnit, verbose_name=_("village"), on_delete=models.CASCADE, related_name="assignment"
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("new commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("village assignment")
+        verbose_name_plural = _("village assignments")
+
+    def __str__(self) -> str:
+        return f"{self.village} → {self.successor}"
+
+
+class CarryOver(models.Model):
+    """One committed carry-over of a province's registry across the 2025 reform: who, when, on what decision.
+
+    Each household moved has a history entry whose reason names this record.
+    """
+
+    province = models.ForeignKey(AdministrativeUnit, verbose_name=_("province"), on_delete=models.PROTECT)
+    decision = models.CharField(_("decision it rests on"), max_length=200)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("committed by"), null=True, on_delete=models.SET_NULL
+    )
+    committed_at = models.DateTimeField(_("committed at"), auto_now_add=True)
+    villages_created = models.PositiveIntegerField(default=0)
+    households_moved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("carry-over")
+        verbose_name_plural = _("carry-overs")
+        ordering = ["-committed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.committed_at:%d/%m/%Y} ({self.decision})"

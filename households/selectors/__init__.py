@@ -1,5 +1,6 @@
 """Reads of the households app. Every read that depends on who asks takes the user and applies the scope."""
 
+from .reform import CarryOverPlan, carry_over_plan, reform_provinces
 from .registry import cccd_conflicts, cccd_owners, household_get, household_list
 from .reviews import (
     approval_queue,
@@ -14,6 +15,7 @@ from .reviews import (
 )
 from .units import (
     TreeNode,
+    commune_villages,
     unit_may_be_seen,
     unit_predecessors,
     unit_successors,
@@ -23,13 +25,17 @@ from .units import (
 )
 
 __all__ = [
+    "CarryOverPlan",
     "TreeNode",
     "approval_queue",
+    "carry_over_plan",
     "cccd_conflicts",
     "cccd_owners",
+    "commune_villages",
     "household_get",
     "household_list",
     "last_approved_statuses",
+    "reform_provinces",
     "returned_reviews",
     "review_get",
     "review_list",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -103,3 +104,11 @@ def unit_successors(unit: AdministrativeUnit):
 
 def unit_predecessors(unit: AdministrativeUnit):
     return AdministrativeUnit.objects.filter(successions__successor=unit)
+
+
+def commune_villages(*, user: User, commune: AdministrativeUnit, include_ended: bool = True):
+    """The villages of a commune the user may see, those in force first; with their history of changes."""
+    villages = units_visible_to(user).filter(parent=commune, level=UnitLevel.VILLAGE)
+    if not include_ended:
+        villages = villages.valid_on(timezone.localdate())
+    return villages.order_by(models.F("valid_to").desc(nulls_first=True), "name")

@@ -1,5 +1,6 @@
 """Writes of the households app. Views, imports and the API change data only through these functions."""
 
+from .reform import carry_over_commit, village_assign
 from .registry import household_create, household_update
 from .reviews import (
     review_approve,
@@ -11,12 +12,16 @@ from .reviews import (
     review_update,
     round_open,
 )
-from .units import LoadResult, units_load, village_create
+from .units import LoadResult, units_load
+from .village_import import villages_import
+from .villages import households_follow, village_close, village_create, village_merge, village_rename
 
 __all__ = [
     "LoadResult",
+    "carry_over_commit",
     "household_create",
     "household_update",
+    "households_follow",
     "review_approve",
     "review_create",
     "review_meeting_confirm",
@@ -26,5 +31,10 @@ __all__ = [
     "review_update",
     "round_open",
     "units_load",
+    "village_assign",
+    "village_close",
     "village_create",
+    "village_merge",
+    "village_rename",
+    "villages_import",
 ]

@@ -107,21 +107,3 @@ def units_load(*, pair: ProvincePair) -> LoadResult:
     UnitSuccession.objects.bulk_create(new_rows)
     result.successions_created = len(new_rows)
     return result
-
-
-def village_create(*, commune: AdministrativeUnit, name: str, unit_type: str, code: str = "") -> AdministrativeUnit:
-    """Villages have no package: users (or imports) create them under a commune, valid as long as it is."""
-    village = AdministrativeUnit(
-        code=code,
-        name=name,
-        short_name=name,
-        level=UnitLevel.VILLAGE,
-        unit_type=unit_type,
-        parent=commune,
-        valid_from=commune.valid_from,
-        valid_to=commune.valid_to,
-        is_urban=commune.is_urban,
-    )
-    village.full_clean()
-    village.save()
-    return village
