@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import import_views, review_views, views
+from . import import_views, review_views, views, village_views
 
 app_name = "households"
 
 urlpatterns = [
     path("units/", views.unit_tree_view, name="unit-tree"),
+    path("units/<int:pk>/villages/", village_views.commune_villages_view, name="commune-villages"),
+    path("units/carry-over/", village_views.carry_over_view, name="carry-over"),
     path("households/", views.household_list_view, name="household-list"),
     path("households/new/", views.household_create_view, name="household-create"),
     path("households/<int:pk>/", views.household_detail_view, name="household-detail"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import check_can_edit_unit
+from .access import check_can_edit_unit, may_carry_over
 from .errors import ConflictError
 from .forms import AsOfForm, HouseholdForm, MemberFormSet
 from .models import REFORM_DATE, Household, Member
@@ -23,7 +23,13 @@ PAGE_SIZE = 50
 def unit_tree_view(request):
     form = AsOfForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
-    context = {"form": form, "on": on, "tree": unit_tree(user=request.user, on=on), "reform_date": REFORM_DATE}
+    context = {
+        "form": form,
+        "on": on,
+        "tree": unit_tree(user=request.user, on=on),
+        "reform_date": REFORM_DATE,
+        "may_carry_over": may_carry_over(request.user),
+    }
     return render(request, "households/unit_tree.html", context)
 
 

@@ -15,12 +15,15 @@ from .reviews import (
 )
 from .units import (
     TreeNode,
+    commune_get,
     commune_villages,
+    province_list,
     unit_may_be_seen,
     unit_predecessors,
     unit_successors,
     unit_tree,
     units_visible_to,
+    village_history,
     visible_unit_ids,
 )
 
@@ -31,10 +34,12 @@ __all__ = [
     "carry_over_plan",
     "cccd_conflicts",
     "cccd_owners",
+    "commune_get",
     "commune_villages",
     "household_get",
     "household_list",
     "last_approved_statuses",
+    "province_list",
     "reform_provinces",
     "returned_reviews",
     "review_get",
@@ -48,5 +53,6 @@ __all__ = [
     "unit_successors",
     "unit_tree",
     "units_visible_to",
+    "village_history",
     "visible_unit_ids",
 ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from households import scope_cache
@@ -112,3 +113,22 @@ def commune_villages(*, user: User, commune: AdministrativeUnit, include_ended: 
     if not include_ended:
         villages = villages.valid_on(timezone.localdate())
     return villages.order_by(models.F("valid_to").desc(nulls_first=True), "name")
+
+
+def commune_get(*, user: User, pk: int) -> AdministrativeUnit:
+    """A commune of the user's area (of either side of the reform), or 404."""
+    return get_object_or_404(units_visible_to(user).filter(level=UnitLevel.COMMUNE), pk=pk)
+
+
+def province_list(*, user: User):
+    """The provinces of either side of the reform the user may see."""
+    return units_visible_to(user).filter(level=UnitLevel.PROVINCE).order_by("name", "valid_from")
+
+
+def village_history(*, user: User, commune: AdministrativeUnit, limit: int = 30):
+    """The latest changes to the villages of a commune the user may see (who, when, what)."""
+    ids = visible_unit_ids(user)
+    history = AdministrativeUnit.history.filter(parent_id=commune.pk, level=UnitLevel.VILLAGE)
+    if ids is not None:
+        history = history.filter(id__in=ids)
+    return history.select_related("history_user").order_by("-history_date")[:limit]

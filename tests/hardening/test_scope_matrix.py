@@ -78,6 +78,8 @@ MATRIX: dict[str, Spec] = {
     "accounts:logout": Spec(fixed("/accounts/logout/"), sides=(None,), method="post", ok=302, public=True),
     "set_language": Spec(fixed("/i18n/setlang/"), sides=(None,), method="post", ok=302, public=True),
     "households:unit-tree": Spec(fixed("/units/"), sides=(None,)),
+    "households:commune-villages": Spec(page("households:commune-villages", pk="commune")),
+    "households:carry-over": Spec(fixed("/units/carry-over/"), sides=(None,), allowed=PLANNERS),
     "households:household-list": Spec(fixed("/households/"), sides=(None,)),
     "households:household-create": Spec(fixed("/households/new/"), sides=(None,), allowed=EDITORS),
     "households:household-detail": Spec(page("households:household-detail", pk="household")),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import Role
 from households.models import (
@@ -24,6 +25,13 @@ from households.services import carry_over_commit, round_open, village_assign, v
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English; the pages' Vietnamese is checked where they are shown."""
+    with translation.override("en"):
+        yield
 
 
 def _unit(name, level, unit_type, code, parent=None, legacy=True):
@@ -61,7 +69,16 @@ def world(make_user):
     counts = {"Thôn Một": 3, "Thôn Hai": 2, "Thôn Ba": 4, "Thôn Bốn": 1, "Thôn Năm": 2}
     households = {name: HouseholdFactory.create_batch(n, village=villages[name]) for name, n in counts.items()}
     officer = make_user(Role.PROVINCE_OFFICER, [old, new])
-    return {"a": a, "b": b, "c": c, "n1": n1, "n2": n2, "villages": villages, "households": households, "officer": officer}
+    return {
+        "a": a,
+        "b": b,
+        "c": c,
+        "n1": n1,
+        "n2": n2,
+        "villages": villages,
+        "households": households,
+        "officer": officer,
+    }
 
 
 def test_the_dry_run_counts_per_new_commune_and_lists_split_villages_without_writing(world):
