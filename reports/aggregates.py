@@ -19,6 +19,7 @@ class ReviewFacts:
     """The parts of an approved review (and its household) the statistics count."""
 
     year: int
+    standard: str  # period code of the round's standard, e.g. "2021-2025"
     commune_id: int
     status: str
     transition: str
@@ -29,13 +30,13 @@ class ReviewFacts:
     deprived: tuple[str, ...]
 
 
-# (year, commune_id, dimension, key, status)
-Cell = tuple[int, int, str, str, str]
+# (year, standard, commune_id, dimension, key, status)
+Cell = tuple[int, str, int, str, str, str]
 
 
 def contributions(review: ReviewFacts) -> dict[Cell, tuple[int, int]]:
     """The cells a review counts in, each with (households, people) = (1, members)."""
-    base = (review.year, review.commune_id)
+    base = (review.year, review.standard, review.commune_id)
     one = (1, review.people)
     cells: dict[Cell, tuple[int, int]] = {
         (*base, "status", "", review.status): one,

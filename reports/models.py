@@ -1,8 +1,10 @@
-"""Aggregate tables behind the statistics: counts per commune, year and slice, kept up to date on approval.
+"""Aggregate tables behind the statistics: counts per commune, year, standard and slice, kept up to date on
+approval.
 
 Statistics never scan households per request. Each approved review contributes a few rows of counts
 (``reports.aggregates.contributions``); ``StatisticSource`` remembers which review currently stands for a
-household in a year (an ongoing review approved later in the year replaces the annual one), so an
+household in a year under a standard (an ongoing review approved later in the year replaces the annual one
+of the same standard; the end-of-period annual review under the next standard stands beside it), so an
 approval adds the new review's contributions and takes back the old one's, in the same transaction.
 ``manage.py rebuild_statistics`` recomputes everything from the approved reviews. ``ReportJob``: a report
 prepared in the background (a whole province's lists), what was asked and the file made.
@@ -32,6 +34,9 @@ class StatisticCount(models.Model):
     """
 
     year = models.PositiveSmallIntegerField()
+    # The period code of the standard the reviews were classified under: a year can have official figures
+    # under two standards (the end-of-period annual review is the next period's baseline), never added up.
+    standard = models.CharField(max_length=9)
     commune = models.ForeignKey("households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.CharField(max_length=40, blank=True)
@@ -44,27 +49,31 @@ class StatisticCount(models.Model):
         verbose_name_plural = _("statistic counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
+                fields=["year", "standard", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
             )
         ]
-        indexes = [models.Index(fields=["year", "dimension", "commune"])]
+        indexes = [models.Index(fields=["year", "standard", "dimension", "commune"])]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.commune_id} {self.dimension}:{self.key} {self.status} = {self.households}"
+        cell = f"{self.year} {self.standard} {self.commune_id} {self.dimension}:{self.key} {self.status}"
+        return f"{cell} = {self.households}"
 
 
 class StatisticSource(models.Model):
-    """The approved review that stands for a household in a year's statistics."""
+    """The approved review that stands for a household in a year's statistics under one standard."""
 
     household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
+    standard = models.CharField(max_length=9)
     review = models.ForeignKey("households.HouseholdReview", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["household", "year"], name="statistic_source_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year", "standard"], name="statistic_source_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.year} → {self.review_id}"
+        return f"{self.household_id} {self.year} {self.standard} → {self.review_id}"
 
 
 class ReportJob(BackgroundJob):

@@ -29,6 +29,7 @@ _FIELDS = (
     "pk",
     "household_id",
     "round__year",
+    "round__standard__code",
     "commune_id",
     "status",
     "transition",
@@ -46,9 +47,10 @@ def _approved_rows(reviews=None):
 
 
 def _facts(row: tuple) -> ReviewFacts:
-    _pk, _household, year, commune, status, transition, causes, deprived, people, ethnicity, *flags = row
+    _pk, _household, year, standard, commune, status, transition, causes, deprived, people, ethnicity, *flags = row
     return ReviewFacts(
         year=year,
+        standard=standard,
         commune_id=commune,
         status=status,
         transition=transition,
@@ -61,11 +63,15 @@ def _facts(row: tuple) -> ReviewFacts:
 
 
 def _standing_reviews() -> Iterator[tuple]:
-    """For each household and year, the approved review approved last (it replaces the earlier ones)."""
-    rows = _approved_rows().order_by("household_id", "round__year", "approved_at", "pk").iterator(chunk_size=_BATCH)
+    """For each household, year and standard, the approved review approved last (it replaces the earlier ones)."""
+    rows = (
+        _approved_rows()
+        .order_by("household_id", "round__year", "round__standard__code", "approved_at", "pk")
+        .iterator(chunk_size=_BATCH)
+    )
     previous = None
     for row in rows:
-        if previous is not None and (row[1], row[2]) != (previous[1], previous[2]):
+        if previous is not None and row[1:4] != previous[1:4]:
             yield previous
         previous = row
     if previous is not None:
@@ -73,9 +79,9 @@ def _standing_reviews() -> Iterator[tuple]:
 
 
 _UPSERT = (
-    "INSERT INTO reports_statisticcount (year, commune_id, dimension, key, status, households, people) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (year, dimension, commune_id, key, status) DO UPDATE SET "
+    "INSERT INTO reports_statisticcount (year, standard, commune_id, dimension, key, status, households, people) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (year, standard, dimension, commune_id, key, status) DO UPDATE SET "
     "households = reports_statisticcount.households + excluded.households, "
     "people = reports_statisticcount.people + excluded.people"
 )
@@ -86,19 +92,23 @@ def _apply_deltas(deltas: Mapping[Cell, tuple[int, int]]) -> None:
     rows = [(*cell, h, p) for cell, (h, p) in deltas.items() if h or p]
     with connection.cursor() as cursor:
         cursor.executemany(_UPSERT, rows)
-    touched = {(cell[0], cell[1]) for cell in deltas}
-    for year in {y for y, _c in touched}:
-        communes = [c for y, c in touched if y == year]
-        StatisticCount.objects.filter(year=year, commune_id__in=communes, households=0).delete()
+    touched = {cell[:3] for cell in deltas}
+    for year, standard in {(y, s) for y, s, _c in touched}:
+        communes = [c for y, s, c in touched if (y, s) == (year, standard)]
+        StatisticCount.objects.filter(year=year, standard=standard, commune_id__in=communes, households=0).delete()
 
 
 @transaction.atomic
 def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
-    """Count newly approved reviews, taking back the review each one replaces for its household and year."""
+    """Count newly approved reviews, taking back the review each one replaces for its household and year.
+
+    A review replaces only the earlier review of the same standard: the end-of-period annual review gives
+    the year's figures under the old standard and the next period's baseline under the new one, and both stand.
+    """
     ids = [r.pk for r in reviews]
     rows = {row[0]: row for row in _approved_rows(HouseholdReview.objects.filter(pk__in=ids))}
     sources = {
-        (s.household_id, s.year): s
+        (s.household_id, s.year, s.standard): s
         for s in StatisticSource.objects.select_for_update().filter(household__in=[r.household_id for r in reviews])
     }
     replaced_ids = [s.review_id for s in sources.values() if s.review_id not in rows]
@@ -116,7 +126,7 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
         row = rows.get(pk)
         if row is None:
             continue
-        key = (row[1], row[2])
+        key = (row[1], row[2], row[3])
         source = sources.get(key)
         if source is not None and source.review_id == pk:
             continue
@@ -127,7 +137,7 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
             source.review_id = pk
             changed_sources.append(source)
         else:
-            source = sources[key] = StatisticSource(household_id=row[1], year=row[2], review_id=pk)
+            source = sources[key] = StatisticSource(household_id=row[1], year=row[2], standard=row[3], review_id=pk)
             new_sources.append(source)
         add(contributions(_facts(row)))
     StatisticSource.objects.bulk_create(new_sources)
@@ -137,14 +147,15 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
 
 @transaction.atomic
 def statistics_rebuild() -> int:
-    """Recompute every statistic from the approved reviews. Returns the number of households-years counted."""
+    """Recompute every statistic from the approved reviews. Returns the number of households-years counted
+    (a household counted under two standards in a year counts twice)."""
     StatisticCount.objects.all().delete()
     StatisticSource.objects.all().delete()
     counted = 0
     sources: list[StatisticSource] = []
     facts: list[ReviewFacts] = []
     for row in _standing_reviews():
-        sources.append(StatisticSource(household_id=row[1], year=row[2], review_id=row[0]))
+        sources.append(StatisticSource(household_id=row[1], year=row[2], standard=row[3], review_id=row[0]))
         facts.append(_facts(row))
         counted += 1
         if len(sources) >= _BATCH:
@@ -154,8 +165,8 @@ def statistics_rebuild() -> int:
     totals = add_up(facts)
     StatisticCount.objects.bulk_create(
         (
-            StatisticCount(year=y, commune_id=c, dimension=d, key=k, status=s, households=h, people=p)
-            for (y, c, d, k, s), (h, p) in totals.items()
+            StatisticCount(year=y, standard=sd, commune_id=c, dimension=d, key=k, status=s, households=h, people=p)
+            for (y, sd, c, d, k, s), (h, p) in totals.items()
         ),
         batch_size=_BATCH,
     )

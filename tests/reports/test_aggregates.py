@@ -17,13 +17,16 @@ pytestmark = pytest.mark.django_db
 
 def table():
     return sorted(
-        StatisticCount.objects.values_list("year", "commune_id", "dimension", "key", "status", "households", "people")
+        StatisticCount.objects.values_list(
+            "year", "standard", "commune_id", "dimension", "key", "status", "households", "people"
+        )
     )
 
 
 def test_contributions_of_one_review():
     facts = ReviewFacts(
         year=2024,
+        standard="2021-2025",
         commune_id=7,
         status="poor",
         transition="newly_poor",
@@ -34,10 +37,10 @@ def test_contributions_of_one_review():
         deprived=("water", "latrine", "housing_quality"),
     )
     cells = contributions(facts)
-    assert cells[(2024, 7, "status", "", "poor")] == (1, 4)
-    assert cells[(2024, 7, "cause", "no_land", "poor")] == (1, 4)  # a cause counts a household once
+    assert cells[(2024, "2021-2025", 7, "status", "", "poor")] == (1, 4)
+    assert cells[(2024, "2021-2025", 7, "cause", "no_land", "poor")] == (1, 4)  # a cause counts a household once
     assert len(cells) == 3 + 1 + 2 + 3
-    assert add_up([facts, facts])[(2024, 7, "indicator", "water", "poor")] == (2, 8)
+    assert add_up([facts, facts])[(2024, "2021-2025", 7, "indicator", "water", "poor")] == (2, 8)
 
 
 def test_incremental_updates_equal_a_rebuild(reviewed):
