@@ -46,6 +46,9 @@ class VillageMove:
     carried_to_id: int | None = None
     # The new communes a split commune's village may go to.
     choices: list[AdministrativeUnit] = field(default_factory=list)
+    # A village of that name the new commune already has (made by hand before the carry-over): it is
+    # taken as the carried village rather than made twice.
+    same_name_id: int | None = None
 
 
 @dataclass
@@ -79,7 +82,7 @@ class CarryOverPlan:
 
     @property
     def villages_to_create(self) -> int:
-        return sum(1 for m in self.moves if m.carried_to_id is None)
+        return sum(1 for m in self.moves if m.carried_to_id is None and m.same_name_id is None)
 
     @property
     def by_successor(self) -> list[SuccessorTotal]:
@@ -118,8 +121,17 @@ def _old_communes(provinces: list[AdministrativeUnit], ids: set[int] | None) -> 
     return [c for c in found.values() if ids is None or c.pk in ids]
 
 
+def _match_same_names(moves: list[VillageMove]) -> None:
+    existing = AdministrativeUnit.objects.filter(
+        level=UnitLevel.VILLAGE, parent__in={m.successor.pk for m in moves}, valid_to__isnull=True
+    ).exclude(predecessions__effective_on=REFORM_DATE)
+    by_name = {(parent, name.casefold()): pk for pk, parent, name in existing.values_list("pk", "parent_id", "name")}
+    for move in moves:
+        move.same_name_id = by_name.get((move.successor.pk, move.village.name.casefold()))
+
+
 def carry_over_plan(*, user: User, code: str) -> CarryOverPlan:
-    """What the carry-over of the province(s) with ``code`` would do; writes nothing. Nine queries."""
+    """What the carry-over of the province(s) with ``code`` would do; writes nothing. Ten queries."""
     provinces = reform_provinces(user=user, code=code)
     ids = visible_unit_ids(user)
     old_communes = {c.pk: c for c in _old_communes(provinces, ids)}
@@ -167,6 +179,7 @@ def carry_over_plan(*, user: User, code: str) -> CarryOverPlan:
             unassigned.append(VillageMove(village, old_communes[village.parent_id], None, count, choices=choices))
             continue
         moves.append(VillageMove(village, old_communes[village.parent_id], target, count))
+    _match_same_names([m for m in moves if m.carried_to_id is None])
     drafts = [
         DraftRound(round_id, name, year, n)
         for round_id, name, year, n in HouseholdReview.objects.filter(round__commune__in=list(old_communes))

@@ -93,25 +93,25 @@ def carry_over_commit(*, user: User, code: str, decision: str) -> CarryOverResul
             is_urban=move.successor.is_urban,
         )
         for move in plan.moves
-        if move.carried_to_id is None
+        if move.carried_to_id is None and move.same_name_id is None
     }
     bulk_create_with_history(list(new_villages.values()), AdministrativeUnit, default_user=user, batch_size=2_000)
+    targets = {move.village.pk: move.carried_to_id or move.same_name_id for move in plan.moves}
+    targets.update({old: new.pk for old, new in new_villages.items()})
     UnitSuccession.objects.bulk_create(
         [
-            UnitSuccession(predecessor_id=old, successor=new, effective_on=REFORM_DATE, is_split=False)
-            for old, new in new_villages.items()
+            UnitSuccession(
+                predecessor_id=move.village.pk, successor_id=targets[move.village.pk], effective_on=REFORM_DATE
+            )
+            for move in plan.moves
+            if move.carried_to_id is None
         ],
         batch_size=2_000,
     )
     record = CarryOver.objects.create(province=plan.provinces[-1], decision=decision.strip(), committed_by=user)
     moved = households_follow(
         moves={
-            move.village.pk: (
-                move.carried_to_id or new_villages[move.village.pk].pk,
-                move.successor.pk,
-            )
-            for move in plan.moves
-            if move.households
+            move.village.pk: (targets[move.village.pk], move.successor.pk) for move in plan.moves if move.households
         },
         user=user,
         reason=_("Carry-over %(id)s: %(decision)s") % {"id": record.pk, "decision": decision.strip()},

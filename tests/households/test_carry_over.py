@@ -211,3 +211,14 @@ def test_the_command_dry_runs_then_commits(world, capsys):
     )
     assert "Committed: 4 villages created, 10 households moved." in capsys.readouterr().out
     assert Household.objects.filter(commune=world["n2"]).count() == 1
+
+
+def test_a_village_the_new_commune_made_by_hand_is_taken_as_the_carried_one(world):
+    by_hand = village_create(commune=world["n1"], name="thôn một", unit_type=UnitType.THON)
+    plan = carry_over_plan(user=world["officer"], code="99")
+    assert plan.villages_to_create == 2
+    result = carry_over_commit(user=world["officer"], code="99", decision="NQ 1")
+    assert result.villages_created == 2
+    assert UnitSuccession.objects.filter(predecessor=world["villages"]["Thôn Một"], successor=by_hand).exists()
+    assert Household.objects.filter(village=by_hand).count() == 3
+    assert carry_over_commit(user=world["officer"], code="99", decision="NQ 1").households_moved == 0
