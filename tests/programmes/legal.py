@@ -99,17 +99,18 @@ PERIODS = {
     ),
     # Decision 59/2015/QĐ-TTg, arts. 1-2: poor line 700.000đ / 900.000đ, minimum living standard
     # 1.000.000đ / 1.300.000đ, average living standard up to 1.500.000đ / 1.950.000đ; cut-off 3 of 10.
+    # In force for reviews 2016-2021: Decree 07/2021/NĐ-CP kept it during 2021.
     "2016-2020": Period(
         "2016-2020",
         "59/2015/QĐ-TTg",
         "QD59-2015-art2",
         Method.INCOME_OR_DEPRIVATION,
         3,
-        (2016, 2020),
+        (2016, 2021),
         (
             IncomeLines(
                 2016,
-                2020,
+                2021,
                 700_000,
                 900_000,
                 minimum_living_rural=1_000_000,
@@ -121,30 +122,29 @@ PERIODS = {
         INDICATORS_2016,
     ),
     # Decree 07/2021/NĐ-CP, arts. 3-4: poor line 1.500.000đ / 2.000.000đ, average living standard up to
-    # 2.250.000đ / 3.000.000đ; cut-off 3 of 12.
+    # 2.250.000đ / 3.000.000đ; cut-off 3 of 12. In force for reviews 2022-2026: from 2022 (Decree 07), and
+    # through 2026 as Decree 351/2025/NĐ-CP keeps Decree 07's art. 3, lines and 12 indicators, until 31/12/2026.
     "2021-2025": Period(
         "2021-2025",
         "07/2021/NĐ-CP",
         "ND07-2021-art4",
         Method.INCOME_AND_DEPRIVATION,
         3,
-        (2021, 2025),
-        (IncomeLines(2021, 2025, 1_500_000, 2_000_000, average_rural=2_250_000, average_urban=3_000_000),),
+        (2022, 2026),
+        (IncomeLines(2022, 2026, 1_500_000, 2_000_000, average_rural=2_250_000, average_urban=3_000_000),),
         INDICATORS_2021,
     ),
-    # Decree 351/2025/NĐ-CP: 2026 keeps the 2021-2025 lines; 2027-2030 2.200.000đ / 2.800.000đ. The
-    # average-living-standard bounds (1.5 times the line) are a domain-note assumption (check).
+    # Decree 351/2025/NĐ-CP: in force for reviews 2027-2030 (2026 keeps Decree 07's art. 3, above), at
+    # 2.200.000đ / 2.800.000đ. The average-living-standard bounds (1.5 times the line) are a domain-note
+    # assumption (check).
     "2026-2030": Period(
         "2026-2030",
         "351/2025/NĐ-CP",
         "ND351-2025",
         Method.INCOME_AND_DEPRIVATION,
         3,
-        (2026, 2030),
-        (
-            IncomeLines(2026, 2026, 1_500_000, 2_000_000, average_rural=2_250_000, average_urban=3_000_000),
-            IncomeLines(2027, 2030, 2_200_000, 2_800_000, average_rural=3_300_000, average_urban=4_200_000),
-        ),
+        (2027, 2030),
+        (IncomeLines(2027, 2030, 2_200_000, 2_800_000, average_rural=3_300_000, average_urban=4_200_000),),
         INDICATORS_2026,
     ),
 }

@@ -127,14 +127,23 @@ def test_the_mountainous_line_does_not_apply_where_a_standard_has_none():
     assert classify(rules, year=2024, area="rural", income=1_500_000, mountain_island=True).status == Status.NEAR_POOR
 
 
-def test_2026_keeps_the_2021_2025_lines_and_2027_raises_them():
-    """Decree 351/2025/NĐ-CP: 2026 keeps 1.500.000đ / 2.000.000đ; 2027-2030 use 2.200.000đ / 2.800.000đ."""
-    rules = rules_for(PERIODS["2026-2030"])
+def test_2026_is_classified_by_decree_07_and_2027_by_the_new_lines():
+    """Decree 351/2025/NĐ-CP keeps Decree 07/2021/NĐ-CP art. 3 (1.500.000đ / 2.000.000đ and its 12 indicators)
+    until 31/12/2026; 2027-2030 use 2.200.000đ / 2.800.000đ and the new indicators."""
+    decree_07 = rules_for(PERIODS["2021-2025"])
+    decree_351 = rules_for(PERIODS["2026-2030"])
+    assert classify(decree_07, year=2026, area="rural", income=1_600_000, deprived=["employment"]).status == (
+        Status.AVERAGE
+    )
     three = ["employment", "waste", "telecom"]
-    assert classify(rules, year=2026, area="rural", income=1_600_000, deprived=three).status == Status.AVERAGE
-    assert classify(rules, year=2027, area="rural", income=1_600_000, deprived=three).status == Status.POOR
-    assert classify(rules, year=2026, area="urban", income=2_500_000, deprived=three).status == Status.AVERAGE
-    assert classify(rules, year=2030, area="urban", income=2_500_000, deprived=three).status == Status.POOR
+    assert classify(decree_351, year=2027, area="rural", income=1_600_000, deprived=three).status == Status.POOR
+    assert classify(decree_351, year=2030, area="urban", income=2_500_000, deprived=three).status == Status.POOR
+    with pytest.raises(ClassificationError) as error:
+        classify(decree_07, year=2026, area="rural", income=1_000_000, deprived=["waste"])
+    assert error.value.field == "deprived"
+    with pytest.raises(ClassificationError) as error:
+        classify(decree_351, year=2026, area="rural", income=1_000_000)
+    assert error.value.field == "year"
 
 
 def test_the_issue_example():

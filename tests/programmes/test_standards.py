@@ -14,7 +14,14 @@ from programmes.admin import PovertyStandardForm
 from programmes.classification import Status, classify
 from programmes.indicators import HouseholdFacts, MemberFacts, decide_indicators, deprived_codes
 from programmes.models import Dimension, IncomeLine, Indicator, PovertyStandard
-from programmes.selectors import standard_for_year, standard_get, standard_list, standard_rules
+from programmes.selectors import (
+    rules_year,
+    standard_for_round,
+    standard_for_year,
+    standard_get,
+    standard_list,
+    standard_rules,
+)
 from programmes.services import (
     income_line_create,
     income_line_update,
@@ -65,7 +72,7 @@ def test_values_not_confirmed_by_the_legal_text_are_marked_for_checking():
 def test_loading_the_fixture_again_changes_nothing():
     before = [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)]
     call_command("loaddata", "standards", verbosity=0)
-    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == before == [6, 7, 17, 34]
+    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == before == [6, 6, 17, 34]
 
 
 def test_loading_the_standards_again_leaves_those_in_the_database_as_they_are():
@@ -84,7 +91,7 @@ def test_loading_the_standards_again_leaves_those_in_the_database_as_they_are():
     assert Indicator.objects.get(standard=used, code="employment").notes == "kept"
     assert IncomeLine.objects.get(standard=unused).poor_rural == 1
     assert "Standards added: -" in out.getvalue()
-    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 7, 17, 34]
+    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 6, 17, 34]
 
     # --update rewrites the unlocked standards loaded from the file, never a locked one.
     call_command("load_standards", update=True, stdout=out)
@@ -99,7 +106,7 @@ def test_an_empty_database_gets_every_standard_of_the_file():
     loaded = standards_load(fixture=Path(settings.BASE_DIR) / "fixtures" / "standards.json")
     assert len(loaded.added) == 6
     assert loaded.kept == loaded.updated == ()
-    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 7, 17, 34]
+    assert [m.objects.count() for m in (PovertyStandard, IncomeLine, Dimension, Indicator)] == [6, 6, 17, 34]
 
 
 def full_facts(on: date, **changes) -> HouseholdFacts:
@@ -154,9 +161,13 @@ def test_every_indicator_of_the_fixture_is_decided_from_facts(code):
         (2015, "2011-2015"),
         (2016, "2016-2020"),
         (2020, "2016-2020"),
-        (2021, "2021-2025"),
+        # Decree 07/2021/NĐ-CP kept the 2016-2020 standard during 2021.
+        (2021, "2016-2020"),
+        (2022, "2021-2025"),
         (2025, "2021-2025"),
-        (2026, "2026-2030"),
+        # Decree 351/2025/NĐ-CP keeps Decree 07's art. 3 (lines and 12 indicators) until 31/12/2026.
+        (2026, "2021-2025"),
+        (2027, "2026-2030"),
         (2030, "2026-2030"),
     ],
 )
@@ -213,7 +224,7 @@ def test_edits_are_validated():
     with pytest.raises(TypeError):
         income_line_update(line=line, standard=None)
     with pytest.raises(ValidationError) as error:
-        income_line_create(standard=line.standard, year_from=2025, year_to=2026, poor_rural=1, poor_urban=2)
+        income_line_create(standard=line.standard, year_from=2026, year_to=2027, poor_rural=1, poor_urban=2)
     assert set(error.value.message_dict) == {"year_from", "year_to"}
     with pytest.raises(ValidationError) as error:
         income_line_update(line=standard_get("2016-2020").income_lines.get(), minimum_living_urban=None)
@@ -226,7 +237,7 @@ def test_edits_are_validated():
         lambda s: standard_update(standard=s, deprivation_cutoff=2),
         lambda s: standard_update(standard=s, notes="changed"),
         lambda s: income_line_update(line=s.income_lines.get(), poor_rural=1_600_000),
-        lambda s: income_line_create(standard=s, year_from=2026, year_to=2026, poor_rural=1, poor_urban=2),
+        lambda s: income_line_create(standard=s, year_from=2027, year_to=2027, poor_rural=1, poor_urban=2),
         lambda s: indicator_update(indicator=s.indicators.get(code="water"), thresholds={}),
         lambda s: standard_row_delete(row=s.indicators.get(code="water")),
     ],
@@ -348,3 +359,43 @@ def test_the_admin_action_makes_new_versions(admin_client):
     )
     assert response.status_code == 302
     assert standard_get("2016-2020").version == standard_get("2026-2030").version == 2
+
+
+@pytest.mark.parametrize(
+    ("year", "kind", "code", "rules"),
+    [
+        # Decision 24/2021/QĐ-TTg, art. 4: the annual review at the end of Y gives the list of Y+1.
+        (2015, "annual", "2016-2020", 2016),
+        (2020, "annual", "2016-2020", 2021),
+        (2021, "annual", "2021-2025", 2022),
+        # Decree 351/2025/NĐ-CP: Decree 07's lines and indicators for 2026, the new lines from 2027.
+        (2025, "annual", "2021-2025", 2026),
+        (2026, "annual", "2026-2030", 2027),
+        # Nothing is in force in 2031 yet: the standard of the round's own year.
+        (2030, "annual", "2026-2030", 2030),
+        # Decree 07/2021/NĐ-CP kept 2016-2020 during 2021; an ongoing review uses the standard of its year.
+        (2021, "ongoing", "2016-2020", 2021),
+        (2022, "ongoing", "2021-2025", 2022),
+        (2026, "ongoing", "2021-2025", 2026),
+        (2027, "ongoing", "2026-2030", 2027),
+    ],
+)
+def test_the_standard_of_a_round_follows_the_legal_calendar(year, kind, code, rules):
+    standard = standard_for_round(year=year, kind=kind)
+    assert standard.code == code
+    assert rules_year(year=year, kind=kind, standard=standard) == rules
+
+
+def test_a_round_given_another_standard_uses_the_nearest_year_of_it():
+    # An end-of-2021 round kept under 2016-2020 by the province uses its 2021 line.
+    assert rules_year(year=2021, kind="annual", standard=standard_get("2016-2020")) == 2021
+    assert rules_year(year=2026, kind="ongoing", standard=standard_get("2026-2030")) == 2027
+
+
+def test_a_used_standard_keeps_its_years_through_a_reload():
+    """A load leaves a used standard as it is; the years are corrected by migration programmes 0003."""
+    used = standard_lock(standard=standard_get("2026-2030"))
+    call_command("load_standards", update=True, stdout=io.StringIO())
+    used.refresh_from_db()
+    assert (used.year_from, used.year_to, used.locked) == (2027, 2030, True)
+    assert [(line.year_from, line.year_to) for line in used.income_lines.all()] == [(2027, 2030)]
