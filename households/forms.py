@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import Role
+from programmes.models import PovertyStandard
+
 from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
 from .registry_rules import cccd_errors
 from .selectors import cccd_conflicts, units_visible_to
@@ -129,6 +132,13 @@ class RoundForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2001, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
+    standard = forms.ModelChoiceField(
+        label=_("Poverty standard"),
+        queryset=PovertyStandard.objects.none(),
+        required=False,
+        empty_label=_("As the legal calendar gives it"),
+        help_text=_("Only where the province's guidance departs from the legal calendar."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +146,11 @@ class RoundForm(forms.Form):
         communes = units_visible_to(user).filter(level=UnitLevel.COMMUNE)
         self.fields["commune"].queryset = communes.order_by("-valid_from", "name")
         self.fields["year"].initial = timezone.localdate().year
+        # The province sets a round's standard (``round_open`` refuses it to the others).
+        if user.is_superuser or user.role == Role.PROVINCE_OFFICER:
+            self.fields["standard"].queryset = PovertyStandard.objects.latest_versions().order_by("year_from")
+        else:
+            del self.fields["standard"]
 
 
 class ReviewForm(forms.Form):

@@ -25,7 +25,7 @@ from households.models import (
 from households.selectors import cccd_owners, last_approved_statuses, visible_unit_ids
 from povertyplan.lookups import value_parts
 from programmes.models import PovertyStandard
-from programmes.selectors import standard_for_year, standard_rules
+from programmes.selectors import rules_year, standard_for_round, standard_rules
 
 from .columns import normalize
 from .validation import (
@@ -67,7 +67,11 @@ def load_context_before_members(
     can_edit = user.can_edit
 
     villages: dict[str, VillageInfo] = {}
-    for village in AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE).order_by("pk"):
+    # The villages in force today, or on the commune's last day for a commune that has ended (data of
+    # earlier years): a village merged away or carried over to a new commune is not offered.
+    on = today if commune.is_valid_on(today) else (commune.valid_to or today)
+    in_force = AdministrativeUnit.objects.valid_on(on).filter(parent=commune, level=UnitLevel.VILLAGE)
+    for village in in_force.order_by("pk"):
         info = VillageInfo(village.pk, village.name, village.is_urban, can_edit and (ids is None or village.pk in ids))
         for key in village_keys(village.name) | village_keys(village.short_name):
             villages.setdefault(key, info)
@@ -148,7 +152,11 @@ def _households(codes: list[str], *, ids: set[int] | None, can_edit: bool) -> di
 
 
 def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool) -> dict[int, RoundInfo | str]:
-    """The annual round of each year in the commune, or the standard a new round would take."""
+    """The annual round of each year in the commune, or the standard a new round would take.
+
+    A year may hold an annual round under each of two standards (the end-of-period review): the import
+    takes the one under the standard the legal calendar gives the year, or else the latest opened (the
+    province set its standard); ``round_open`` opens a missing one under that default standard."""
     rounds: dict[int, RoundInfo | str] = {}
     rules_cache: dict[int, Any] = {}
 
@@ -157,15 +165,30 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
             rules_cache[standard.pk] = standard_rules(standard)
         return rules_cache[standard.pk]
 
-    existing = {
-        r.year: r
-        for r in ReviewRound.objects.filter(
-            commune=commune, kind=ReviewKind.ANNUAL, year__in=list(years)
-        ).select_related("standard")
-    }
+    def info(round_id: int | None, year: int, standard: PovertyStandard) -> RoundInfo:
+        return RoundInfo(
+            round_id, year, rules(standard), rules_year(year=year, kind=ReviewKind.ANNUAL, standard=standard)
+        )
+
+    defaults: dict[int, PovertyStandard | None] = {}
+    for year in years:
+        try:
+            defaults[year] = standard_for_round(year=year, kind=ReviewKind.ANNUAL)
+        except PovertyStandard.DoesNotExist:
+            defaults[year] = None
+    existing: dict[int, ReviewRound] = {}
+    for r in (
+        ReviewRound.objects.filter(commune=commune, kind=ReviewKind.ANNUAL, year__in=list(years))
+        .select_related("standard")
+        .order_by("pk")
+    ):
+        default = defaults[r.year]
+        kept = existing.get(r.year)
+        if kept is None or default is None or kept.standard.code != default.code:
+            existing[r.year] = r
     for year in years:
         if year in existing:
-            rounds[year] = RoundInfo(existing[year].pk, year, rules(existing[year].standard))
+            rounds[year] = info(existing[year].pk, year, existing[year].standard)
             continue
         if not may_open:
             rounds[year] = _("The review round of %(year)s is not open in %(commune)s yet.") % {
@@ -173,9 +196,8 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
                 "commune": commune.name,
             }
             continue
-        try:
-            standard = standard_for_year(year)
-        except PovertyStandard.DoesNotExist:
+        standard = defaults[year]
+        if standard is None:
             rounds[year] = _("No poverty standard is in force in %(year)s.") % {"year": year}
             continue
         start, _end = ReviewRound.annual_period(year)
@@ -185,7 +207,7 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
                 "date": start.strftime("%d/%m/%Y"),
             }
             continue
-        rounds[year] = RoundInfo(None, year, rules(standard))
+        rounds[year] = info(None, year, standard)
     return rounds
 
 
@@ -203,8 +225,8 @@ def _reviews(round_ids: list[int], household_ids: list[int]) -> dict[tuple[str, 
     return found
 
 
-def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[str]]:
-    history: dict[int, list[str]] = {}
+def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[tuple[str, str]]]:
+    history: dict[int, list[tuple[str, str]]] = {}
     for part in value_parts(household_ids):
         history.update(last_approved_statuses(household_ids=part, up_to_year=up_to_year))
     return history

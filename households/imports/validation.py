@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
 from households.search_words import search_text
-from households.transitions import transition
+from households.transitions import transition_under
 from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
 from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
 
@@ -151,6 +151,7 @@ class RoundInfo:
     id: int | None  # None: the round is opened by the import
     year: int
     rules: StandardRules
+    rules_year: int  # the year whose income line applies (``programmes.selectors.rules_year``)
 
 
 @dataclass
@@ -164,7 +165,8 @@ class ImportContext:
     cccd_owners: Mapping[str, tuple[str, str]]  # number → (household code, message for the user)
     rounds: Mapping[int, RoundInfo | str]  # year → the round, or why there is none
     reviews: Mapping[tuple[str, int], ExistingReview]  # (household code, year)
-    approved_history: Mapping[int, list[str]]  # household id → approved statuses, oldest first
+    # household id → approved (standard code, status) pairs, oldest first
+    approved_history: Mapping[int, list[tuple[str, str]]]
 
 
 def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) -> int | None:
@@ -838,13 +840,13 @@ class _Checker:
             reasons = tuple(f"{code}: {decided[code].reason}" for code in deprived if decided[code].reason)
         area = Area.URBAN if household.is_urban else Area.RURAL
         # ``classify`` is pure: many households share its inputs, so each combination is classified once.
-        key = (id(rules), review.year, area, review.income_per_capita, deprived)
+        key = (id(rules), round_info.rules_year, area, review.income_per_capita, deprived)
         result = self.classified.get(key)
         if result is None:
             try:
                 result = classify(
                     rules,
-                    year=review.year,
+                    year=round_info.rules_year,
                     area=area,
                     income=review.income_per_capita,
                     deprived=deprived,
@@ -859,14 +861,15 @@ class _Checker:
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
         existing = self.context.households.get(household.code)
         history = self.context.approved_history.get(existing.id, []) if existing is not None else []
+        previous, change = transition_under(history, result.status, standard_code=rules.code)
         review.result = {
             "facts": RawJSON(full_facts.to_json_text()),
             "status": result.status.value,
             "deprived": list(result.deprived),
             "deprived_count": result.deprived_count,
             "explanation": [*result.explanation, *reasons],
-            "previous_status": history[-1] if history else "",
-            "transition": transition(history, result.status).value,
+            "previous_status": previous,
+            "transition": change.value,
         }
         return True
 

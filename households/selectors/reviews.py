@@ -43,18 +43,20 @@ def review_get(*, user: User, pk: int) -> HouseholdReview:
 
 def last_approved_statuses(
     *, household_ids: Iterable[int], up_to_year: int | None = None, exclude_review_id: int | None = None
-) -> dict[int, list[str]]:
-    """Approved statuses of each household, oldest first (by year, then approval time). One query."""
+) -> dict[int, list[tuple[str, str]]]:
+    """Approved ``(standard code, status)`` pairs of each household, oldest first (by year, then approval
+    time). One query. The standard comes with each status because statuses are compared under one
+    standard only (``households.transitions.transition_under``)."""
     reviews = HouseholdReview.objects.filter(household_id__any_of=list(household_ids), state=ReviewState.APPROVED)
     if up_to_year is not None:
         reviews = reviews.filter(round__year__lte=up_to_year)
     if exclude_review_id is not None:
         reviews = reviews.exclude(pk=exclude_review_id)
-    history: dict[int, list[str]] = defaultdict(list)
-    for household_id, status in reviews.order_by("round__year", "approved_at", "pk").values_list(
-        "household_id", "status"
+    history: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for household_id, code, status in reviews.order_by("round__year", "approved_at", "pk").values_list(
+        "household_id", "round__standard__code", "status"
     ):
-        history[household_id].append(status)
+        history[household_id].append((code, status))
     return dict(history)
 
 

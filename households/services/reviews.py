@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Role
 from households.access import check_can_edit_unit
 from households.errors import EDITED_MEANWHILE, ConflictError, WorkflowError
 from households.models import (
@@ -34,9 +34,10 @@ from households.models import (
 )
 from households.review_facts import classify_household
 from households.selectors import last_approved_statuses
-from households.transitions import transition
+from households.transitions import transition_under
 from households.workflow import STEP_TO, Step, step_refusal
-from programmes.selectors import standard_for_year
+from programmes.models import PovertyStandard
+from programmes.selectors import rules_year, standard_for_round
 from programmes.services import standard_lock
 from reports.services import statistics_apply
 
@@ -81,9 +82,16 @@ def _move(reviews: Sequence[HouseholdReview], *, step: Step, user: User, **chang
 
 @transaction.atomic
 def round_open(
-    *, user: User, commune: AdministrativeUnit, year: int, kind: str, starts_on: datetime.date | None = None
+    *,
+    user: User,
+    commune: AdministrativeUnit,
+    year: int,
+    kind: str,
+    starts_on: datetime.date | None = None,
+    standard: PovertyStandard | None = None,
 ) -> ReviewRound:
-    """Open a review round in a commune, under the standard in force that year."""
+    """Open a review round in a commune, under ``standard`` or by default the one the legal calendar gives
+    it (``programmes.selectors.standard_for_round``: an annual round gives the list of the next year)."""
     if commune.level != UnitLevel.COMMUNE:
         raise ValidationError({"commune": _("Choose a commune.")})
     check_can_edit_unit(user, commune)
@@ -99,17 +107,86 @@ def round_open(
                 % {"commune": commune, "date": starts.strftime("%d/%m/%Y")}
             }
         )
+    try:
+        default = standard_for_round(year=year, kind=kind)
+    except PovertyStandard.DoesNotExist:
+        default = None
+    if standard is None or standard == default:
+        standard = default
+    else:
+        _check_may_set_standard(user)
+    if standard is None:
+        raise ValidationError({"year": _("No poverty standard is in force in %(year)s.") % {"year": year}})
     review_round = ReviewRound(
         commune=commune,
         year=year,
         kind=kind,
-        standard=standard_for_year(year),
+        standard=standard,
         starts_on=starts,
         ends_on=ends,
         created_by=user,
     )
     review_round.full_clean()
     review_round.save()
+    return review_round
+
+
+def _check_may_set_standard(user: User) -> None:
+    # The province sets a round's standard when its guidance departs from the legal calendar.
+    if not (user.is_superuser or user.role == Role.PROVINCE_OFFICER):
+        raise WorkflowError(_("Only a province officer may choose the standard of a review round."))
+
+
+ROUND_STANDARD_FIXED = _(
+    "The standard of this round cannot be changed: %(count)s of its reviews are approved under %(standard)s."
+)
+
+
+@transaction.atomic
+def round_standard_change(*, user: User, review_round: ReviewRound, standard: PovertyStandard) -> ReviewRound:
+    """Put a round under another standard (the province's guidance changed) and classify its reviews again.
+
+    Refused once a review of the round is approved: its status was decided under the round's standard, and
+    the standard is then locked. The round's row is locked first, so that an approval cannot slip in between.
+    Reviews whose facts miss what the new standard's indicators need keep their facts and are returned to
+    the commune staff to complete them.
+    """
+    check_can_edit_unit(user, review_round.commune)
+    _check_may_set_standard(user)
+    review_round = ReviewRound.objects.select_for_update().select_related("commune", "standard").get(pk=review_round.pk)
+    reviews = list(
+        HouseholdReview.objects.select_for_update()
+        .filter(round=review_round)
+        .select_related("household", "village")
+        .prefetch_related("household__members")
+    )
+    approved = sum(r.state == ReviewState.APPROVED for r in reviews)
+    if approved:
+        raise ValidationError(
+            ROUND_STANDARD_FIXED % {"count": approved, "standard": review_round.standard},
+            code="round_standard_fixed",
+        )
+    if standard.pk == review_round.standard_id:
+        return review_round
+    review_round.standard = standard
+    review_round.full_clean()
+    review_round.save(update_fields=["standard"])
+    today = timezone.localdate()
+    for review in reviews:
+        review.round = review_round
+        try:
+            _classify(review, on=today)
+        except ValidationError as error:
+            review.state = ReviewState.RETURNED
+            review.returned_reason = _("The round's standard is now %(standard)s: %(missing)s") % {
+                "standard": standard,
+                "missing": " ".join(error.messages),
+            }
+        else:
+            _set_transition(review)
+        review.version += 1
+        review._history_user = user
+        review.save()
     return review_round
 
 
@@ -123,9 +200,11 @@ def _check_causes(causes: Iterable[str]) -> list[str]:
 
 def _classify(review: HouseholdReview, *, on: datetime.date) -> None:
     """Classify the review from its facts and the household's members; keep the facts used."""
+    review_round = review.round
     result = classify_household(
-        standard=review.round.standard,
-        year=review.round.year,
+        standard=review_round.standard,
+        # The year whose income line applies: the next year for an annual round (its list is that year's).
+        year=rules_year(year=review_round.year, kind=review_round.kind, standard=review_round.standard),
         is_urban=review.is_urban,
         income=review.income_per_capita,
         facts=review.facts,
@@ -140,12 +219,14 @@ def _classify(review: HouseholdReview, *, on: datetime.date) -> None:
 
 
 def _set_transition(review: HouseholdReview) -> None:
-    """The transition against the household's approved statuses up to the review's year."""
+    """The transition against the household's approved statuses up to the review's year, under the round's
+    standard only (domain.md §2)."""
     history = last_approved_statuses(
         household_ids=[review.household_id], up_to_year=review.round.year, exclude_review_id=review.pk
     ).get(review.household_id, [])
-    review.previous_status = history[-1] if history else ""
-    review.transition = transition(history, review.status)
+    review.previous_status, review.transition = transition_under(
+        history, review.status, standard_code=review.round.standard.code
+    )
 
 
 @transaction.atomic
