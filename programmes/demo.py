@@ -58,7 +58,7 @@ from .models import (
     ProjectOutput,
 )
 from .plan_services import goal_create, plan_create, target_rows_replace, task_create
-from .selectors import standard_get, standard_rules
+from .selectors import rules_year, standard_get, standard_rules
 from .services import standard_lock
 
 D = Decimal
@@ -466,11 +466,15 @@ def households_generate(
         "causes": {True: _prepared("causes", ["no_capital", "no_skills"]), False: _prepared("causes", [])},
     }
 
+    def line_year(year: int) -> int:
+        # The annual round of ``year`` gives the next year's list, under that year's line.
+        return rules_year(year=year, kind=ReviewKind.ANNUAL, standard=standard)
+
     @cache
     def classified(year: int, urban: bool, income: int, template: int):
         result = classify(
             rules,
-            year=year,
+            year=line_year(year),
             area=Area.URBAN if urban else Area.RURAL,
             income=income,
             deprived=template_deprived[template],
@@ -509,7 +513,7 @@ def households_generate(
                 standard=standard,
                 signer=signer,
                 ethnicities=ethnicities,
-                lines=lambda year, urban: rules.lines_for(year, Area.URBAN if urban else Area.RURAL),
+                lines=lambda year, urban: rules.lines_for(line_year(year), Area.URBAN if urban else Area.RURAL),
                 classified=checked,
                 moved=moved,
                 prepared=prepared,
