@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from programmes.classification import ClassificationError, classify
 from programmes.models import PovertyStandard
-from programmes.selectors import standard_get, standard_list, standard_rules
+from programmes.selectors import standard_applying, standard_get, standard_list, standard_rules
 
 from .serializers import ClassifyRequestSerializer, ClassifyResponseSerializer, StandardSerializer
 
@@ -41,7 +41,10 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
         request=ClassifyRequestSerializer,
         responses={
             200: ClassifyResponseSerializer,
-            400: OpenApiResponse(description='Field errors, e.g. {"year": ["..."]}.'),
+            400: OpenApiResponse(
+                description='Field errors, e.g. {"year": ["..."]}; {"deprived": ["..."]} names an indicator that is '
+                "not part of the standard for that year."
+            ),
             404: OpenApiResponse(description="No standard for this period."),
         },
         examples=[
@@ -54,10 +57,16 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def classify(self, request: Request, code: str) -> Response:
-        """Classify a household: poor, near-poor, average living standard or not poor, with the reasons."""
-        standard = self.get_object()
+        """Classify a household: poor, near-poor, average living standard or not poor, with the reasons.
+
+        A year of the period outside the years its standard is in force is classified under the standard in
+        force that year, which the answer names: 2026 under 2026-2030 is classified by Decree 07/2021/NĐ-CP's
+        lines and 12 indicators, which Decree 351/2025/NĐ-CP keeps until 31/12/2026. An indicator that is
+        not part of that standard is refused (400, naming it)."""
+        named = self.get_object()
         data = ClassifyRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        standard = standard_applying(named, year=data.validated_data["year"])
         try:
             result = classify(standard_rules(standard), **data.validated_data)
         except ClassificationError as error:

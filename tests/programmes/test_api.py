@@ -75,9 +75,8 @@ def test_the_detail_gives_lines_per_year_and_area_indicators_and_legal_basis(api
     assert body["method"] == "income_and_deprivation"
     assert body["deprivation_cutoff"] == 3
     lines = {row["year"]: row for row in body["lines"]}
-    assert sorted(lines) == [2026, 2027, 2028, 2029, 2030]
-    assert lines[2026]["rural"]["poor"] == 1_500_000
-    assert lines[2026]["urban"]["poor"] == 2_000_000
+    # Decree 351/2025/NĐ-CP: 2026 keeps Decree 07's art. 3 (the 2021-2025 standard); the new lines from 2027.
+    assert sorted(lines) == [2027, 2028, 2029, 2030]
     assert lines[2027]["rural"]["poor"] == 2_200_000
     assert lines[2030]["urban"]["poor"] == 2_800_000
     assert lines[2027]["rural_mountain_island"] is None
@@ -204,6 +203,30 @@ def test_bad_input_is_a_400_with_a_field_error(api, code, body, field):
     # DRF's shape: a list of messages, or messages per item for a bad list item ({"0": [...]}).
     assert isinstance(errors[field], list | dict)
     assert errors[field]
+
+
+@pytest.mark.parametrize("code", ["2021-2025", "2026-2030"])
+def test_2026_is_classified_under_decree_07(api, code):
+    """Decree 351/2025/NĐ-CP, the 2026-2030 standard, keeps Decree 07/2021/NĐ-CP art. 3 — its lines and its 12
+    indicators — until 31/12/2026: the answer names the standard whose rules were used."""
+    body = {"year": 2026, "area": "rural", "income": 1_500_000, "deprived": ["employment", "telecom"]}
+    response = post(api, code, {**body, "deprived": [*body["deprived"], "information_means"]})
+    assert response.status_code == 200, response.json()
+    result = response.json()
+    assert (result["standard"], result["status"], result["deprived_count"]) == ("2021-2025", "poor", 3)
+    assert "07/2021/NĐ-CP" in result["explanation"][-1]
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "indicator"),
+    [("2026-2030", 2026, "waste"), ("2021-2025", 2026, "waste"), ("2026-2030", 2027, "information_means")],
+)
+def test_an_indicator_not_of_the_standard_for_that_year_is_a_400_naming_it(api, code, year, indicator):
+    response = post(api, code, {"year": year, "area": "rural", "income": 0, "deprived": ["employment", indicator]})
+    assert response.status_code == 400
+    errors = response.json()
+    assert list(errors) == ["deprived"]
+    assert indicator in errors["deprived"][0]
 
 
 def test_a_body_that_is_not_json_is_a_400(api):
