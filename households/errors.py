@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 OUT_OF_SCOPE = _("This unit is outside your area.")
 READ_ONLY_ROLE = _("Your role may not change data.")
+LEGACY_ONLY = _(
+    "Your units ended with the 2025 reform: you may read their history, but the new communes' data is changed "
+    "by their own officers."
+)
 EDITED_MEANWHILE = _(
     "Someone else saved this record while you were editing it. Reload the page to see their changes, "
     "then enter yours again."

@@ -222,3 +222,18 @@ def test_a_village_the_new_commune_made_by_hand_is_taken_as_the_carried_one(worl
     assert UnitSuccession.objects.filter(predecessor=world["villages"]["Thôn Một"], successor=by_hand).exists()
     assert Household.objects.filter(village=by_hand).count() == 3
     assert carry_over_commit(user=world["officer"], code="99", decision="NQ 1").households_moved == 0
+
+
+def test_a_legacy_district_officer_reads_the_carried_history_but_changes_nothing_new(world, make_user):
+    from households.access import check_can_edit_unit
+    from households.errors import ScopeError
+    from households.selectors import household_get
+
+    district = AdministrativeUnit.objects.get(name="Huyện Thử")
+    legacy = make_user(Role.DISTRICT_OFFICER, [district])
+    carry_over_commit(user=world["officer"], code="99", decision="NQ 1")
+    household = world["households"]["Thôn Một"][0]
+    assert household_get(user=legacy, pk=household.pk).commune == world["n1"]
+    check_can_edit_unit(legacy, world["a"])
+    with pytest.raises(ScopeError, match="ended with the 2025 reform"):
+        check_can_edit_unit(legacy, world["n1"])
