@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AdministrativeUnit, Ethnicity, Household, HouseholdReview, Member, ReviewRound, UnitSuccession
+from .models import (
+    AdministrativeUnit,
+    CarryOver,
+    Ethnicity,
+    Household,
+    HouseholdReview,
+    Member,
+    ReviewRound,
+    UnitSuccession,
+    VillageAssignment,
+)
 
 
 class SuccessionInline(admin.TabularInline):
@@ -12,7 +22,7 @@ class SuccessionInline(admin.TabularInline):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "level", "unit_type", "parent", "valid_from", "valid_to", "is_urban")
     list_filter = ("level", "unit_type", "is_urban", "valid_to")
     search_fields = ("name", "short_name", "code")
@@ -80,3 +90,15 @@ class ReviewRoundAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 admin.site.register(Ethnicity)
+
+
+@admin.register(VillageAssignment)
+class VillageAssignmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("village", "successor", "assigned_by", "assigned_at")
+    list_select_related = ("village", "successor", "assigned_by")
+
+
+@admin.register(CarryOver)
+class CarryOverAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    list_display = ("province", "decision", "committed_by", "committed_at", "villages_created", "households_moved")
+    list_select_related = ("province", "committed_by")
