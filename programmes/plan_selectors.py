@@ -228,16 +228,19 @@ def _communes_of(units: Iterable[AdministrativeUnit]) -> dict[int, set[int]]:
 
 
 def poverty_counts(
-    *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int]
+    *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int], standard: str | None = None
 ) -> dict[tuple[int, int], Counts]:
     """Households, poor and near-poor households per (unit id, year) from approved reviews.
 
     Read from the statistics tables (``reports.StatisticCount``, kept up to date on approval), not from the
     reviews: the figures the dashboard and the Circular 07 report show, with the review that stands for a
-    household in the year (an ongoing review approved later replaces the annual one). Units outside the
-    user's area are left out. Three queries, whatever the number of households.
+    household in the year (an ongoing review approved later replaces the annual one). Every year is read
+    under ``standard`` (a plan's: the rates it sets targets for), or under its own default standard when
+    none is given (``reports.selectors.default_standards``). Units outside the user's area are left out.
+    Three queries, whatever the number of households (five without a standard).
     """
     from reports.models import StatisticCount
+    from reports.selectors import default_standards
 
     ids = visible_unit_ids(user)
     units = [u for u in units if ids is None or u.pk in ids]
@@ -246,9 +249,11 @@ def poverty_counts(
     if not units or not years:
         return result
     mapping = _communes_of(units)
+    standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
     cells = (
         StatisticCount.objects.filter(dimension="status", year__in=years, commune_id__in=list(mapping))
-        .values("year", "commune_id")
+        .filter(standard__in=set(standards.values()))
+        .values("year", "standard", "commune_id")
         .annotate(
             total=Sum("households"),
             poor=Sum("households", filter=Q(status=Status.POOR), default=0),
@@ -258,6 +263,8 @@ def poverty_counts(
     )
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in cells:
+        if row["standard"] != standards.get(row["year"]):
+            continue
         for unit_id in mapping[row["commune_id"]]:
             cell = sums[(unit_id, row["year"])]
             cell[0] += row["total"]
@@ -303,7 +310,10 @@ def plan_progress(*, user: User, plan: Plan, year: int) -> PlanProgress:
     for goal in goals:
         for unit in goal.units.all():
             units.setdefault(unit.pk, unit)
-    counts = poverty_counts(user=user, units=list(units.values()), years=years)
+    # Targets are rates under the plan's standard: the baseline too (the end-of-period review before the
+    # plan's first year is its baseline under the new standard). A plan without one reads each year's default.
+    standard = plan.standard.code if plan.standard_id else None
+    counts = poverty_counts(user=user, units=list(units.values()), years=years, standard=standard)
 
     progress_rows = tuple(row_progress(row_figures(r), counts.get((r.unit_id, year))) for r in rows)
     row_total = None

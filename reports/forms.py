@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
+from programmes.models import PovertyStandard
 from programmes.plan_models import Plan
 from programmes.plan_selectors import plan_list
 
@@ -17,12 +18,19 @@ class UnitChoiceField(forms.ModelChoiceField):
 class ReportForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    # A year can have figures under two standards (the review at the end of a period opens the next one).
+    standard = forms.ChoiceField(label=_("Poverty standard"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
         self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
         self.fields["year"].initial = timezone.localdate().year - 1
+        codes = PovertyStandard.objects.order_by("code").values_list("code", flat=True).distinct()
+        self.fields["standard"].choices = [("", _("That of the year's latest annual review")), *((c, c) for c in codes)]
+
+    def clean_standard(self) -> str | None:
+        return self.cleaned_data["standard"] or None
 
 
 class ListForm(ReportForm):

@@ -1,8 +1,8 @@
 """Reads behind the lists of poor and near-poor households (Circular 07/2021/TT-BLĐTBXH, Appendix VII):
 the households whose standing review of the year classified them so, with their members. Scoped to the user.
 
-The standing review of a household in a year is the one the statistics count (``StatisticSource``), so a
-list always agrees with the summary of the same unit and year.
+The standing review of a household in a year under a standard is the one the statistics count
+(``StatisticSource``), so a list always agrees with the summary of the same unit, year and standard.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from households.models import Member
 from households.selectors import visible_unit_ids
 
 from .models import StatisticSource
-from .selectors import composition
+from .selectors import composition, default_standard
 
 if TYPE_CHECKING:
     import datetime
@@ -49,28 +49,40 @@ class ListedHousehold:
     members: tuple[ListedMember, ...]
 
 
-def _sources(*, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str]):
+def _sources(*, user: User, unit: AdministrativeUnit, year: int, standard: str | None, statuses: Sequence[str]):
     communes = composition(unit, year).commune_ids
     ids = visible_unit_ids(user)
     if ids is not None:
         communes = {c for c in communes if c in ids}
-    return StatisticSource.objects.filter(year=year, review__commune_id__in=communes, review__status__in=list(statuses))
+    standard = standard or default_standard(year=year) or ""
+    return StatisticSource.objects.filter(
+        year=year, standard=standard, review__commune_id__in=communes, review__status__in=list(statuses)
+    )
 
 
-def poverty_list_size(*, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str]) -> int:
-    """How many households the list holds (one query)."""
-    return _sources(user=user, unit=unit, year=year, statuses=statuses).count()
+def poverty_list_size(
+    *, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str], standard: str | None = None
+) -> int:
+    """How many households the list holds under ``standard`` (the year's default when none is given)."""
+    return _sources(user=user, unit=unit, year=year, standard=standard, statuses=statuses).count()
 
 
 def poverty_list(
-    *, user: User, unit: AdministrativeUnit, year: int, statuses: Sequence[str], limit: int | None = None
+    *,
+    user: User,
+    unit: AdministrativeUnit,
+    year: int,
+    statuses: Sequence[str],
+    limit: int | None = None,
+    standard: str | None = None,
 ) -> Iterator[ListedHousehold]:
-    """The listed households ordered by commune, village and code, each with its members (head first).
+    """The listed households under ``standard`` (the year's default when none is given) ordered by commune,
+    village and code, each with its members (head first).
 
     Two queries per ``CHUNK`` households: the reviews with their households and units, then the members.
     """
     rows = (
-        _sources(user=user, unit=unit, year=year, statuses=statuses)
+        _sources(user=user, unit=unit, year=year, standard=standard, statuses=statuses)
         .order_by("review__commune__name", "review__village__name", "household__code")
         .values_list(
             "household_id",

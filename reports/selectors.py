@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,10 +12,11 @@ from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from households.models import AdministrativeUnit, Cause, Ethnicity, UnitLevel, UnitSuccession
+from households.models import AdministrativeUnit, Cause, Ethnicity, ReviewKind, ReviewRound, UnitLevel, UnitSuccession
 from households.selectors import visible_unit_ids
 from households.transitions import TRANSITION_LABELS, Transition
-from programmes.selectors import standard_for_year, standard_rules
+from programmes.models import PovertyStandard
+from programmes.selectors import standard_get, standard_rules
 
 from .models import StatisticCount
 from .statistics import SLICE_DIMENSIONS, change, indicator_row, status_row
@@ -44,6 +45,49 @@ class StatisticsError(ValueError):
 def year_end(year: int) -> datetime.date:
     # A year's figures are those of its annual review (Sep–Dec), on the units in force at the year's end.
     return datetime.date(year, 12, 31)
+
+
+def default_standards(*, years: Iterable[int]) -> dict[int, str]:
+    """The standard each year's statistics are read under when none is asked for (two queries at most).
+
+    A year can have official figures under two standards: the annual review at the end of a period's last
+    year is the next period's baseline (domain notes §2; seed 003: 2021 under 2016-2020 and 2021-2025). The
+    year's figures are those of its latest annual round: of the year's annual rounds, the one whose standard
+    is the newest. A year with no annual round takes the standard with most households counted that year.
+    Years with neither are left out.
+    """
+    years = set(years)
+    found: dict[int, str] = {}
+    rounds = (
+        ReviewRound.objects.filter(year__in=years, kind=ReviewKind.ANNUAL)
+        .values_list("year", "standard__code")
+        .order_by("year", "standard__year_from", "standard__code")
+    )
+    for year, code in rounds:
+        found[year] = code  # the newest comes last
+    rest = years - set(found)
+    if rest:
+        counted = (
+            StatisticCount.objects.filter(year__in=rest, dimension="status")
+            .values_list("year", "standard")
+            .annotate(households=Sum("households"))
+            .order_by("year", "households", "standard")
+        )
+        for year, code, _households in counted:
+            found[year] = code
+    return found
+
+
+def default_standard(*, year: int) -> str | None:
+    """``default_standards`` of one year."""
+    return default_standards(years=[year]).get(year)
+
+
+def check_standard(code: str) -> str:
+    """``code`` if a standard has this period code; else ``StatisticsError`` on the field ``standard``."""
+    if not PovertyStandard.objects.filter(code=code).exists():
+        raise StatisticsError("standard", _("No poverty standard has the period %(code)s.") % {"code": code})
+    return code
 
 
 def resolve_unit(*, user: User, code: str, year: int, tree: str | None = None) -> AdministrativeUnit:
@@ -143,7 +187,7 @@ def _row_units(unit: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
     return children or [unit]
 
 
-def _slice_labels(dimension: str, year: int) -> dict[str, str]:
+def _slice_labels(dimension: str, standard: str) -> dict[str, str]:
     if dimension == "ethnicity":
         return dict(Ethnicity.objects.values_list("code", "name"))
     if dimension == "group":
@@ -153,7 +197,10 @@ def _slice_labels(dimension: str, year: int) -> dict[str, str]:
     if dimension == "transition":
         return {t.value: str(TRANSITION_LABELS[Transition(t)]) for t in Transition}
     if dimension == "indicator":
-        return {i.code: i.name for i in standard_rules(standard_for_year(year)).indicators}
+        try:
+            return {i.code: i.name for i in standard_rules(standard_get(standard)).indicators}
+        except PovertyStandard.DoesNotExist:
+            return {}
     return {}
 
 
@@ -161,14 +208,16 @@ def _slice_labels(dimension: str, year: int) -> dict[str, str]:
 class StatisticsTable:
     unit: AdministrativeUnit
     year: int
+    standard: str  # the period code the figures are under ("" when the year has no figures)
     group_by: list[str]
     rows: list[dict]
     notes: list[str]
     compare: int | None = None
 
 
-def _counts(*, year: int, units: Sequence[AdministrativeUnit], dimension: str, user: User):
-    """Sum the cells of ``dimension`` per (row unit, key, status). Two queries whatever the size."""
+def _counts(*, year: int, standard: str, units: Sequence[AdministrativeUnit], dimension: str, user: User):
+    """Sum the cells of ``dimension`` under ``standard`` per (row unit, key, status). Two queries whatever
+    the size."""
     ids = visible_unit_ids(user)
     owner: dict[int, AdministrativeUnit] = {}
     notes: list[str] = []
@@ -192,7 +241,7 @@ def _counts(*, year: int, units: Sequence[AdministrativeUnit], dimension: str, u
     if ids is not None:
         owner = {commune: unit for commune, unit in owner.items() if commune in ids}
     cells = (
-        StatisticCount.objects.filter(year=year, dimension=dimension, commune_id__in=list(owner))
+        StatisticCount.objects.filter(year=year, standard=standard, dimension=dimension, commune_id__in=list(owner))
         .values("commune_id", "key", "status")
         .annotate(households=Sum("households"), people=Sum("people"))
     )
@@ -205,28 +254,45 @@ def _counts(*, year: int, units: Sequence[AdministrativeUnit], dimension: str, u
 
 
 def statistics_table(
-    *, user: User, unit: AdministrativeUnit, year: int, group_by: Sequence[str], compare: int | None = None
+    *,
+    user: User,
+    unit: AdministrativeUnit,
+    year: int,
+    group_by: Sequence[str],
+    compare: int | None = None,
+    standard: str | None = None,
 ) -> StatisticsTable:
-    rows, notes = _rows(user=user, unit=unit, year=year, group_by=group_by)
+    """The figures of ``unit`` in ``year`` under one standard (``default_standard`` of the year when none is
+    given). ``compare`` reads the other year under the same standard: figures under two standards are never
+    compared."""
+    standard = standard or default_standard(year=year) or ""
+    rows, notes = _rows(user=user, unit=unit, year=year, standard=standard, group_by=group_by)
     if compare is not None:
-        previous, _notes = _rows(user=user, unit=unit, year=compare, group_by=group_by)
+        previous, _notes = _rows(user=user, unit=unit, year=compare, standard=standard, group_by=group_by)
+        if not any(row["households"] for row in previous):
+            notes.append(
+                _("%(year)s has no figures under the standard %(standard)s: no change is shown.")
+                % {"year": compare, "standard": standard}
+            )
         by_key = {row["_key"]: row for row in previous}
         for row in rows:
             row["change"] = change(row, by_key.get(row["_key"]))
     for row in rows:
         del row["_key"]
-    return StatisticsTable(unit=unit, year=year, group_by=list(group_by), rows=rows, notes=notes, compare=compare)
+    return StatisticsTable(
+        unit=unit, year=year, standard=standard, group_by=list(group_by), rows=rows, notes=notes, compare=compare
+    )
 
 
-def _rows(*, user: User, unit: AdministrativeUnit, year: int, group_by: Sequence[str]):
+def _rows(*, user: User, unit: AdministrativeUnit, year: int, standard: str, group_by: Sequence[str]):
     row_units = _row_units(unit, year) if "unit" in group_by else [unit]
     slice_dim = next((g for g in group_by if g in SLICE_DIMENSIONS), None)
-    counts, notes = _counts(year=year, units=row_units, dimension=slice_dim or "status", user=user)
+    counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=slice_dim or "status", user=user)
     totals = counts
     if slice_dim == "indicator":
-        totals, _notes = _counts(year=year, units=row_units, dimension="status", user=user)
+        totals, _notes = _counts(year=year, standard=standard, units=row_units, dimension="status", user=user)
     by_status = "status" in group_by
-    labels = _slice_labels(slice_dim, year) if slice_dim else {}
+    labels = _slice_labels(slice_dim, standard) if slice_dim else {}
     rows = []
     for row_unit in row_units:
         keys = sorted({k for (u, k, _s) in counts if u == row_unit.pk}) if slice_dim else [""]
@@ -254,13 +320,24 @@ def _rows(*, user: User, unit: AdministrativeUnit, year: int, group_by: Sequence
     return rows, notes
 
 
-def statistics_years(*, user: User) -> list[int]:
-    """Years with approved reviews in the user's area."""
+def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
+    """Years with approved reviews in the user's area (under ``standard`` when given)."""
     ids = visible_unit_ids(user)
     counts = StatisticCount.objects.filter(dimension="status")
+    if standard is not None:
+        counts = counts.filter(standard=standard)
     if ids is not None:
         counts = counts.filter(commune_id__in=ids)
     return sorted(set(counts.values_list("year", flat=True).distinct()))
+
+
+def statistics_standards(*, user: User, year: int) -> list[str]:
+    """The standards with approved reviews in the user's area in ``year``, oldest first (two at most)."""
+    ids = visible_unit_ids(user)
+    counts = StatisticCount.objects.filter(dimension="status", year=year)
+    if ids is not None:
+        counts = counts.filter(commune_id__in=ids)
+    return sorted(set(counts.values_list("standard", flat=True).distinct()))
 
 
 @dataclass
@@ -279,11 +356,19 @@ class UnitCounts:
 
 
 def counts_by_unit(
-    *, user: User, unit: AdministrativeUnit, year: int, dimension: str = "status", per_child: bool = True
+    *,
+    user: User,
+    unit: AdministrativeUnit,
+    year: int,
+    dimension: str = "status",
+    per_child: bool = True,
+    standard: str | None = None,
 ) -> tuple[list[UnitCounts], list[str]]:
-    """The counts of ``dimension`` for each child of ``unit`` (or the unit itself), with the notes."""
+    """The counts of ``dimension`` under ``standard`` (``default_standard`` of the year when none is given)
+    for each child of ``unit`` (or the unit itself), with the notes."""
     row_units = _row_units(unit, year) if per_child else [unit]
-    counts, notes = _counts(year=year, units=row_units, dimension=dimension, user=user)
+    standard = standard or default_standard(year=year) or ""
+    counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=dimension, user=user)
     result = []
     for row_unit in row_units:
         households = {(k, s): v[0] for (u, k, s), v in counts.items() if u == row_unit.pk}
@@ -292,9 +377,13 @@ def counts_by_unit(
     return result, notes
 
 
-def status_trend(*, user: User, unit: AdministrativeUnit, years: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Households by status of ``unit`` in each year. A unit's communes change only across the 2025 reform,
-    so at most two compositions are computed, and the counts of all years come in one query."""
+def status_trend(
+    *, user: User, unit: AdministrativeUnit, years: Sequence[int], standard: str | None = None
+) -> dict[int, dict[str, int]]:
+    """Households by status of ``unit`` in each year, under ``standard``, or each year under its
+    ``default_standard`` when none is given. A unit's communes change only across the 2025 reform, so at
+    most two compositions are computed, and the counts of all years come in one query."""
+    standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
     ids = visible_unit_ids(user)
     communes_by_year: dict[int, set[int]] = {}
     by_era: dict[bool, set[int]] = {}
@@ -306,11 +395,12 @@ def status_trend(*, user: User, unit: AdministrativeUnit, years: Sequence[int]) 
     wanted = set().union(*communes_by_year.values()) if communes_by_year else set()
     cells = (
         StatisticCount.objects.filter(dimension="status", year__in=list(years), commune_id__in=wanted)
-        .values_list("year", "commune_id", "status")
+        .filter(standard__in=set(standards.values()))
+        .values_list("year", "standard", "commune_id", "status")
         .annotate(total=Sum("households"))
     )
     trend: dict[int, dict[str, int]] = {year: {} for year in years}
-    for year, commune, status, total in cells:
-        if commune in communes_by_year[year]:
+    for year, code, commune, status, total in cells:
+        if code == standards.get(year) and commune in communes_by_year[year]:
             trend[year][status] = trend[year].get(status, 0) + total
     return trend

@@ -25,6 +25,15 @@ class StatisticsQuerySerializer(serializers.Serializer):
     compare = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text=_("Another year: adds the change to each row.")
     )
+    standard = serializers.CharField(
+        required=False,
+        max_length=9,
+        help_text=_(
+            "Period of the poverty standard the figures are under, e.g. 2021-2025: a year can have figures under "
+            "two (the review at the end of a period opens the next one). By default the standard of the "
+            "year's latest annual review. The compared year is read under the same standard."
+        ),
+    )
 
     def validate_group_by(self, value: str) -> list[str]:
         parts = [part.strip() for part in value.split(",") if part.strip()]
@@ -49,6 +58,7 @@ class StatisticsRowSerializer(serializers.Serializer):
 
 class StatisticsResponseSerializer(serializers.Serializer):
     year = serializers.IntegerField()
+    standard = serializers.CharField(help_text=_("Period of the poverty standard the figures are under."))
     compare = serializers.IntegerField(allow_null=True)
     unit = serializers.DictField()
     group_by = serializers.ListField(child=serializers.CharField())

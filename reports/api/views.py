@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports.selectors import StatisticsError, resolve_unit, statistics_table, statistics_years
+from reports.selectors import StatisticsError, check_standard, resolve_unit, statistics_table, statistics_years
 
 from .serializers import StatisticsQuerySerializer, StatisticsResponseSerializer
 
@@ -32,7 +32,12 @@ class StatisticsView(APIView):
                 "Bắc Kạn by district and status (theo huyện và phân loại)",
                 value={"year": 2019, "unit": "06", "group_by": "unit,status"},
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "2021 under the 2016-2020 standard (năm 2021 theo chuẩn nghèo 2016-2020)",
+                value={"year": 2021, "unit": "06", "standard": "2016-2020"},
+                request_only=True,
+            ),
         ],
     )
     def get(self, request: Request) -> Response:
@@ -44,6 +49,8 @@ class StatisticsView(APIView):
             if name in params and params[name] not in years:
                 raise serializers.ValidationError({name: [f"No approved reviews in your area for {params[name]}."]})
         try:
+            if "standard" in params:
+                check_standard(params["standard"])
             unit = resolve_unit(user=request.user, code=params["unit"], year=params["year"], tree=params.get("tree"))
         except StatisticsError as error:
             raise serializers.ValidationError({error.field: [error.message]}) from None
@@ -53,9 +60,11 @@ class StatisticsView(APIView):
             year=params["year"],
             group_by=params["group_by"],
             compare=params.get("compare"),
+            standard=params.get("standard"),
         )
         body = {
             "year": table.year,
+            "standard": table.standard,
             "compare": table.compare,
             "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
             "group_by": table.group_by,

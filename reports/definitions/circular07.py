@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, Cause, Ethnicity
-from programmes.selectors import standard_for_year, standard_rules
-from reports.selectors import GROUP_LABELS, counts_by_unit
+from programmes.models import PovertyStandard
+from programmes.selectors import standard_get, standard_rules
+from reports.selectors import GROUP_LABELS, counts_by_unit, default_standard
 from reports.tables import Column, Report, Table, percent
 
 if TYPE_CHECKING:
@@ -130,8 +131,11 @@ def _changes(units, previous, *, status: str, columns: dict, title: str) -> Tabl
     return Table(title, _change_columns(status), rows, total_label=_("Total"), wide=True)
 
 
-def _deprivations(indicators, totals: dict[str, int], year: int) -> Table:
-    names = {i.code: i.name for i in standard_rules(standard_for_year(year)).indicators}
+def _deprivations(indicators, totals: dict[str, int], standard: str) -> Table:
+    try:
+        names = {i.code: i.name for i in standard_rules(standard_get(standard)).indicators}
+    except PovertyStandard.DoesNotExist:
+        names = {}
     rows = []
     for code, name in names.items():
         deprived = {s: n for (k, s), n in indicators.items() if k == code}
@@ -178,14 +182,33 @@ def _slices(title: str, first: str, labels: dict[str, str], counts: dict[tuple[s
     return Table(title, columns, rows)
 
 
-def circular07_report(*, user: User, unit: AdministrativeUnit, year: int) -> Report:
-    """The Circular 07/2021/TT-BLĐTBXH tables for ``unit`` in ``year``, scoped to the user."""
-    summary_counts, notes = counts_by_unit(user=user, unit=unit, year=year)
-    transitions, _n = counts_by_unit(user=user, unit=unit, year=year, dimension="transition")
-    previous, _n = counts_by_unit(user=user, unit=unit, year=year - 1)
+def subtitle(unit: AdministrativeUnit, standard: str) -> str:
+    """The line under a report's title: the unit, the form's legal basis and the standard of the figures."""
+    if not standard:
+        return _("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII") % {"unit": unit.name}
+    return _("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII — poverty standard %(standard)s") % {
+        "unit": unit.name,
+        "standard": standard,
+    }
+
+
+def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standard: str | None = None) -> Report:
+    """The Circular 07/2021/TT-BLĐTBXH tables for ``unit`` in ``year`` under ``standard`` (the year's default
+    when none is given), scoped to the user.
+
+    Every figure, last year's start of the change tables included, is read under that one standard: the
+    transitions compare a household's statuses under the same standard only (domain notes §2), so a
+    period's baseline year starts from nothing under the new standard.
+    """
+    standard = standard or default_standard(year=year) or ""
+    summary_counts, notes = counts_by_unit(user=user, unit=unit, year=year, standard=standard)
+    transitions, _n = counts_by_unit(user=user, unit=unit, year=year, dimension="transition", standard=standard)
+    previous, _n = counts_by_unit(user=user, unit=unit, year=year - 1, standard=standard)
 
     def whole(dimension: str) -> dict[tuple[str, str], int]:
-        (counts,), _notes = counts_by_unit(user=user, unit=unit, year=year, dimension=dimension, per_child=False)
+        (counts,), _notes = counts_by_unit(
+            user=user, unit=unit, year=year, dimension=dimension, per_child=False, standard=standard
+        )
         return counts.households
 
     status_totals = {s: n for (_k, s), n in whole("status").items()}
@@ -199,7 +222,7 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int) -> Rep
             columns=NEAR_POOR_COLUMNS,
             title=_("Changes in near-poor households"),
         ),
-        _deprivations(whole("indicator"), status_totals, year),
+        _deprivations(whole("indicator"), status_totals, standard),
         _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group")),
         _slices(
             _("By ethnicity of the head"),
@@ -211,7 +234,7 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int) -> Rep
     ]
     return Report(
         title=_("Results of the review of poor and near-poor households, %(year)s") % {"year": year},
-        subtitle=_("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII") % {"unit": unit.name},
+        subtitle=subtitle(unit, standard),
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
         notes=notes,

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from households.models import Relation, Sex
 from programmes.classification import Status
+from reports.definitions.circular07 import subtitle
 from reports.list_selectors import ListedHousehold, poverty_list, poverty_list_size
+from reports.selectors import default_standard
 from reports.tables import Column, Report, Table
 
 if TYPE_CHECKING:
@@ -88,19 +90,29 @@ def _table(status: Status, households: list[ListedHousehold], *, total: int) -> 
 
 
 def poverty_list_report(
-    *, user: User, unit: AdministrativeUnit, year: int, status: str, limit: int | None = None
+    *,
+    user: User,
+    unit: AdministrativeUnit,
+    year: int,
+    status: str,
+    limit: int | None = None,
+    standard: str | None = None,
 ) -> Report:
-    """The list(s) for ``unit`` in ``year``; ``limit`` keeps the first households of each list (page view)."""
+    """The list(s) for ``unit`` in ``year`` under ``standard`` (the year's default when none is given);
+    ``limit`` keeps the first households of each list (page view)."""
+    standard = standard or default_standard(year=year) or ""
     tables = []
     for listed_status in LIST_STATUSES[status]:
-        households = list(poverty_list(user=user, unit=unit, year=year, statuses=[listed_status], limit=limit))
+        households = list(
+            poverty_list(user=user, unit=unit, year=year, statuses=[listed_status], limit=limit, standard=standard)
+        )
         total = len(households)
         if limit is not None and total == limit:
-            total = poverty_list_size(user=user, unit=unit, year=year, statuses=[listed_status])
+            total = poverty_list_size(user=user, unit=unit, year=year, statuses=[listed_status], standard=standard)
         tables.append(_table(listed_status, households, total=total))
     return Report(
         title=_("Lists of poor and near-poor households, %(year)s") % {"year": year},
-        subtitle=_("%(unit)s — Circular 07/2021/TT-BLĐTBXH, Appendix VII") % {"unit": unit.name},
+        subtitle=subtitle(unit, standard),
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
         notes=[_("Members as registered on the day the list is printed.")],
@@ -109,6 +121,8 @@ def poverty_list_report(
     )
 
 
-def poverty_list_households(*, user: User, unit: AdministrativeUnit, year: int, status: str) -> int:
+def poverty_list_households(
+    *, user: User, unit: AdministrativeUnit, year: int, status: str, standard: str | None = None
+) -> int:
     """The size of the list, to decide whether a download is prepared in the background."""
-    return poverty_list_size(user=user, unit=unit, year=year, statuses=LIST_STATUSES[status])
+    return poverty_list_size(user=user, unit=unit, year=year, statuses=LIST_STATUSES[status], standard=standard)
