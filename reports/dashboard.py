@@ -11,7 +11,7 @@ from households.unit_sources import coordinates
 from programmes.plan_selectors import rate_bands, unit_targets, units_targets
 from programmes.progress import Counts, band_for, judge, row_progress
 
-from .selectors import counts_by_unit, status_trend, year_end
+from .selectors import counts_by_unit, default_standard, statistics_standards, status_trend, year_end
 from .statistics import change, status_row
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class Dashboard:
     unit: AdministrativeUnit
     year: int
+    standard: str  # the period code of the standard the figures are under
+    standards: list[str]  # the standards the year has figures under in the user's area (two at most)
     years: list[int]
     headline: dict
     trend: list[dict]
@@ -42,12 +44,21 @@ def _row(counts) -> dict:
     return status_row(statuses, people)
 
 
-def dashboard(*, user: User, unit: AdministrativeUnit, year: int, years: list[int]) -> Dashboard:
-    (whole,), notes = counts_by_unit(user=user, unit=unit, year=year, per_child=False)
+def dashboard(
+    *, user: User, unit: AdministrativeUnit, year: int, years: list[int], standard: str | None = None
+) -> Dashboard:
+    """The figures of ``unit`` in ``year`` under ``standard``, one of the year's standards (the year's default
+    when none or another is given); the trend shows each year under its own default standard."""
+    standards = statistics_standards(user=user, year=year)
+    if standard not in standards:
+        standard = default_standard(year=year) or ""
+    (whole,), notes = counts_by_unit(user=user, unit=unit, year=year, per_child=False, standard=standard)
     headline = _row(whole)
     by_year = status_trend(user=user, unit=unit, years=years)
-    if year - 1 in by_year:
-        headline["change"] = change(headline, status_row(by_year[year - 1]))
+    # The change since last year compares figures under the same standard only.
+    before = status_trend(user=user, unit=unit, years=[year - 1], standard=standard)[year - 1]
+    if year - 1 in by_year and before:
+        headline["change"] = change(headline, status_row(before))
     targets = unit_targets(user=user, unit=unit)
     target = targets.get(year)
     if target is not None:
@@ -64,7 +75,7 @@ def dashboard(*, user: User, unit: AdministrativeUnit, year: int, years: list[in
                 "target_rate": targets[each].target_rate if each in targets else None,
             }
         )
-    children, child_notes = counts_by_unit(user=user, unit=unit, year=year)
+    children, child_notes = counts_by_unit(user=user, unit=unit, year=year, standard=standard)
     child_targets = units_targets(units=[c.unit for c in children], year=year)
     bands = rate_bands()
     province = unit if unit.level == UnitLevel.PROVINCE else (unit.parent if unit.parent else unit)
@@ -96,4 +107,4 @@ def dashboard(*, user: User, unit: AdministrativeUnit, year: int, years: list[in
                 "lon": point[1] if point else None,
             }
         )
-    return Dashboard(unit, year, years, headline, trend, units, sorted({*notes, *child_notes}))
+    return Dashboard(unit, year, standard, standards, years, headline, trend, units, sorted({*notes, *child_notes}))

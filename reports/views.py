@@ -129,7 +129,8 @@ def dashboard_view(request):
     if year is not None:
         unit = unit or default_unit(request.user, year)
         if unit is not None:
-            data = dashboard(user=request.user, unit=unit, year=year, years=years)
+            standard = request.GET.get("standard") or None
+            data = dashboard(user=request.user, unit=unit, year=year, years=years, standard=standard)
     if not request.GET and data is not None:
         form = DashboardForm(initial={"unit": data.unit, "year": data.year}, user=request.user, years=years)
     map_points = [
