@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction, Role
@@ -137,7 +138,7 @@ def _check_may_set_standard(user: User) -> None:
         raise WorkflowError(_("Only a province officer may choose the standard of a review round."))
 
 
-ROUND_STANDARD_FIXED = _(
+ROUND_STANDARD_FIXED = gettext_lazy(
     "The standard of this round cannot be changed: %(count)s of its reviews are approved under %(standard)s."
 )
 
