@@ -30,8 +30,8 @@ def manage(url: str, *args: str) -> str:
 
 def statistics_rows(url: str) -> list:
     query = (
-        "SELECT year, commune_id, dimension, key, status, households, people FROM reports_statisticcount"
-        " ORDER BY 1, 2, 3, 4, 5"
+        "SELECT year, standard, commune_id, dimension, key, status, households, people FROM reports_statisticcount"
+        " ORDER BY 1, 2, 3, 4, 5, 6"
     )
     if url.startswith("sqlite"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
