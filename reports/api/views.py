@@ -51,6 +51,9 @@ class StatisticsView(APIView):
         try:
             if "standard" in params:
                 check_standard(params["standard"])
+                if params["year"] not in statistics_years(user=request.user, standard=params["standard"]):
+                    message = f"No approved reviews under {params['standard']} in your area for {params['year']}."
+                    raise StatisticsError("standard", message)
             unit = resolve_unit(user=request.user, code=params["unit"], year=params["year"], tree=params.get("tree"))
         except StatisticsError as error:
             raise serializers.ValidationError({error.field: [error.message]}) from None

@@ -203,6 +203,12 @@ def test_the_api_refuses_an_unknown_standard(api):
     assert "standard" in answer.json()
 
 
+def test_the_api_refuses_a_standard_the_year_has_no_figures_under(api):
+    answer = get(api, standard="2011-2015")
+    assert answer.status_code == 400
+    assert "2011-2015" in answer.json()["standard"][0]
+
+
 def test_compare_reads_the_other_year_under_the_same_standard(api):
     body = get(api, standard=NEW, compare=2021).json()
     assert body["results"][0]["change"]["poor"] == 0  # the same figures, not the other standard's
