@@ -10,9 +10,12 @@ approval adds the new review's contributions and takes back the old one's, in th
 prepared in the background (a whole province's lists), what was asked and the file made.
 """
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jobs.models import BackgroundJob, JobState
 
@@ -74,6 +77,43 @@ class StatisticSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year} {self.standard} → {self.review_id}"
+
+
+class ResidentCount(models.Model):
+    """Resident households and people of a commune in a year (tổng số hộ dân cư), from its population records.
+
+    The denominator of the official poverty and near-poor rates (``reports.rollup``): only listed and applying
+    households are reviewed (Decision 24/2021/QĐ-TTg, art. 4), so the registry is not the population. Set
+    through ``reports.resident_services`` (the page, the .xlsx import), which check who may change a commune.
+    """
+
+    commune = models.ForeignKey(
+        "households.AdministrativeUnit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    households = models.PositiveIntegerField(_("resident households"), validators=[MinValueValidator(1)])
+    people = models.PositiveIntegerField(_("resident people"), validators=[MinValueValidator(1)])
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the figures come from, e.g. the commune police's population records at 31/12."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(no_db_index=["commune", "entered_by"])
+
+    class Meta:
+        verbose_name = _("resident count")
+        verbose_name_plural = _("resident counts")
+        ordering = ["-year", "commune__name"]
+        constraints = [models.UniqueConstraint(fields=["commune", "year"], name="resident_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.year}: {self.households}"
 
 
 class ReportJob(BackgroundJob):
