@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from households.models import AdministrativeUnit, UnitLevel, UnitSuccession
+from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import visible_unit_ids
+from reports.rollup import Figures, figures
+from reports.selectors import default_standards
 
-from .classification import Status
 from .models import GoalKind, Plan, PlanGoal, PrintedTotal, Project, RateBand, TargetRow
 from .progress import (
     DEFAULT_BANDS,
@@ -33,6 +34,7 @@ from .progress import (
     RowProgress,
     TargetFigures,
     Verdict,
+    add_counts,
     band_for,
     judge,
     project_rate,
@@ -206,73 +208,37 @@ def target_table_report(table: TargetTable, labels: dict[str, str]) -> list[dict
 # --- counting approved reviews -----------------------------------------------------------------------
 
 
-def _communes_of(units: Iterable[AdministrativeUnit]) -> dict[int, set[int]]:
-    """For each commune with reviews that count towards a unit: the units (of ``units``) it counts towards.
-
-    A commune counts towards itself, its district and its province; a new (post-2025) commune also
-    takes the old communes whose default successor it is.
-    """
-    unit_ids = {u.pk for u in units}
-    mapping: dict[int, set[int]] = defaultdict(set)
-    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).filter(
-        Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
-    )
-    for pk, parent, grandparent in communes.values_list("pk", "parent_id", "parent__parent_id"):
-        for target in (pk, parent, grandparent):
-            if target in unit_ids:
-                mapping[pk].add(target)
-    successions = UnitSuccession.objects.filter(successor__in=unit_ids, is_default=True)
-    for predecessor, successor in successions.values_list("predecessor_id", "successor_id"):
-        mapping[predecessor].add(successor)
-    return mapping
-
-
 def poverty_counts(
     *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int], standard: str | None = None
 ) -> dict[tuple[int, int], Counts]:
-    """Households, poor and near-poor households per (unit id, year) from approved reviews.
+    """Households reviewed, poor and near-poor households and resident households per (unit id, year).
 
-    Read from the statistics tables (``reports.StatisticCount``, kept up to date on approval), not from the
-    reviews: the figures the dashboard and the Circular 07 report show, with the review that stands for a
-    household in the year (an ongoing review approved later replaces the annual one). Every year is read
-    under ``standard`` (a plan's: the rates it sets targets for), or under its own default standard when
-    none is given (``reports.selectors.default_standards``). Units outside the user's area are left out.
-    Three queries, whatever the number of households (five without a standard).
+    The figures of the one roll-up (``reports.rollup.figures``) the dashboard, the statistics API and the
+    Circular 07 report show: the same communes within the user's area, the same rates over resident
+    households, the same notes. Every year is read under ``standard`` (a plan's: the rates it sets targets
+    for), or under its own default standard when none is given (``reports.selectors.default_standards``).
+    Units outside the user's area are left out; a unit with no approved review in a year has no entry.
     """
-    from reports.models import StatisticCount
-    from reports.selectors import default_standards
-
     ids = visible_unit_ids(user)
     units = [u for u in units if ids is None or u.pk in ids]
     years = sorted(set(years))
-    result: dict[tuple[int, int], Counts] = {}
     if not units or not years:
-        return result
-    mapping = _communes_of(units)
+        return {}
     standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
-    cells = (
-        StatisticCount.objects.filter(dimension="status", year__in=years, commune_id__in=list(mapping))
-        .filter(standard__in=set(standards.values()))
-        .values("year", "standard", "commune_id")
-        .annotate(
-            total=Sum("households"),
-            poor=Sum("households", filter=Q(status=Status.POOR), default=0),
-            near_poor=Sum("households", filter=Q(status=Status.NEAR_POOR), default=0),
-        )
-        .order_by()
+    found = figures(user=user, units=units, years=years, standards=standards)
+    return {key: _counts(each) for key, each in found.items() if each.reviewed}
+
+
+def _counts(each: Figures) -> Counts:
+    return Counts(
+        households=each.reviewed,
+        poor=each.poor,
+        near_poor=each.near_poor,
+        resident_households=each.resident_households,
+        communes=each.communes,
+        communes_reported=each.communes_reported,
+        notes=each.notes,
     )
-    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in cells:
-        if row["standard"] != standards.get(row["year"]):
-            continue
-        for unit_id in mapping[row["commune_id"]]:
-            cell = sums[(unit_id, row["year"])]
-            cell[0] += row["total"]
-            cell[1] += row["poor"]
-            cell[2] += row["near_poor"]
-    for key, (households, poor, near_poor) in sums.items():
-        result[key] = Counts(households, poor, near_poor)
-    return result
 
 
 # --- progress ----------------------------------------------------------------------------------------
@@ -296,6 +262,7 @@ class PlanProgress:
     goals: tuple[GoalProgress, ...]
     series: dict[int, Counts] = field(default_factory=dict)  # the plan unit's counts per year
     projection: Projection | None = None
+    notes: tuple[str, ...] = ()
 
 
 def plan_progress(*, user: User, plan: Plan, year: int) -> PlanProgress:
@@ -321,9 +288,7 @@ def plan_progress(*, user: User, plan: Plan, year: int) -> PlanProgress:
         actual_parts = [counts.get((r.unit_id, year)) for r in rows]
         actual_total = None
         if all(a is not None for a in actual_parts):
-            actual_total = Counts(
-                *(sum(getattr(a, f) for a in actual_parts) for f in ("households", "poor", "near_poor"))
-            )
+            actual_total = add_counts(actual_parts)
         row_total = row_progress(total(row_figures(r) for r in rows), actual_total)
 
     series: dict[int, Counts] = {}
@@ -334,8 +299,11 @@ def plan_progress(*, user: User, plan: Plan, year: int) -> PlanProgress:
     goal_rows = tuple(
         _goal_progress(goal, plan=plan, year=year, counts=counts, whole=whole, projection=projection) for goal in goals
     )
+    # The roll-up's notes of every figure shown for the year: communes left out, rates not shown and why.
+    shown = [counts[(u, year)] for u in units if (u, year) in counts]
+    notes = tuple(sorted({n for c in shown for n in c.notes}))
     return PlanProgress(
-        plan, year, progress_rows, tuple(r.unit for r in rows), row_total, goal_rows, series, projection
+        plan, year, progress_rows, tuple(r.unit for r in rows), row_total, goal_rows, series, projection, notes
     )
 
 
@@ -343,7 +311,7 @@ def _sum_counts(counts: dict[tuple[int, int], Counts], unit_ids: Sequence[int], 
     found = [counts[(u, year)] for u in unit_ids if (u, year) in counts]
     if not found or len(found) < len(unit_ids):
         return None
-    return Counts(*(sum(getattr(c, f) for c in found) for f in ("households", "poor", "near_poor")))
+    return add_counts(found)
 
 
 def _goal_progress(
@@ -380,6 +348,9 @@ def _goal_progress(
     if before is None:
         return GoalProgress(goal, None, Judgement(Verdict.NO_DATA, None), "reviews")
     by_rate = goal.kind == GoalKind.REDUCTION_PP  # otherwise GoalKind.REDUCTION_HOUSEHOLDS
+    if by_rate and (before.poor_rate is None or now.poor_rate is None):
+        # No rate without resident households (the notes say which communes have none).
+        return GoalProgress(goal, None, Judgement(Verdict.NO_DATA, None), "reviews")
     actual = before.poor_rate - now.poor_rate if by_rate else Decimal(before.poor - now.poor)
     return GoalProgress(goal, actual, judge(target=goal.target_low, actual=actual, at_most=at_most), "reviews")
 

@@ -7,7 +7,7 @@ counts aggregated from approved reviews, and reports, the API and the pages show
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -156,19 +156,47 @@ def judge(
 
 @dataclass(frozen=True)
 class Counts:
-    """Households and how many of them were poor and near-poor, from approved reviews."""
+    """Households reviewed and approved, how many of them were poor and near-poor, and the resident households
+    the rates are over (Decision 24/2021/QĐ-TTg, art. 4: only listed and applying households are reviewed).
+
+    ``resident_households`` is None when a commune of the unit has no resident count: then there is no rate,
+    and ``notes`` say why. Coverage: ``communes_reported`` of ``communes`` have approved reviews in the year.
+    """
 
     households: int
     poor: int
     near_poor: int
+    resident_households: int | None = None
+    # Coverage and notes say how far the figures go; two counts are equal when their figures are.
+    communes: int = field(default=0, compare=False)
+    communes_reported: int = field(default=0, compare=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def poor_rate(self) -> Decimal | None:
-        return rate(self.poor, self.households)
+        return rate(self.poor, self.resident_households)
 
     @property
     def near_poor_rate(self) -> Decimal | None:
-        return rate(self.near_poor, self.households)
+        return rate(self.near_poor, self.resident_households)
+
+    @property
+    def partial(self) -> bool:
+        return self.communes_reported < self.communes
+
+
+def add_counts(parts: Sequence[Counts]) -> Counts:
+    """The sum of several units' counts; resident households only when every part has them."""
+    residents = [p.resident_households for p in parts]
+    return Counts(
+        households=sum(p.households for p in parts),
+        poor=sum(p.poor for p in parts),
+        near_poor=sum(p.near_poor for p in parts),
+        resident_households=None if not parts or None in residents else sum(residents),
+        communes=sum(p.communes for p in parts),
+        communes_reported=sum(p.communes_reported for p in parts),
+        notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+    )
 
 
 EMPTY = Counts(0, 0, 0)

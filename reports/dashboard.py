@@ -11,7 +11,8 @@ from households.unit_sources import coordinates
 from programmes.plan_selectors import rate_bands, unit_targets, units_targets
 from programmes.progress import Counts, band_for, judge, row_progress
 
-from .selectors import counts_by_unit, default_standard, statistics_standards, status_trend, year_end
+from .rollup import Figures
+from .selectors import counts_by_unit, default_standard, statistics_standards, unit_trend, year_end
 from .statistics import change, status_row
 
 if TYPE_CHECKING:
@@ -38,41 +39,66 @@ def default_unit(user: User, year: int) -> AdministrativeUnit | None:
     return min(units, key=lambda u: (order[u.level], u.name), default=None)
 
 
-def _row(counts) -> dict:
-    statuses = counts.by_status()
-    people = sum(n for (k, _s), n in counts.people.items() if k == "")
-    return status_row(statuses, people)
+def _row(each: Figures) -> dict:
+    """A unit's figures as the page shows them: counts, rates over resident households, coverage."""
+    statuses = {s: h for s, (h, _p) in each.by_status.items()}
+    return {
+        **status_row(statuses, each.people, resident_households=each.resident_households),
+        **each.coverage(),
+    }
+
+
+def latest_complete_year(trend: dict[int, Figures]) -> int | None:
+    """The latest year in which every commune of the unit reported; the latest year with figures otherwise."""
+    reported = [year for year, each in trend.items() if each.reviewed]
+    complete = [year for year in reported if not trend[year].partial]
+    return max(complete or reported, default=None)
 
 
 def dashboard(
-    *, user: User, unit: AdministrativeUnit, year: int, years: list[int], standard: str | None = None
+    *, user: User, unit: AdministrativeUnit, year: int | None, years: list[int], standard: str | None = None
 ) -> Dashboard:
     """The figures of ``unit`` in ``year`` under ``standard``, one of the year's standards (the year's default
-    when none or another is given); the trend shows each year under its own default standard."""
+    when none or another is given); the trend shows each year under its own default standard.
+
+    Without a year, the page opens on the latest complete year (every commune reported). Rates are over
+    resident households; a year is marked partial until every commune of the unit has reported.
+    """
+    # Each year under its default standard, in one batch: the trend, and the headline when it is the same.
+    by_year = unit_trend(user=user, unit=unit, years=years)
+    if year is None:
+        year = latest_complete_year(by_year) or years[-1]
     standards = statistics_standards(user=user, year=year)
     if standard not in standards:
         standard = default_standard(year=year) or ""
-    (whole,), notes = counts_by_unit(user=user, unit=unit, year=year, per_child=False, standard=standard)
+    whole = by_year.get(year)
+    if whole is None or whole.standard != standard:
+        whole = unit_trend(user=user, unit=unit, years=[year], standard=standard)[year]
     headline = _row(whole)
-    by_year = status_trend(user=user, unit=unit, years=years)
     # The change since last year compares figures under the same standard only.
-    before = status_trend(user=user, unit=unit, years=[year - 1], standard=standard)[year - 1]
-    if year - 1 in by_year and before:
-        headline["change"] = change(headline, status_row(before))
+    before = by_year.get(year - 1)
+    if before is not None and before.standard != standard:
+        before = unit_trend(user=user, unit=unit, years=[year - 1], standard=standard)[year - 1]
+    if before is not None and before.reviewed:
+        headline["change"] = change(headline, _row(before))
     targets = unit_targets(user=user, unit=unit)
     target = targets.get(year)
     if target is not None:
         judgement = judge(target=target.target_rate, actual=headline["poor_rate"], at_most=True)
         headline["target"] = {"rate": target.target_rate, "verdict": judgement.verdict, "gap": judgement.gap}
     trend = []
-    for each in sorted({*by_year, *(y for y in targets if years and years[0] <= y)}):
-        row = status_row(by_year[each]) if by_year.get(each) else {}
+    shown = {y for y, each in by_year.items() if each.reviewed} | {y for y in targets if years and years[0] <= y}
+    # Every year between the first and the last: the axis is spaced by year, and a year without figures is a gap.
+    for each in range(min(shown), max(shown) + 1) if shown else ():
+        figures_of = by_year.get(each)
+        row = _row(figures_of) if figures_of is not None and figures_of.reviewed else {}
         trend.append(
             {
                 "year": each,
                 "poor_rate": row.get("poor_rate"),
                 "near_poor_rate": row.get("near_poor_rate"),
                 "target_rate": targets[each].target_rate if each in targets else None,
+                "partial": bool(row.get("partial")),
             }
         )
     children, child_notes = counts_by_unit(user=user, unit=unit, year=year, standard=standard)
@@ -91,11 +117,11 @@ def dashboard(
             legacy=child.valid_to is not None,
             province_code=province.code,
         )
-        row = _row(counts)
+        row = _row(counts.figures)
         band = band_for(row["poor_rate"], bands)
         verdict = None
         if child.pk in child_targets and row["households"]:
-            actual = Counts(row["households"], row["poor"], row["near_poor"])
+            actual = Counts(row["households"], row["poor"], row["near_poor"], row["resident_households"])
             verdict = row_progress(child_targets[child.pk], actual).households.verdict
         units.append(
             {
@@ -107,4 +133,5 @@ def dashboard(
                 "lon": point[1] if point else None,
             }
         )
-    return Dashboard(unit, year, standard, standards, years, headline, trend, units, sorted({*notes, *child_notes}))
+    notes = sorted({*whole.notes, *child_notes})
+    return Dashboard(unit, year, standard, standards, years, headline, trend, units, notes)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from households.models import Member
-from households.selectors import visible_unit_ids
 
 from .models import StatisticSource
-from .selectors import composition, default_standard
+from .rollup import rollup
+from .selectors import default_standard
 
 if TYPE_CHECKING:
     import datetime
@@ -50,10 +50,8 @@ class ListedHousehold:
 
 
 def _sources(*, user: User, unit: AdministrativeUnit, year: int, standard: str | None, statuses: Sequence[str]):
-    communes = composition(unit, year).commune_ids
-    ids = visible_unit_ids(user)
-    if ids is not None:
-        communes = {c for c in communes if c in ids}
+    # The communes the summary of the same unit and year adds up (within the user's area).
+    communes = rollup(user=user, units=[unit], years=[year])[(unit.pk, year)].commune_ids
     standard = standard or default_standard(year=year) or ""
     return StatisticSource.objects.filter(
         year=year, standard=standard, review__commune_id__in=communes, review__status__in=list(statuses)

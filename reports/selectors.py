@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from households.models import AdministrativeUnit, Cause, Ethnicity, ReviewKind, ReviewRound, UnitLevel, UnitSuccession
+from households.models import AdministrativeUnit, Cause, Ethnicity, ReviewKind, ReviewRound, UnitLevel
 from households.selectors import visible_unit_ids
 from households.transitions import TRANSITION_LABELS, Transition
 from programmes.models import PovertyStandard
 from programmes.selectors import standard_get, standard_rules
 
 from .models import StatisticCount
+from .rollup import Figures, figures, rollup, year_end
 from .statistics import SLICE_DIMENSIONS, change, indicator_row, status_row
 
 if TYPE_CHECKING:
@@ -40,11 +41,6 @@ class StatisticsError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def year_end(year: int) -> datetime.date:
-    # A year's figures are those of its annual review (Sep–Dec), on the units in force at the year's end.
-    return datetime.date(year, 12, 31)
 
 
 def default_standards(*, years: Iterable[int]) -> dict[int, str]:
@@ -113,68 +109,6 @@ def resolve_unit(*, user: User, code: str, year: int, tree: str | None = None) -
     return visible[0]
 
 
-@dataclass
-class Composition:
-    """The communes whose figures make up a unit in a year, and what could not be counted."""
-
-    commune_ids: set[int] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-
-
-def _communes_under(unit: AdministrativeUnit, on: datetime.date) -> set[int]:
-    if unit.level == UnitLevel.COMMUNE:
-        return {unit.pk}
-    units = AdministrativeUnit.objects.valid_on(on).filter(level=UnitLevel.COMMUNE)
-    return set(units.filter(parent=unit).values_list("pk", flat=True)) | set(
-        units.filter(parent__parent=unit).values_list("pk", flat=True)
-    )
-
-
-def composition(unit: AdministrativeUnit, year: int) -> Composition:
-    """Which communes in force in ``year`` add up to ``unit``.
-
-    A unit of the other tree (a legacy district asked for 2026, a new commune for 2024) is summed across the
-    2025 reform where the mapping allows it: a commune of the other side is counted when it lies wholly inside
-    the unit (not split, and all its parts belong to the unit); the others are named in the notes.
-    """
-    on = year_end(year)
-    if unit.is_valid_on(on):
-        return Composition(_communes_under(unit, on))
-    own_day = unit.valid_to if unit.valid_to and unit.valid_to < on else unit.valid_from
-    own = _communes_under(unit, own_day)
-    result = Composition()
-    if unit.valid_to and unit.valid_to < on:
-        # Legacy unit, later year: its communes' successors.
-        links = UnitSuccession.objects.filter(
-            successor__in=UnitSuccession.objects.filter(predecessor__in=own).values("successor")
-        )
-        parts: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-        for predecessor, successor, split in links.values_list("predecessor", "successor", "is_split"):
-            parts[successor].append((predecessor, split))
-        names = dict(AdministrativeUnit.objects.filter(pk__in=parts).values_list("pk", "name"))
-        for successor, pieces in parts.items():
-            if all(p in own and not split for p, split in pieces):
-                result.commune_ids.add(successor)
-            else:
-                result.notes.append(
-                    _("%(commune)s is left out: it also covers communes outside %(unit)s, or was split.")
-                    % {"commune": names[successor], "unit": unit.name}
-                )
-    else:
-        # New unit, earlier year: the old communes merged into it.
-        links = UnitSuccession.objects.filter(successor__in=own).select_related("predecessor")
-        for link in links:
-            if link.is_split:
-                result.notes.append(
-                    _("%(commune)s is left out: it was split between several new communes.")
-                    % {"commune": link.predecessor.name}
-                )
-            else:
-                result.commune_ids.add(link.predecessor_id)
-    result.notes.sort()
-    return result
-
-
 def _row_units(unit: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
     on = year_end(year)
     day = on if unit.is_valid_on(on) else (unit.valid_to if unit.valid_to and unit.valid_to < on else unit.valid_from)
@@ -213,33 +147,17 @@ class StatisticsTable:
     rows: list[dict]
     notes: list[str]
     compare: int | None = None
+    figures: Figures | None = None  # the unit's own: resident households and coverage of the whole
 
 
 def _counts(*, year: int, standard: str, units: Sequence[AdministrativeUnit], dimension: str, user: User):
-    """Sum the cells of ``dimension`` under ``standard`` per (row unit, key, status). Two queries whatever
-    the size."""
-    ids = visible_unit_ids(user)
+    """Sum the cells of ``dimension`` under ``standard`` per (row unit, key, status), over the communes the
+    roll-up gives each row unit (``reports.rollup``). Two or three queries whatever the size."""
     owner: dict[int, AdministrativeUnit] = {}
     notes: list[str] = []
-    on = year_end(year)
-    in_force = {u.pk: u for u in units if u.is_valid_on(on)}
-    if in_force:
-        # One query for all row units of the year's own tree: each commune belongs to itself, its parent or
-        # its grandparent among them.
-        communes = (
-            AdministrativeUnit.objects.valid_on(on)
-            .filter(level=UnitLevel.COMMUNE)
-            .filter(Q(pk__in=in_force) | Q(parent__in=in_force) | Q(parent__parent__in=in_force))
-            .values_list("pk", "parent_id", "parent__parent_id")
-        )
-        for commune, parent, grandparent in communes:
-            owner[commune] = in_force.get(commune) or in_force.get(parent) or in_force[grandparent]
-    for row_unit in (u for u in units if u.pk not in in_force):
-        part = composition(row_unit, year)
+    for part in rollup(user=user, units=units, years=[year]).values():
         notes.extend(part.notes)
-        owner.update(dict.fromkeys(part.commune_ids, row_unit))
-    if ids is not None:
-        owner = {commune: unit for commune, unit in owner.items() if commune in ids}
+        owner.update(dict.fromkeys(part.commune_ids, part.unit))
     cells = (
         StatisticCount.objects.filter(year=year, standard=standard, dimension=dimension, commune_id__in=list(owner))
         .values("commune_id", "key", "status")
@@ -266,9 +184,9 @@ def statistics_table(
     given). ``compare`` reads the other year under the same standard: figures under two standards are never
     compared."""
     standard = standard or default_standard(year=year) or ""
-    rows, notes = _rows(user=user, unit=unit, year=year, standard=standard, group_by=group_by)
+    rows, notes, whole = _rows(user=user, unit=unit, year=year, standard=standard, group_by=group_by)
     if compare is not None:
-        previous, _notes = _rows(user=user, unit=unit, year=compare, standard=standard, group_by=group_by)
+        previous, _notes, _whole = _rows(user=user, unit=unit, year=compare, standard=standard, group_by=group_by)
         if not any(row["households"] for row in previous):
             notes.append(
                 _("%(year)s has no figures under the standard %(standard)s: no change is shown.")
@@ -280,35 +198,54 @@ def statistics_table(
     for row in rows:
         del row["_key"]
     return StatisticsTable(
-        unit=unit, year=year, standard=standard, group_by=list(group_by), rows=rows, notes=notes, compare=compare
+        unit=unit,
+        year=year,
+        standard=standard,
+        group_by=list(group_by),
+        rows=rows,
+        notes=notes,
+        compare=compare,
+        figures=whole,
     )
 
 
 def _rows(*, user: User, unit: AdministrativeUnit, year: int, standard: str, group_by: Sequence[str]):
     row_units = _row_units(unit, year) if "unit" in group_by else [unit]
     slice_dim = next((g for g in group_by if g in SLICE_DIMENSIONS), None)
-    counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=slice_dim or "status", user=user)
-    totals = counts
-    if slice_dim == "indicator":
-        totals, _notes = _counts(year=year, standard=standard, units=row_units, dimension="status", user=user)
+    # The official figures (status counts, resident households, coverage) of every row unit and of the unit
+    # itself, read in one batch; a slice dimension adds its own cells.
+    facts = figures(user=user, units=[*row_units, unit], years=[year], standards={year: standard})
+    if slice_dim:
+        counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=slice_dim, user=user)
+    else:
+        counts = {(u, "", s): list(v) for (u, _y), f in facts.items() for s, v in f.by_status.items()}
+        notes = []
+    notes = sorted({*notes, *(n for f in facts.values() for n in f.notes)})
     by_status = "status" in group_by
     labels = _slice_labels(slice_dim, standard) if slice_dim else {}
     rows = []
     for row_unit in row_units:
+        official = facts[(row_unit.pk, year)]
+        resident = official.resident_households
         keys = sorted({k for (u, k, _s) in counts if u == row_unit.pk}) if slice_dim else [""]
         for key in keys:
             statuses = {s: v[0] for (u, k, s), v in counts.items() if u == row_unit.pk and k == key}
             people = sum(v[1] for (u, k, _s), v in counts.items() if u == row_unit.pk and k == key)
-            unit_totals = {s: v[0] for (u, _k, s), v in totals.items() if u == row_unit.pk}
+            unit_totals = {s: h for s, (h, _p) in official.by_status.items()}
             for status in sorted(statuses) if by_status else [None]:
                 if slice_dim == "indicator":
                     picked = {status: statuses[status]} if status else statuses
                     total = {status: unit_totals.get(status, 0)} if status else unit_totals
                     row = indicator_row(picked, total)
-                elif status:
-                    row = status_row({status: statuses[status]}, counts[(row_unit.pk, key, status)][1])
+                elif slice_dim:
+                    # Resident households are not counted by ethnicity, group, cause or transition: a slice
+                    # has shares of the reviewed households, no official rate.
+                    picked = {status: statuses[status]} if status else statuses
+                    row = status_row(picked, counts[(row_unit.pk, key, status)][1] if status else people)
                 else:
-                    row = status_row(statuses, people)
+                    picked = {status: statuses[status]} if status else statuses
+                    row_people = counts[(row_unit.pk, key, status)][1] if status else people
+                    row = {**status_row(picked, row_people, resident_households=resident), **official.coverage()}
                 head: dict = {}
                 if "unit" in group_by:
                     head.update(unit_code=row_unit.code, unit_name=row_unit.name, unit_level=row_unit.level)
@@ -317,7 +254,7 @@ def _rows(*, user: User, unit: AdministrativeUnit, year: int, standard: str, gro
                 if status:
                     head["status"] = status
                 rows.append({**head, **row, "_key": (row_unit.code if "unit" in group_by else "", key, status)})
-    return rows, notes
+    return rows, notes, facts[(unit.pk, year)]
 
 
 def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
@@ -342,11 +279,13 @@ def statistics_standards(*, user: User, year: int) -> list[str]:
 
 @dataclass
 class UnitCounts:
-    """Counts of one row unit: (key, status) → households, and people by (key, status)."""
+    """Counts of one row unit: (key, status) → households, and people by (key, status); for the status
+    dimension, the unit's official figures too (resident households, rates, coverage)."""
 
     unit: AdministrativeUnit
     households: dict[tuple[str, str], int]
     people: dict[tuple[str, str], int]
+    figures: Figures | None = None
 
     def by_status(self, key: str = "") -> dict[str, int]:
         return {s: n for (k, s), n in self.households.items() if k == key}
@@ -368,6 +307,16 @@ def counts_by_unit(
     for each child of ``unit`` (or the unit itself), with the notes."""
     row_units = _row_units(unit, year) if per_child else [unit]
     standard = standard or default_standard(year=year) or ""
+    if dimension == "status":
+        # The official figures hold the status counts: one read gives the counts, rates and coverage.
+        facts = figures(user=user, units=row_units, years=[year], standards={year: standard})
+        result = []
+        for row_unit in row_units:
+            official = facts[(row_unit.pk, year)]
+            households = {("", s): h for s, (h, _p) in official.by_status.items()}
+            people = {("", s): p for s, (_h, p) in official.by_status.items()}
+            result.append(UnitCounts(row_unit, households, people, official))
+        return result, sorted({n for f in facts.values() for n in f.notes})
     counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=dimension, user=user)
     result = []
     for row_unit in row_units:
@@ -377,30 +326,20 @@ def counts_by_unit(
     return result, notes
 
 
+def unit_trend(
+    *, user: User, unit: AdministrativeUnit, years: Sequence[int], standard: str | None = None
+) -> dict[int, Figures]:
+    """The official figures of ``unit`` in each year, under ``standard``, or each year under its
+    ``default_standard`` when none is given. The roll-up gives at most two compositions (communes change only
+    across the 2025 reform), and the counts of all years come in one query."""
+    standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
+    found = figures(user=user, units=[unit], years=years, standards=standards)
+    return {year: found[(unit.pk, year)] for year in years}
+
+
 def status_trend(
     *, user: User, unit: AdministrativeUnit, years: Sequence[int], standard: str | None = None
 ) -> dict[int, dict[str, int]]:
-    """Households by status of ``unit`` in each year, under ``standard``, or each year under its
-    ``default_standard`` when none is given. A unit's communes change only across the 2025 reform, so at
-    most two compositions are computed, and the counts of all years come in one query."""
-    standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
-    ids = visible_unit_ids(user)
-    communes_by_year: dict[int, set[int]] = {}
-    by_era: dict[bool, set[int]] = {}
-    for year in years:
-        era = unit.is_valid_on(year_end(year))
-        if era not in by_era:
-            by_era[era] = composition(unit, year).commune_ids
-        communes_by_year[year] = {c for c in by_era[era] if ids is None or c in ids}
-    wanted = set().union(*communes_by_year.values()) if communes_by_year else set()
-    cells = (
-        StatisticCount.objects.filter(dimension="status", year__in=list(years), commune_id__in=wanted)
-        .filter(standard__in=set(standards.values()))
-        .values_list("year", "standard", "commune_id", "status")
-        .annotate(total=Sum("households"))
-    )
-    trend: dict[int, dict[str, int]] = {year: {} for year in years}
-    for year, code, commune, status, total in cells:
-        if code == standards.get(year) and commune in communes_by_year[year]:
-            trend[year][status] = trend[year].get(status, 0) + total
-    return trend
+    """Households by status of ``unit`` in each year (``unit_trend``'s counts)."""
+    trend = unit_trend(user=user, unit=unit, years=years, standard=standard)
+    return {year: {s: h for s, (h, _p) in each.by_status.items()} for year, each in trend.items()}

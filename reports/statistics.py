@@ -32,8 +32,13 @@ def check_group_by(group_by: Sequence[str]) -> str | None:
     return None
 
 
-def status_row(counts: Mapping[str, int], people: int | None = None) -> dict:
-    """Households, poor, near-poor, average and rates from counts by status."""
+def status_row(counts: Mapping[str, int], people: int | None = None, *, resident_households: int | None = None) -> dict:
+    """Households reviewed, poor, near-poor, average, and their rates from counts by status.
+
+    The rates (``poor_rate``…) are over the resident households (Decision 24/2021/QĐ-TTg, art. 4: the
+    reviewed households are not the population) and are None without them; the shares (``poor_share``…) are
+    of the households reviewed.
+    """
     households = sum(counts.values())
     row = {
         "households": households,
@@ -41,10 +46,11 @@ def status_row(counts: Mapping[str, int], people: int | None = None) -> dict:
         "near_poor": counts.get("near_poor", 0),
         "average": counts.get("average", 0),
         "not_poor": counts.get("not_poor", 0),
+        "resident_households": resident_households,
     }
-    row["poor_rate"] = rate(row["poor"], households)
-    row["near_poor_rate"] = rate(row["near_poor"], households)
-    row["average_rate"] = rate(row["average"], households)
+    for status in ("poor", "near_poor", "average"):
+        row[f"{status}_rate"] = rate(row[status], resident_households)
+        row[f"{status}_share"] = rate(row[status], households)
     if people is not None:
         row["people"] = people
     return row

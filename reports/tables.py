@@ -20,6 +20,9 @@ class Column:
     group: str = ""  # a header over several adjacent columns, merged in print and in Excel
     # For a rate column: the keys of its numerator and denominator, so the total row recomputes it.
     rate_of: tuple[str, str] | None = None
+    # The total is a sum only when every row has a value: a row without one (a commune with no resident
+    # households entered) leaves the total, and the rates over it, empty rather than short.
+    total_needs_all: bool = False
 
 
 @dataclass
@@ -37,7 +40,9 @@ class Table:
         total: dict[str, Any] = {self.columns[0].key: self.total_label}
         for column in self.columns[1:]:
             if column.kind == "int":
-                total[column.key] = sum(row.get(column.key) or 0 for row in self.rows)
+                values = [row.get(column.key) for row in self.rows]
+                missing = column.total_needs_all and (not values or None in values)
+                total[column.key] = None if missing else sum(v or 0 for v in values)
         for column in self.columns:
             if column.kind == "rate" and column.rate_of:
                 numerator, denominator = column.rate_of

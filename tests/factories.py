@@ -3,10 +3,13 @@
 from datetime import date
 
 import factory
+from django.db.models import Q
 
 from households.models import AdministrativeUnit, Household, Member, UnitLevel, UnitType
 from households.search import household_search_refresh
 from households.search_words import search_text
+from reports.models import ResidentCount
+from reports.rollup import year_end
 
 
 class VillageFactory(factory.django.DjangoModelFactory):
@@ -63,3 +66,25 @@ def member_data(**overrides) -> dict:
         "has_labour_capacity": True,
         **overrides,
     }
+
+
+class ResidentCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResidentCount
+
+    year = 2024
+    households = 100
+    people = factory.LazyAttribute(lambda count: count.households * 4)
+
+
+def residents_everywhere(year: int, households: int = 100, *, under=None, **overrides: int) -> dict[int, int]:
+    """Resident counts for every commune in force at the end of ``year`` (under a unit, if given): ``households``
+    each, or ``overrides`` by commune name. Returns commune id → households."""
+    communes = AdministrativeUnit.objects.valid_on(year_end(year)).filter(level=UnitLevel.COMMUNE)
+    if under is not None:
+        communes = communes.filter(Q(parent=under) | Q(parent__parent=under))
+    counts = {c.pk: overrides.get(c.name, households) for c in communes}
+    ResidentCount.objects.bulk_create(
+        ResidentCount(commune_id=pk, year=year, households=n, people=n * 4) for pk, n in counts.items()
+    )
+    return counts

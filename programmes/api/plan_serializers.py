@@ -143,11 +143,20 @@ class YearQuerySerializer(serializers.Serializer):
 
 
 class CountsSerializer(serializers.Serializer):
-    households = serializers.IntegerField()
+    households = serializers.IntegerField(help_text="Households whose review of the year was approved.")
     poor = serializers.IntegerField()
     near_poor = serializers.IntegerField()
-    poor_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    resident_households = serializers.IntegerField(
+        allow_null=True,
+        help_text="Resident households (tổng số hộ dân cư) the rates are over; null when a commune has none entered.",
+    )
+    poor_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text="Poor households over resident households (%)."
+    )
     near_poor_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    communes = serializers.IntegerField(help_text="Communes of the unit within the caller's area.")
+    communes_reported = serializers.IntegerField(help_text="Of them, communes with approved reviews in the year.")
+    partial = serializers.BooleanField(help_text="True until every commune of the unit has reported.")
 
 
 class JudgementSerializer(serializers.Serializer):
@@ -193,6 +202,9 @@ class ProgressSerializer(serializers.Serializer):
     goals = GoalProgressSerializer(many=True)
     series = SeriesSerializer(many=True)
     projection = ProjectionSerializer(allow_null=True)
+    notes = serializers.ListField(
+        child=serializers.CharField(), help_text="Communes left out of a total, and rates not shown, with why."
+    )
 
 
 class BudgetSerializer(serializers.ModelSerializer):

@@ -121,6 +121,7 @@ def progress_data(progress) -> dict:
         "goals": progress.goals,
         "series": [{"year": y, **_counts(c)} for y, c in sorted(progress.series.items())],
         "projection": progress.projection,
+        "notes": list(progress.notes),
     }
 
 
@@ -131,8 +132,12 @@ def _counts(c) -> dict | None:
         "households": c.households,
         "poor": c.poor,
         "near_poor": c.near_poor,
+        "resident_households": c.resident_households,
         "poor_rate": c.poor_rate,
         "near_poor_rate": c.near_poor_rate,
+        "communes": c.communes,
+        "communes_reported": c.communes_reported,
+        "partial": c.partial,
     }
 
 

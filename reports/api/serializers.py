@@ -47,13 +47,44 @@ class StatisticsRowSerializer(serializers.Serializer):
     unit_code = serializers.CharField(required=False)
     unit_name = serializers.CharField(required=False)
     status = serializers.CharField(required=False)
-    households = serializers.IntegerField()
+    households = serializers.IntegerField(help_text=_("Households whose review of the year was approved."))
     people = serializers.IntegerField(required=False)
     poor = serializers.IntegerField()
     near_poor = serializers.IntegerField()
     average = serializers.IntegerField()
-    poor_rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    resident_households = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Resident households (tổng số hộ dân cư) of the unit's communes, the rates' denominator; null when a "
+            "commune has none entered for the year, or for a slice (ethnicity, group, cause, transition)."
+        ),
+    )
+    poor_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Poor households over resident households (%); null without resident households."),
+    )
     near_poor_rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    poor_share = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text=_("Poor households of the households reviewed (%).")
+    )
+    near_poor_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    communes = serializers.IntegerField(required=False, help_text=_("Communes of the unit within your area."))
+    communes_reported = serializers.IntegerField(
+        required=False, help_text=_("Of them, communes with approved reviews in the year.")
+    )
+    registry_households = serializers.IntegerField(required=False)
+    reviews_approved = serializers.IntegerField(required=False)
+    partial = serializers.BooleanField(required=False, help_text=_("True until every commune has reported."))
+
+
+class CoverageSerializer(serializers.Serializer):
+    communes = serializers.IntegerField(help_text=_("Communes of the unit within your area."))
+    communes_reported = serializers.IntegerField(help_text=_("Of them, communes with approved reviews in the year."))
+    registry_households = serializers.IntegerField(help_text=_("Households in the registry of those communes."))
+    reviews_approved = serializers.IntegerField(help_text=_("Households whose review of the year was approved."))
+    partial = serializers.BooleanField(help_text=_("True until every commune has reported."))
 
 
 class StatisticsResponseSerializer(serializers.Serializer):
@@ -63,4 +94,5 @@ class StatisticsResponseSerializer(serializers.Serializer):
     unit = serializers.DictField()
     group_by = serializers.ListField(child=serializers.CharField())
     notes = serializers.ListField(child=serializers.CharField())
+    coverage = CoverageSerializer()
     results = StatisticsRowSerializer(many=True)

@@ -72,6 +72,8 @@ class StatisticsView(APIView):
             "unit": {"code": unit.code, "name": unit.name, "level": unit.level},
             "group_by": table.group_by,
             "notes": table.notes,
+            # How far the figures go: communes that reported of the unit's, reviews approved of the registry.
+            "coverage": table.figures.coverage(),
             "results": table.rows,
         }
         return Response(body)

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from households.models import AdministrativeUnit, Cause, Ethnicity
 from programmes.models import PovertyStandard
 from programmes.selectors import standard_get, standard_rules
-from reports.selectors import GROUP_LABELS, counts_by_unit, default_standard
-from reports.tables import Column, Report, Table, percent
+from reports.rollup import Figures
+from reports.selectors import GROUP_LABELS, UnitCounts, counts_by_unit, default_standard
+from reports.tables import Column, Report, Table, format_value, percent
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,22 +58,28 @@ def change_row(*, start: int, end: int, transitions: dict[str, int], columns: di
     }
 
 
-def _count_and_rate(key: str, group: str) -> list[Column]:
-    """A status's number and rate, under one merged header; the total row recomputes the rate."""
+def _count_and_rate(key: str, group: str, over: str = "households") -> list[Column]:
+    """A status's number and rate, under one merged header; the total row recomputes the rate.
+
+    ``over="resident_households"``: the official rate (Decision 24/2021/QĐ-TTg, art. 4); ``"households"``:
+    the share of the households reviewed, for slices the resident households are not counted by.
+    """
+    label = _("Rate (%)") if over == "resident_households" else _("Share of reviewed (%)")
     return [
         Column(key, _("Number"), group=group),
-        Column(f"{key}_rate", _("Rate (%)"), "rate", group=group, rate_of=(key, "households")),
+        Column(f"{key}_rate", label, "rate", group=group, rate_of=(key, over)),
     ]
 
 
 def _status_columns() -> list[Column]:
     return [
         Column("unit", _("Unit"), "text"),
-        Column("households", _("Households")),
+        Column("resident_households", _("Resident households"), total_needs_all=True),
+        Column("households", _("Households reviewed")),
         Column("people", _("People")),
-        *_count_and_rate("poor", _("Poor households")),
-        *_count_and_rate("near_poor", _("Near-poor households")),
-        *_count_and_rate("average", _("Average living standard")),
+        *_count_and_rate("poor", _("Poor households"), over="resident_households"),
+        *_count_and_rate("near_poor", _("Near-poor households"), over="resident_households"),
+        *_count_and_rate("average", _("Average living standard"), over="resident_households"),
     ]
 
 
@@ -80,19 +87,36 @@ def _summary(units) -> Table:
     rows = []
     for counts in units:
         statuses = counts.by_status()
-        households = sum(statuses.values())
+        resident = counts.figures.resident_households if counts.figures else None
         row = {
             "unit": counts.unit.name,
-            "households": households,
+            "resident_households": resident,
+            "households": sum(statuses.values()),
             "people": sum(n for (k, _s), n in counts.people.items() if k == ""),
             "poor": statuses.get("poor", 0),
             "near_poor": statuses.get("near_poor", 0),
             "average": statuses.get("average", 0),
         }
         for key in ("poor", "near_poor", "average"):
-            row[f"{key}_rate"] = percent(row[key], households)
+            row[f"{key}_rate"] = percent(row[key], resident)
         rows.append(row)
     return Table(_("Households by classification"), _status_columns(), rows, total_label=_("Total"), wide=True)
+
+
+def coverage_note(figures: Figures) -> str:
+    """How far a total goes: communes that reported, reviews approved of the registry, a partial year."""
+    note = _(
+        "Communes reported: %(reported)s of %(communes)s. Reviews approved: %(reviews)s of %(registry)s "
+        "households in the registry."
+    ) % {
+        "reported": figures.communes_reported,
+        "communes": figures.communes,
+        "reviews": format_value(figures.reviewed, "int"),
+        "registry": format_value(figures.registry_households, "int"),
+    }
+    if figures.partial:
+        note = f"{note} {_('Partial year: not every commune has reported.')}"
+    return note
 
 
 def _change_columns(status_label: str) -> list[Column]:
@@ -205,13 +229,14 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
     transitions, _n = counts_by_unit(user=user, unit=unit, year=year, dimension="transition", standard=standard)
     previous, _n = counts_by_unit(user=user, unit=unit, year=year - 1, standard=standard)
 
-    def whole(dimension: str) -> dict[tuple[str, str], int]:
+    def whole(dimension: str) -> UnitCounts:
         (counts,), _notes = counts_by_unit(
             user=user, unit=unit, year=year, dimension=dimension, per_child=False, standard=standard
         )
-        return counts.households
+        return counts
 
-    status_totals = {s: n for (_k, s), n in whole("status").items()}
+    own = whole("status")
+    status_totals = {s: n for (_k, s), n in own.households.items()}
     tables = [
         _summary(summary_counts),
         _changes(transitions, previous, status="poor", columns=POOR_COLUMNS, title=_("Changes in poor households")),
@@ -222,22 +247,24 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
             columns=NEAR_POOR_COLUMNS,
             title=_("Changes in near-poor households"),
         ),
-        _deprivations(whole("indicator"), status_totals, standard),
-        _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group")),
+        _deprivations(whole("indicator").households, status_totals, standard),
+        _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group").households),
         _slices(
             _("By ethnicity of the head"),
             _("Ethnicity"),
             dict(Ethnicity.objects.values_list("code", "name")),
-            whole("ethnicity"),
+            whole("ethnicity").households,
         ),
-        _slices(_("By cause of poverty"), _("Cause"), {c.value: str(c.label) for c in Cause}, whole("cause")),
+        _slices(
+            _("By cause of poverty"), _("Cause"), {c.value: str(c.label) for c in Cause}, whole("cause").households
+        ),
     ]
     return Report(
         title=_("Results of the review of poor and near-poor households, %(year)s") % {"year": year},
         subtitle=subtitle(unit, standard),
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
-        notes=notes,
+        notes=[coverage_note(own.figures), *notes],
         signature=[_("On behalf of the People's Committee")],
         filename=f"thong-tu-07-{unit.code}-{year}",
     )

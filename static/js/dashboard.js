@@ -6,8 +6,11 @@
   const trend = JSON.parse(document.getElementById("trend-data").textContent);
   const points = JSON.parse(document.getElementById("map-data").textContent);
   const label = lang.startsWith("vi")
-    ? { poor: "Tỷ lệ hộ nghèo (%)", near: "Tỷ lệ hộ cận nghèo (%)", target: "Mục tiêu tỷ lệ hộ nghèo (%)" }
-    : { poor: "Poor households (%)", near: "Near-poor households (%)", target: "Target poverty rate (%)" };
+    ? { poor: "Tỷ lệ hộ nghèo (%)", near: "Tỷ lệ hộ cận nghèo (%)", target: "Mục tiêu tỷ lệ hộ nghèo (%)", partial: "chưa đủ" }
+    : { poor: "Poor households (%)", near: "Near-poor households (%)", target: "Target poverty rate (%)", partial: "partial" };
+  // The trend holds every year from the first to the last (a year without figures is a gap in the line);
+  // a partial year (not every commune reported) is drawn hollow and named so on the axis.
+  const hollow = (colour) => trend.map((row) => (row.partial ? "#fff" : colour));
   const number = new Intl.NumberFormat(lang.startsWith("vi") ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
 
   const canvas = document.getElementById("trend-chart");
@@ -15,10 +18,10 @@
     new window.Chart(canvas, {
       type: "line",
       data: {
-        labels: trend.map((row) => String(row.year)),
+        labels: trend.map((row) => (row.partial ? `${row.year} (${label.partial})` : String(row.year))),
         datasets: [
-          { label: label.poor, data: trend.map((row) => row.poor_rate), borderColor: "#b3261e", backgroundColor: "#b3261e" },
-          { label: label.near, data: trend.map((row) => row.near_poor_rate), borderColor: "#e8a33d", backgroundColor: "#e8a33d" },
+          { label: label.poor, data: trend.map((row) => row.poor_rate), borderColor: "#b3261e", backgroundColor: "#b3261e", pointBackgroundColor: hollow("#b3261e"), pointRadius: 4 },
+          { label: label.near, data: trend.map((row) => row.near_poor_rate), borderColor: "#e8a33d", backgroundColor: "#e8a33d", pointBackgroundColor: hollow("#e8a33d"), pointRadius: 4 },
         ].concat(
           trend.some((row) => row.target_rate !== null)
             ? [{ label: label.target, data: trend.map((row) => row.target_rate), borderColor: "#1d4ed8", backgroundColor: "#1d4ed8", borderDash: [6, 4], spanGaps: true }]

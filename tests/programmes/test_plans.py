@@ -26,11 +26,11 @@ from programmes.plan_selectors import (
     units_banded,
 )
 from programmes.plan_services import goal_create, plan_create, target_rows_replace
-from programmes.progress import Counts, Verdict
+from programmes.progress import Counts, Verdict, rate
 from programmes.selectors import standard_for_year
 from reports.services import statistics_rebuild
 from tests.conftest import AFTER_REFORM
-from tests.factories import HouseholdFactory, VillageFactory
+from tests.factories import HouseholdFactory, VillageFactory, residents_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +263,9 @@ def reviewed_plan(unit, province_user, make_user):
     approved(luong_thuong, 2024, ["poor", "near_poor", "near_poor", "not_poor"], signer=signer, households=first)
     second = approved(boc_bo, 2023, ["poor", "poor", "poor", "near_poor"], signer=signer)
     approved(boc_bo, 2024, ["poor", "poor", "near_poor", "near_poor"], signer=signer, households=second)
+    # Resident households: 4 in each reviewed commune (as if everyone were reviewed), 1 in every other one.
+    for year in (2023, 2024):
+        residents_everywhere(year, 1, under=unit("Tỉnh Bắc Kạn"), **{"Xã Lương Thượng": 4, "Xã Bộc Bố": 4})
     plan = plan_create(
         user=province_user,
         title="Kế hoạch giảm nghèo 2024-2025",
@@ -312,7 +315,8 @@ def test_progress_verdicts_per_row(reviewed_plan, province_user):
     progress = plan_progress(user=province_user, plan=reviewed_plan, year=2024)
     by_unit = {u.name: r for r, u in zip(progress.rows, progress.row_units, strict=True)}
     luong_thuong = by_unit["Xã Lương Thượng"]
-    assert luong_thuong.actual == Counts(households=4, poor=1, near_poor=2)
+    assert luong_thuong.actual == Counts(households=4, poor=1, near_poor=2, resident_households=4)
+    assert luong_thuong.actual.poor_rate == D("25.00")
     assert luong_thuong.reduction_households == 1
     assert luong_thuong.households.verdict == Verdict.REACHED
     boc_bo = by_unit["Xã Bộc Bố"]
@@ -322,21 +326,28 @@ def test_progress_verdicts_per_row(reviewed_plan, province_user):
     assert boc_bo.pp.verdict == Verdict.BEHIND
     assert boc_bo.pp.gap == D("25.00")
     # The district counts its communes' reviews.
-    assert by_unit["Huyện Na Rì"].actual == Counts(4, 1, 2)
+    na_ri = by_unit["Huyện Na Rì"].actual
+    assert (na_ri.households, na_ri.poor, na_ri.near_poor) == (4, 1, 2)
+    assert na_ri.resident_households == 4 + na_ri.communes - 1
+    assert (na_ri.communes_reported, na_ri.partial) == (1, True)
     assert progress.total.actual.households == 12
 
 
 def test_progress_of_goals_and_the_projection(reviewed_plan, province_user):
     progress = plan_progress(user=province_user, plan=reviewed_plan, year=2024)
-    assert progress.series == {2023: Counts(8, 5, 2), 2024: Counts(8, 3, 4)}
+    # Over the province's resident households: 4 + 4 in the reviewed communes, 1 in each of the others.
+    residents = progress.series[2024].resident_households
+    assert residents == 8 + progress.series[2024].communes - 2
+    assert progress.series == {2023: Counts(8, 5, 2, residents), 2024: Counts(8, 3, 4, residents)}
+    before, now = rate(5, residents), rate(3, residents)
     assert progress.projection.year == 2025
-    assert progress.projection.rate == D("12.50")
+    assert progress.projection.rate == now - (before - now)  # the straight line through the two years
     goals = {g.goal.kind: g for g in progress.goals}
-    assert goals[GoalKind.REDUCTION_PP].actual == D("25.00")
-    assert goals[GoalKind.REDUCTION_PP].judgement.verdict == Verdict.REACHED
-    # 37.5% now, above the 30% goal, but the trend reaches it by 2025.
-    assert goals[GoalKind.END_RATE].actual == D("37.50")
-    assert goals[GoalKind.END_RATE].judgement.verdict == Verdict.ON_TRACK
+    assert goals[GoalKind.REDUCTION_PP].actual == before - now
+    # Two households fewer of over a hundred: less than the 2 points a year aimed at.
+    assert goals[GoalKind.REDUCTION_PP].judgement.verdict == Verdict.BEHIND
+    assert goals[GoalKind.END_RATE].actual == now
+    assert goals[GoalKind.END_RATE].judgement.verdict == Verdict.REACHED
     output = goals[GoalKind.OUTPUT]
     assert output.basis == "entered"
     assert output.judgement.verdict == Verdict.BEHIND
@@ -353,16 +364,19 @@ def test_progress_is_scoped_like_the_rows(reviewed_plan, make_user, unit):
 
 def test_counts_aggregate_in_the_database(reviewed_plan, province_user, unit, django_assert_max_num_queries):
     units = [unit("Tỉnh Bắc Kạn"), unit("Huyện Na Rì"), unit("Xã Bộc Bố")]
-    with django_assert_max_num_queries(4):
+    # Scope (3), the years' standards, the roll-up's communes, cells, resident counts, registry.
+    with django_assert_max_num_queries(8):
         counts = poverty_counts(user=province_user, units=units, years=[2023, 2024])
-    assert counts[(units[0].pk, 2023)] == Counts(8, 5, 2)
-    assert counts[(units[2].pk, 2024)] == Counts(4, 2, 2)
+    province = counts[(units[0].pk, 2023)]
+    assert (province.households, province.poor, province.near_poor) == (8, 5, 2)
+    assert counts[(units[2].pk, 2024)] == Counts(4, 2, 2, resident_households=4)
 
 
 def test_a_new_commune_counts_the_reviews_of_the_old_communes_it_took_over(reviewed_plan, province_user, unit):
     van_lang = unit("Xã Văn Lang", on=AFTER_REFORM)
     counts = poverty_counts(user=province_user, units=[van_lang], years=[2024])
-    assert counts[(van_lang.pk, 2024)] == Counts(4, 1, 2)
+    # Lương Thượng (4 resident households), Kim Hỷ and the old Văn Lang (1 each), merged whole into it.
+    assert counts[(van_lang.pk, 2024)] == Counts(4, 1, 2, resident_households=6)
 
 
 def test_communes_are_banded_by_rate(reviewed_plan, province_user, unit):

@@ -108,7 +108,8 @@ def test_judge(target, actual, at_most, expected, verdict, gap):
 
 def test_row_progress_on_hand_made_figures():
     target = TargetFigures(households=200, poor=50, reduction=10, near_poor=30, near_poor_reduction=5)
-    reached = row_progress(target, Counts(households=200, poor=38, near_poor=26))
+    # 200 resident households, every one reviewed: the rates are over the resident households.
+    reached = row_progress(target, Counts(households=200, poor=38, near_poor=26, resident_households=200))
     assert reached.reduction_households == 12
     assert reached.reduction_pp == D("6.00")
     assert reached.households.verdict == Verdict.REACHED
@@ -116,11 +117,17 @@ def test_row_progress_on_hand_made_figures():
     assert reached.near_poor.verdict == Verdict.BEHIND
     assert reached.near_poor.gap == 1
 
-    behind = row_progress(target, Counts(households=200, poor=47, near_poor=20))
+    behind = row_progress(target, Counts(households=200, poor=47, near_poor=20, resident_households=200))
     assert behind.households.verdict == Verdict.BEHIND
     assert behind.households.gap == 7
     assert behind.pp.verdict == Verdict.BEHIND
     assert behind.pp.gap == D("3.50")
+
+    # Without resident households there is no rate: the reduction in households is still judged.
+    no_rate = row_progress(target, Counts(households=120, poor=38, near_poor=26))
+    assert no_rate.households.verdict == Verdict.REACHED
+    assert no_rate.reduction_pp is None
+    assert no_rate.pp.verdict == Verdict.NO_DATA
 
     missing = row_progress(target, None)
     assert missing.households.verdict == Verdict.NO_DATA

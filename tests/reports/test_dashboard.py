@@ -6,6 +6,10 @@ import re
 import pytest
 
 from accounts.models import Role
+from programmes.progress import band_for
+from reports.models import ResidentCount
+from reports.rollup import rate
+from tests.factories import residents_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +22,20 @@ def json_script(html: str, element_id: str):
 def test_the_province_dashboard(client, reviewed, province_officer, unit, django_assert_max_num_queries):
     client.force_login(province_officer)
     params = {"unit": unit("Tỉnh Bắc Kạn").pk, "year": 2024}
+    # The rate is over the resident households of every commune (3 poor of them), not the 11 reviewed.
+    residents = residents_everywhere(2024, 10, under=unit("Tỉnh Bắc Kạn"))
+    expected = str(rate(3, sum(residents.values()))).replace(".", ",")
     # 30: the year's standards and default, each year's default, last year under the same standard.
     with django_assert_max_num_queries(30):
         page = client.get("/dashboard/", params)
     assert page.status_code == 200
     html = page.text
     assert 'data-figure="households">11<' in html
-    assert "27,27%" in html
+    assert f'data-figure="poor_rate">{expected}%<' in html
+    assert 'data-partial="2024"' in html  # 3 of the province's communes reported
     trend = json_script(html, "trend-data")
-    assert [row["year"] for row in trend] == [2023, 2024, 2026]
+    assert [row["year"] for row in trend] == [2023, 2024, 2025, 2026]  # spaced by year: 2025 is a gap
+    assert trend[2]["poor_rate"] is None
     points = json_script(html, "map-data")
     assert {p["name"] for p in points} >= {"Huyện Na Rì", "Huyện Pác Nặm"}
     assert all(21 < p["lat"] < 23 and 105 < p["lon"] < 107 for p in points)
@@ -90,6 +99,10 @@ def test_the_dashboard_holds_the_rate_against_the_target(
     client, reviewed, province_officer, unit, plan_2024, django_assert_max_num_queries
 ):
     client.force_login(province_officer)
+    residents_everywhere(2024, 10, under=unit("Tỉnh Bắc Kạn"))
+    ResidentCount.objects.filter(year=2024, commune__parent__in=[unit("Huyện Pác Nặm"), unit("Huyện Na Rì")]).delete()
+    pac_nam = residents_everywhere(2024, 1, under=unit("Huyện Pác Nặm"))
+    na_ri = residents_everywhere(2024, 1, under=unit("Huyện Na Rì"))
     with django_assert_max_num_queries(31):
         page = client.get("/dashboard/", {"unit": unit("Tỉnh Bắc Kạn").pk, "year": 2024})
     html = page.text
@@ -99,8 +112,8 @@ def test_the_dashboard_holds_the_rate_against_the_target(
     assert trend[2025]["target_rate"] == "0.00"
     assert trend[2025]["poor_rate"] is None
     assert trend[2023]["target_rate"] is None
-    # Actual 3 of 11 poor (27,27 %) is above the 18,18 % aimed at.
-    assert re.search(r'data-figure="target">Chỉ tiêu: 18,18% — <span class="verdict verdict-behind">Chậm', html)
+    # Actual: 3 poor of the province's resident households (over a thousand), below the 18,18 % aimed at.
+    assert re.search(r'data-figure="target">Chỉ tiêu: 18,18% — <span class="verdict verdict-reached">Đạt', html)
     rows = dict(
         re.findall(r">(Huyện [^<]+)</a>.*?</td><td>[^<]*</td><td>(?:<span[^>]*>([^<]+)</span>)?</td></tr>", html)
     )
@@ -108,6 +121,8 @@ def test_the_dashboard_holds_the_rate_against_the_target(
     assert rows["Huyện Na Rì"] == "Đạt"
     assert rows["Huyện Pác Nặm"] == "Chậm"
     assert rows["Huyện Ba Bể"] == ""
-    # Bands of seed 000: Pác Nặm 2 poor of 4 households (50 %), Na Rì 1 of 7 (14,29 %).
-    assert re.search(r">Huyện Pác Nặm</a>(?:</td><td[^>]*>[^<]*){5}</td><td>&gt;40%</td>", html)
-    assert re.search(r">Huyện Na Rì</a>(?:</td><td[^>]*>[^<]*){5}</td><td>10–20%</td>", html)
+    # Bands of seed 000, by the rate over resident households: Pác Nặm 2 poor, Na Rì 1, one resident
+    # household entered for each of their communes.
+    for name, poor, counts in (("Huyện Pác Nặm", 2, pac_nam), ("Huyện Na Rì", 1, na_ri)):
+        band = band_for(rate(poor, sum(counts.values()))).label.replace(">", "&gt;")
+        assert re.search(rf">{name}</a>(?:</td><td[^>]*>[^<]*){{7}}</td><td>{band}</td>", html), name

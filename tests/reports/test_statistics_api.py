@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from reports.rollup import rate
 from tests.conftest import AFTER_REFORM
+from tests.factories import residents_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +36,24 @@ def test_statistics_need_a_token(client):
     assert get(client, year=2024, unit="06").status_code == 401
 
 
-def test_province_totals_and_rates(api, reviewed, province_officer, django_assert_max_num_queries):
+def test_province_totals_and_rates(api, reviewed, province_officer, unit, django_assert_max_num_queries):
     client = api(province_officer)
-    # Token, user, scope (4), years, unit, composition (2), cells: fixed, whatever the size.
-    with django_assert_max_num_queries(12):
+    residents = sum(residents_everywhere(2024, 10, under=unit("Tỉnh Bắc Kạn")).values())
+    # Token, user, scope (4), years, unit, the year's standard (2), the roll-up's communes, cells, resident
+    # counts and registry: fixed, whatever the size.
+    with django_assert_max_num_queries(14):
         body = get(client, year=2024, unit="06").json()
     (row,) = body["results"]
     # 2024: Lương Thượng PNNA, Kim Hỷ NNA, Bộc Bố PPNN → 11 households, 3 poor, 6 near-poor, 2 average.
     assert (row["households"], row["poor"], row["near_poor"], row["average"]) == (11, 3, 6, 2)
-    assert row["poor_rate"] == 27.27
-    assert row["near_poor_rate"] == 54.55
+    # The rates are over the resident households of the province's communes, not over the 11 reviewed.
+    assert row["resident_households"] == residents
+    assert row["poor_rate"] == float(rate(3, residents))
+    assert row["near_poor_rate"] == float(rate(6, residents))
+    assert row["poor_share"] == 27.27
     assert row["people"] == 11
+    assert body["coverage"]["communes_reported"] == 3
+    assert body["coverage"]["partial"] is True
     assert body["unit"] == {"code": "06", "name": "Tỉnh Bắc Kạn", "level": "province"}
 
 
@@ -53,16 +62,20 @@ def test_group_by_unit_and_status(api, reviewed, province_officer):
     rows = by(body["results"], "unit_name", "status")
     assert rows[("Huyện Na Rì", "near_poor")]["households"] == 4
     assert rows[("Huyện Pác Nặm", "poor")]["households"] == 2
-    assert rows[("Huyện Pác Nặm", "poor")]["poor_rate"] == 100
+    # No resident households entered: no rate; the share of the reviewed households is there.
+    assert rows[("Huyện Pác Nặm", "poor")]["poor_rate"] is None
+    assert rows[("Huyện Pác Nặm", "poor")]["poor_share"] == 100
     assert {name for name, _s in rows} == {"Huyện Na Rì", "Huyện Pác Nặm"}
 
 
-def test_compare_adds_the_change(api, reviewed, province_officer):
+def test_compare_adds_the_change(api, reviewed, province_officer, unit):
+    for year in (2023, 2024):
+        residents = sum(residents_everywhere(year, 10, under=unit("Huyện Na Rì")).values())
     body = get(api(province_officer), year=2024, unit="066", compare=2023).json()
     (row,) = body["results"]
-    # Na Rì 2023: PPNA + PNA = 3 poor of 7; 2024: PNNA + NNA = 1 poor of 7.
+    # Na Rì 2023: PPNA + PNA = 3 poor; 2024: PNNA + NNA = 1 poor; of the same resident households.
     assert row["change"]["poor"] == -2
-    assert row["change"]["poor_rate"] == pytest.approx(14.29 - 42.86)
+    assert row["change"]["poor_rate"] == pytest.approx(float(rate(1, residents) - rate(3, residents)))
 
 
 def test_by_transition(api, reviewed, province_officer):

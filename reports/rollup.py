@@ -1,0 +1,387 @@
+"""The one roll-up: which communes add up to a unit in a year, within the user's area, and the official figures
+of those communes (rates over resident households, coverage). Every total the app shows reads it: the
+dashboard, the statistics API and tables, the Circular 07 report, the lists, plans, progress and bands.
+
+A unit in force at the end of the year is the communes under it that day. A unit of the other tree (a legacy
+district asked for 2026, a new commune for 2024) is summed across the 2025 reform where the mapping allows
+it: a commune of the other side counts when it lies wholly inside the unit (not split, and all its parts
+belong to the unit); the others are named in the notes. Communes outside the user's area
+(``households.selectors.visible_unit_ids``) are always left out, and the notes say how many.
+
+Rates are over the **resident households** (tổng số hộ dân cư) of the communes, entered per commune and
+year (``ResidentCount``), never over the reviewed households: only listed and applying households are
+reviewed (Decision 24/2021/QĐ-TTg, art. 4). Where a commune of the unit has no resident count for the year,
+the unit has no rate, and the notes say which communes are missing.
+
+This module reads only the units (``households``) and the statistics tables; ``programmes`` reads it for
+plans, progress and bands, so it must not import ``programmes`` or ``reports.selectors``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from households.models import (
+    REFORM_DATE,
+    AdministrativeUnit,
+    Household,
+    HouseholdStatus,
+    UnitLevel,
+    UnitSuccession,
+)
+from households.selectors import visible_unit_ids
+
+from .models import ResidentCount, StatisticCount
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Communes named in a note before "and N more".
+NAMED_IN_NOTE = 5
+
+
+def year_end(year: int) -> datetime.date:
+    # A year's figures are those of its annual review (Sep–Dec), on the units in force at the year's end.
+    return datetime.date(year, 12, 31)
+
+
+def rate(part: int | None, whole: int | None) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded half up to 2 decimals; None when there is no whole."""
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """The communes whose figures make up a unit in a year for one user, and what was left out and why."""
+
+    unit: AdministrativeUnit
+    year: int
+    commune_ids: frozenset[int]
+    notes: tuple[str, ...] = ()
+
+
+def _names(names: dict[int, str], ids: Iterable[int]) -> str:
+    listed = sorted(names.get(pk, str(pk)) for pk in ids)
+    if len(listed) <= NAMED_IN_NOTE:
+        return ", ".join(listed)
+    rest = len(listed) - NAMED_IN_NOTE
+    return ngettext("%(names)s and %(count)s other", "%(names)s and %(count)s others", rest) % {
+        "names": ", ".join(listed[:NAMED_IN_NOTE]),
+        "count": rest,
+    }
+
+
+class _Communes:
+    """The communes under the asked units, read in one query, and the reform's links in at most one more."""
+
+    def __init__(self, units: Sequence[AdministrativeUnit]):
+        pks = [u.pk for u in units]
+        rows = (
+            AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
+            .filter(Q(pk__in=pks) | Q(parent__in=pks) | Q(parent__parent__in=pks))
+            .values_list("pk", "parent_id", "parent__parent_id", "valid_from", "valid_to", "name")
+        )
+        self.under: dict[int, list[tuple[int, datetime.date | None, datetime.date | None]]] = defaultdict(list)
+        self.names: dict[int, str] = {}
+        wanted = set(pks)
+        for pk, parent, grandparent, valid_from, valid_to, name in rows:
+            self.names[pk] = name
+            for owner in {pk, parent, grandparent} & wanted:
+                self.under[owner].append((pk, valid_from, valid_to))
+        self._links: list[tuple[int, int, bool]] | None = None
+
+    def on(self, unit: AdministrativeUnit, day: datetime.date) -> set[int]:
+        if unit.level == UnitLevel.COMMUNE:
+            return {unit.pk}
+        return {
+            pk
+            for pk, valid_from, valid_to in self.under.get(unit.pk, ())
+            if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+        }
+
+    def links(self, legacy_own: set[int], new_own: set[int]) -> list[tuple[int, int, bool]]:
+        """(predecessor, successor, split) of every commune the asked units reach across the reform: the
+        successors of the legacy communes with all their predecessors, and the predecessors of new ones."""
+        if self._links is None:
+            successors = UnitSuccession.objects.filter(predecessor__in=legacy_own).values("successor")
+            rows = UnitSuccession.objects.filter(
+                predecessor__level=UnitLevel.COMMUNE, successor__level=UnitLevel.COMMUNE
+            ).filter(Q(successor__in=successors) | Q(successor__in=new_own))
+            self._links = []
+            for predecessor, successor, split, before, after in rows.values_list(
+                "predecessor_id", "successor_id", "is_split", "predecessor__name", "successor__name"
+            ):
+                self.names.setdefault(predecessor, before)
+                self.names.setdefault(successor, after)
+                self._links.append((predecessor, successor, split))
+        return self._links
+
+
+def _own_day(unit: AdministrativeUnit, on: datetime.date) -> datetime.date:
+    """The day of the unit's own tree nearest to ``on``: its last day for a legacy unit asked later, its first
+    for a new unit asked earlier."""
+    return unit.valid_to if unit.valid_to and unit.valid_to < on else unit.valid_from
+
+
+def rollup(*, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int]) -> dict[tuple[int, int], Rollup]:
+    """Which communes add up to each unit in each year, for this user: (unit id, year) → ``Rollup``.
+
+    One query for the communes under the units, one more when a unit is asked in a year of the other tree.
+    Communes change only across the 2025 reform, so a unit has at most two compositions whatever the years.
+    """
+    return _rollup(user=user, units=units, years=years)[0]
+
+
+def _rollup(
+    *, user: User, units: Sequence[AdministrativeUnit], years: Iterable[int]
+) -> tuple[dict[tuple[int, int], Rollup], dict[int, str]]:
+    ids = visible_unit_ids(user)
+    years = sorted(set(years))
+    units = list({u.pk: u for u in units}.values())
+    communes = _Communes(units)
+    # Which units are asked across the reform, so the links come in one query.
+    across = [(u, year_end(y)) for u in units for y in years if not u.is_valid_on(year_end(y))]
+    legacy_own: set[int] = set()
+    new_own: set[int] = set()
+    for unit, on in across:
+        own = communes.on(unit, _own_day(unit, on))
+        (legacy_own if unit.valid_to and unit.valid_to < on else new_own).update(own)
+
+    result: dict[tuple[int, int], Rollup] = {}
+    by_era: dict[tuple[int, bool], tuple[set[int], list[str]]] = {}
+    for unit in units:
+        for year in years:
+            on = year_end(year)
+            era = (unit.pk, on >= REFORM_DATE)
+            if era not in by_era:
+                by_era[era] = _composition(unit, on, communes, legacy_own, new_own)
+            commune_ids, notes = by_era[era]
+            notes = list(notes)
+            if ids is not None and commune_ids - ids:
+                hidden = commune_ids - ids
+                notes.append(
+                    ngettext(
+                        "%(count)s commune of %(unit)s outside your area is left out.",
+                        "%(count)s communes of %(unit)s outside your area are left out.",
+                        len(hidden),
+                    )
+                    % {"count": len(hidden), "unit": unit.name}
+                )
+                commune_ids = commune_ids & ids
+            result[(unit.pk, year)] = Rollup(unit, year, frozenset(commune_ids), tuple(sorted(notes)))
+    return result, communes.names
+
+
+def _composition(
+    unit: AdministrativeUnit, on: datetime.date, communes: _Communes, legacy_own: set[int], new_own: set[int]
+) -> tuple[set[int], list[str]]:
+    if unit.is_valid_on(on):
+        return communes.on(unit, on), []
+    own = communes.on(unit, _own_day(unit, on))
+    found: set[int] = set()
+    notes: list[str] = []
+    links = communes.links(legacy_own, new_own)
+    if unit.valid_to and unit.valid_to < on:
+        # Legacy unit, later year: its communes' successors, each counted when it lies wholly inside the unit.
+        parts: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+        reached = {successor for predecessor, successor, _split in links if predecessor in own}
+        for predecessor, successor, split in links:
+            if successor in reached:
+                parts[successor].append((predecessor, split))
+        for successor, pieces in parts.items():
+            if all(p in own and not split for p, split in pieces):
+                found.add(successor)
+            else:
+                notes.append(
+                    _("%(commune)s is left out: it also covers communes outside %(unit)s, or was split.")
+                    % {"commune": communes.names[successor], "unit": unit.name}
+                )
+    else:
+        # New unit, earlier year: the old communes merged into it whole.
+        for predecessor, successor, split in links:
+            if successor not in own:
+                continue
+            if split:
+                notes.append(
+                    _("%(commune)s is left out: it was split between several new communes.")
+                    % {"commune": communes.names[predecessor]}
+                )
+            else:
+                found.add(predecessor)
+    return found, notes
+
+
+# --- the figures of a roll-up --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The official figures of a unit in a year: approved reviews by status, the resident households the
+    rates are over, and the coverage (communes that reported, reviews approved of the registry)."""
+
+    unit: AdministrativeUnit
+    year: int
+    standard: str  # the period code the counts are under ("" when no review was approved)
+    by_status: dict[str, tuple[int, int]]  # status → (households, people) of the approved reviews
+    resident_households: int | None  # None unless every commune of the unit has a resident count
+    resident_people: int | None
+    communes: int  # communes of the unit within the user's area
+    communes_reported: int  # of them, those with approved reviews in the year
+    registry_households: int  # households of the registry in those communes
+    notes: tuple[str, ...] = ()
+    commune_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def count(self, status: str) -> int:
+        return self.by_status.get(status, (0, 0))[0]
+
+    @property
+    def reviewed(self) -> int:
+        """Households whose review of the year was approved (the registry's reviewed part, not the population)."""
+        return sum(h for h, _p in self.by_status.values())
+
+    @property
+    def people(self) -> int:
+        return sum(p for _h, p in self.by_status.values())
+
+    @property
+    def poor(self) -> int:
+        return self.count("poor")
+
+    @property
+    def near_poor(self) -> int:
+        return self.count("near_poor")
+
+    @property
+    def average(self) -> int:
+        return self.count("average")
+
+    @property
+    def poor_rate(self) -> Decimal | None:
+        return rate(self.poor, self.resident_households)
+
+    @property
+    def near_poor_rate(self) -> Decimal | None:
+        return rate(self.near_poor, self.resident_households)
+
+    @property
+    def partial(self) -> bool:
+        """Partial until every commune of the unit has reported (a year with no commune at all is not partial)."""
+        return self.communes_reported < self.communes
+
+    def coverage(self) -> dict:
+        return {
+            "communes": self.communes,
+            "communes_reported": self.communes_reported,
+            "registry_households": self.registry_households,
+            "reviews_approved": self.reviewed,
+            "partial": self.partial,
+        }
+
+
+def figures(
+    *,
+    user: User,
+    units: Sequence[AdministrativeUnit],
+    years: Iterable[int],
+    standards: Mapping[int, str],
+) -> dict[tuple[int, int], Figures]:
+    """The official figures of each unit in each year, for this user: (unit id, year) → ``Figures``.
+
+    ``standards`` gives the period code each year is read under (``reports.selectors.default_standards``
+    when the caller has no other): a year can hold figures under two standards, never added up. Four or five
+    queries whatever the number of units, years and households: the roll-up, the status counts, the resident
+    counts and the registry.
+    """
+    years = sorted(set(years))
+    parts, names = _rollup(user=user, units=units, years=years)
+    wanted = set().union(*(p.commune_ids for p in parts.values())) if parts else set()
+    cells = (
+        StatisticCount.objects.filter(
+            dimension="status", year__in=years, standard__in=set(standards.values()), commune_id__in=wanted
+        )
+        .values_list("year", "standard", "commune_id", "status")
+        .annotate(households=Sum("households"), people=Sum("people"))
+        .order_by()
+    )
+    by_year: dict[int, dict[int, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    for year, code, commune, status, households, people in cells:
+        if code == standards.get(year) and (households or people):
+            by_year[year][commune][status] = (households, people)
+    residents = {
+        (commune, year): (households, people)
+        for commune, year, households, people in ResidentCount.objects.filter(
+            year__in=years, commune_id__in=wanted
+        ).values_list("commune_id", "year", "households", "people")
+    }
+    registry = _registry(wanted, years)
+
+    result: dict[tuple[int, int], Figures] = {}
+    for (unit_pk, year), part in parts.items():
+        counts = by_year.get(year, {})
+        by_status: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        reported = 0
+        for commune in part.commune_ids:
+            if commune in counts:
+                reported += 1
+                for status, (households, people) in counts[commune].items():
+                    by_status[status][0] += households
+                    by_status[status][1] += people
+        notes = list(part.notes)
+        missing = {c for c in part.commune_ids if (c, year) not in residents}
+        resident_households = resident_people = None
+        if part.commune_ids and not missing:
+            resident_households = sum(residents[(c, year)][0] for c in part.commune_ids)
+            resident_people = sum(residents[(c, year)][1] for c in part.commune_ids)
+        elif missing:
+            notes.append(
+                ngettext(
+                    "No rate for %(unit)s in %(year)s: %(communes)s has no resident households entered.",
+                    "No rate for %(unit)s in %(year)s: %(communes)s have no resident households entered.",
+                    len(missing),
+                )
+                % {"unit": part.unit.name, "year": year, "communes": _names(names, missing)}
+            )
+        result[(unit_pk, year)] = Figures(
+            unit=part.unit,
+            year=year,
+            standard=standards.get(year, ""),
+            by_status={s: (h, p) for s, (h, p) in by_status.items()},
+            resident_households=resident_households,
+            resident_people=resident_people,
+            communes=len(part.commune_ids),
+            communes_reported=reported,
+            registry_households=sum(registry.get((c, year), 0) for c in part.commune_ids),
+            notes=tuple(notes),
+            commune_ids=part.commune_ids,
+        )
+    return result
+
+
+def _registry(communes: set[int], years: Sequence[int]) -> dict[tuple[int, int], int]:
+    """Households of the registry per (commune, year): those of the commune not gone (moved, split, merged)
+    before the year's end. One query, grouped by commune and the day a household left."""
+    if not communes or not years:
+        return {}
+    rows = (
+        Household.objects.filter(commune_id__in=communes)
+        .values_list("commune_id", "status", "status_date")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict[tuple[int, int], int] = defaultdict(int)
+    for commune, status, since, n in rows:
+        for year in years:
+            if status == HouseholdStatus.ACTIVE or since is None or since > year_end(year):
+                result[(commune, year)] += n
+    return result
