@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +13,12 @@ from households.selectors import units_visible_to
 from programmes.models import PovertyStandard
 from programmes.plan_models import Plan
 from programmes.plan_selectors import plan_list
+
+from .resident_selectors import CommuneResidents
+from .resident_services import resident_count_set
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -66,3 +78,89 @@ class PlanChoiceForm(forms.Form):
 
 class PlanYearForm(PlanChoiceForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class ResidentYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+
+class ResidentCountsForm(forms.Form):
+    """The resident households and people of each commune of a year; a commune left blank is not changed."""
+
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the figures come from, e.g. the commune police's population records at 31/12."),
+    )
+
+    def __init__(self, *args, rows: list[CommuneResidents], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            pk = row.commune.pk
+            self.fields[f"households_{pk}"] = forms.IntegerField(
+                label=_("Resident households"),
+                min_value=1,
+                required=False,
+                initial=row.count.households if row.count else None,
+            )
+            self.fields[f"people_{pk}"] = forms.IntegerField(
+                label=_("Resident people"), min_value=1, required=False, initial=row.count.people if row.count else None
+            )
+
+    def lines(self):
+        """(commune, its count, the households field, the people field) for the template."""
+        for row in self.rows:
+            pk = row.commune.pk
+            yield row.commune, row.count, self[f"households_{pk}"], self[f"people_{pk}"]
+
+    def clean(self):
+        data = super().clean()
+        for row in self.rows:
+            pk = row.commune.pk
+            households, people = data.get(f"households_{pk}"), data.get(f"people_{pk}")
+            if (households is None) != (people is None) and not self.has_error(f"households_{pk}"):
+                missing = f"households_{pk}" if households is None else f"people_{pk}"
+                self.add_error(missing, _("Enter both figures, or neither."))
+        return data
+
+    def save(self, *, user: User, year: int) -> int | None:
+        """Set every changed commune's counts, all or nothing; None (and field errors) when one is refused."""
+        saved = 0
+        with transaction.atomic():
+            for row in self.rows:
+                pk = row.commune.pk
+                households = self.cleaned_data.get(f"households_{pk}")
+                people = self.cleaned_data.get(f"people_{pk}")
+                if households is None or (
+                    row.count and (row.count.households, row.count.people) == (households, people)
+                ):
+                    continue
+                try:
+                    resident_count_set(
+                        user=user,
+                        commune=row.commune,
+                        year=year,
+                        households=households,
+                        people=people,
+                        source=self.cleaned_data["source"],
+                    )
+                except ValidationError as error:
+                    for name, messages in error.message_dict.items():
+                        field = f"{name}_{pk}" if name in ("households", "people") else None
+                        for message in messages:
+                            self.add_error(field, f"{row.commune.name}: {message}" if field is None else message)
+                else:
+                    saved += 1
+            if self.errors:
+                transaction.set_rollback(True)
+                return None
+        return saved
+
+
+class ResidentImportForm(forms.Form):
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("One row per commune: code, year, resident households, resident people."),
+    )

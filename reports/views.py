@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households.errors import READ_ONLY_ROLE
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
 from jobs.models import JobState
@@ -17,10 +19,12 @@ from reports.selectors import statistics_years
 
 from .catalogue import REPORTS
 from .dashboard import dashboard, default_unit
-from .forms import DashboardForm
+from .forms import DashboardForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
 from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
 from .models import ReportJob
 from .rendering import report_context
+from .resident_selectors import resident_counts
+from .resident_services import resident_counts_import
 
 
 def home(request):
@@ -119,18 +123,16 @@ def dashboard_view(request):
     """Headline figures, the trend against the years before, the units below with a map."""
     years = statistics_years(user=request.user)
     form = DashboardForm(request.GET or None, user=request.user, years=years)
-    year = (
-        form.cleaned_data["year"]
-        if form.is_valid() and form.cleaned_data.get("year")
-        else (years[-1] if years else None)
-    )
+    asked = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data.get("year") else None
     unit = form.cleaned_data.get("unit") if form.is_valid() else None
     data = None
-    if year is not None:
-        unit = unit or default_unit(request.user, year)
+    if years:
+        unit = unit or default_unit(request.user, asked or years[-1])
         if unit is not None:
+            # Without a year asked, the dashboard opens on the unit's latest complete year.
             standard = request.GET.get("standard") or None
-            data = dashboard(user=request.user, unit=unit, year=year, years=years, standard=standard)
+            data = dashboard(user=request.user, unit=unit, year=asked, years=years, standard=standard)
+    year = data.year if data else asked
     if not request.GET and data is not None:
         form = DashboardForm(initial={"unit": data.unit, "year": data.year}, user=request.user, years=years)
     map_points = [
@@ -146,3 +148,39 @@ def dashboard_view(request):
     ]
     context = {"form": form, "data": data, "map_points": map_points, "year": year}
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def resident_counts_view(request):
+    """Resident households and people of the communes of the user's area, for a year (the rates' denominator)."""
+    if not request.user.can_edit:
+        raise PermissionDenied(READ_ONLY_ROLE)
+    choice = ResidentYearForm(request.GET or None)
+    year = (choice.cleaned_data["year"] if choice.is_valid() else None) or timezone.localdate().year
+    rows = resident_counts(user=request.user, year=year)
+    form = ResidentCountsForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(user=request.user, year=year)
+        if saved is not None:
+            messages.success(request, _("Resident counts of %(count)s communes saved.") % {"count": saved})
+            return redirect(f"{request.path}?year={year}")
+    context = {"form": form, "year": year, "import_form": ResidentImportForm()}
+    return render(request, "reports/resident_counts.html", context)
+
+
+@login_required
+def resident_import_view(request):
+    """An .xlsx of resident counts, one row per commune; nothing is saved when a row is wrong."""
+    if not request.user.can_edit:
+        raise PermissionDenied(READ_ONLY_ROLE)
+    form = ResidentImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = resident_counts_import(user=request.user, source=form.cleaned_data["workbook"])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Resident counts of %(count)s communes imported.") % {"count": count})
+            return redirect("reports:resident-counts")
+    return render(request, "reports/resident_import.html", {"form": form, "errors": errors})

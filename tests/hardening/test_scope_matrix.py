@@ -142,6 +142,9 @@ MATRIX: dict[str, Spec] = {
         allowed=PLANNERS,
     ),
     "reports:dashboard": Spec(fixed("/dashboard/"), sides=(None,)),
+    # Resident households are entered by those who may change their communes' data (the rows are their own).
+    "reports:resident-counts": Spec(fixed("/residents/?year=2024"), sides=(None,), allowed=EDITORS),
+    "reports:resident-import": Spec(fixed("/residents/import/"), sides=(None,), allowed=EDITORS),
     "reports:report": Spec(fixed("/reports/circular07/"), sides=(None,)),
     "reports:job-detail": Spec(page("reports:job-detail", pk="report_job"), sides=("inside",), sees=JOB_SEES),
     "reports:job-download": Spec(page("reports:job-download", pk="report_job"), sides=("inside",), sees=JOB_SEES),
