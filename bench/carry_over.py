@@ -18,38 +18,15 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.database import recreate_database, setup_django
+
 DB = "povertyplan_bench_carry"
-ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "povertyplan.settings.base"
-    import django
-
-    django.setup()
-
-
-def _recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(ADMIN_URL)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{DB}"')
-    connection.close()
 
 
 def _load(households: int, per_commune: int, seed: int):
@@ -145,8 +122,8 @@ def main() -> None:
     parser.add_argument("--villages-per-commune", type=int, default=12)
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
-    _recreate_database()
-    _setup_django()
+    recreate_database(DB)
+    setup_django(DB)
     from django.db import connection
 
     from accounts.models import User

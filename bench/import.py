@@ -35,34 +35,22 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.database import database_url, recreate_database, setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "povertyplan_bench_import"
-ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
+DB_URL = database_url(DB)
 VILLAGES = 40
 YEAR = 2024
 
 
 def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "povertyplan.settings.base"
-    import django
-
-    django.setup()
+    setup_django(DB)
 
 
 def _recreate_database() -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(ADMIN_URL)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{DB}"')
-    connection.close()
+    recreate_database(DB)
 
 
 def _load_reference_data():

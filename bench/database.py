@@ -1,0 +1,39 @@
+"""The database of an in-process benchmark: made anew on 127.0.0.1:5432, and Django set up against it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def database_url(db: str) -> str:
+    return os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db}")
+
+
+def recreate_database(db: str) -> None:
+    """Drop ``db`` (closing its connections) and create it empty."""
+    import psycopg2
+
+    connection = psycopg2.connect(ADMIN_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{db}"')
+    connection.close()
+
+
+def setup_django(db: str) -> None:
+    """Django in this process, production-like (DEBUG off: no query log), on ``db``."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = database_url(db)
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-0123456789-0123456789")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "povertyplan.settings.base"
+    import django
+
+    django.setup()
