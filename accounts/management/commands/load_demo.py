@@ -9,6 +9,7 @@ from accounts.services import user_create
 from households.demo import demo_reviews_create
 from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
 from households.services import village_create
+from programmes.demo_today import SCALE, today_load
 
 DEMO_PROVINCES = ["Bắc Kạn", "Thái Nguyên"]
 # Bắc Kạn is the province of seed 002; units are named as of a date before or after the 2025 reform.
@@ -19,6 +20,16 @@ DEMO_USERS = [
     ("xa.luongthuong", Role.COMMUNE_OFFICER, "Lương Thị Hà", [("Xã Lương Thượng", BEFORE)]),
     ("chutich.luongthuong", Role.COMMUNE_CHAIR, "Hà Văn Khánh", [("Xã Lương Thượng", BEFORE)]),
     ("xem.babe", Role.VIEWER, "Triệu Văn Sơn", [("Huyện Ba Bể", BEFORE)]),
+    # Today's province (programmes.demo_today): Thái Nguyên since the 2025 reform, and Xã Văn Lang, which took
+    # in Lương Thượng and Kim Hỷ.
+    (
+        "tinh.thainguyen",
+        Role.PROVINCE_OFFICER,
+        "Dương Thị Thu",
+        [("Tỉnh Thái Nguyên", BEFORE), ("Tỉnh Bắc Kạn", BEFORE), ("Tỉnh Thái Nguyên", AFTER)],
+    ),
+    ("xa.vanlang", Role.COMMUNE_OFFICER, "Hoàng Thị Mai", [("Xã Văn Lang", AFTER)]),
+    ("chutich.vanlang", Role.COMMUNE_CHAIR, "Lục Văn Toàn", [("Xã Văn Lang", AFTER)]),
 ]
 DEMO_VILLAGES = {"Xã Lương Thượng": [("Thôn Nà Làng", UnitType.THON), ("Bản Pjạc", UnitType.BAN)]}
 
@@ -33,9 +44,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", "povertyplan-demo"))
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=SCALE,
+            help=f"Share of today's Thái Nguyên loaded (default {SCALE}; 1: the whole province, about half an hour).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, scale, **options):
         call_command("load_standards", stdout=self.stdout)
         call_command("loaddata", "ethnicities", stdout=self.stdout)
         for province in DEMO_PROVINCES:
@@ -65,6 +82,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo households created: {created}.")
         # Plans of seeds 002 and 000, and Bắc Kạn's households and reviews 2016-2019 (programmes.demo).
         call_command("load_plan_demo", households=True, stdout=self.stdout)
+        # Thái Nguyên as it is today: the carry-over, 2024-2026 reviews, resident households, the 2026-2030 plan.
+        users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+        today = today_load(
+            province_officer=users["tinh.thainguyen"],
+            staff={
+                _demo_unit("Xã Văn Lang", AFTER): (users["xa.vanlang"], users["chutich.vanlang"]),
+                _demo_unit("Xã Lương Thượng", BEFORE): (users["xa.luongthuong"], users["chutich.luongthuong"]),
+            },
+            scale=scale,
+            log=lambda message: self.stdout.write(f"  {message}"),
+        )
+        self.stdout.write(f"Thái Nguyên today: {sum(today.reviews.values())} reviews in {today.seconds:.1f} s.")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {password}):"))
         for username, label in logins:
             self.stdout.write(f"  {username:20} {label}")
