@@ -179,7 +179,7 @@ def test_a_viewer_of_ba_be_does_not_see_a_cho_don_commune_through_a_merged_commu
     (part,) = rollup(user=viewer, units=[dong_phuc], years=[2024]).values()
     assert unit("Xã Bằng Phúc").pk not in part.commune_ids
     assert unit("Xã Quảng Khê").pk in part.commune_ids
-    assert any("outside your area" in note for note in part.notes)
+    assert any("ngoài địa bàn của bạn" in note for note in part.notes)
     assert poverty_counts(user=viewer, units=[dong_phuc], years=[2024])[(dong_phuc.pk, 2024)].poor == 1
     # The province sees the four communes.
     assert poverty_counts(user=province, units=[dong_phuc], years=[2024])[(dong_phuc.pk, 2024)].poor == 4
