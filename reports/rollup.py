@@ -384,4 +384,20 @@ def _registry(communes: set[int], years: Sequence[int]) -> dict[tuple[int, int],
         for year in years:
             if status == HouseholdStatus.ACTIVE or since is None or since > year_end(year):
                 result[(commune, year)] += n
+    if any(year_end(year) < REFORM_DATE for year in years):
+        # The carry-over moved the old communes' households to the new communes' villages: for the years
+        # before the reform they still count in the old commune their village was carried from.
+        carried = (
+            Household.objects.filter(
+                village__predecessions__effective_on=REFORM_DATE,
+                village__predecessions__predecessor__parent_id__in=communes,
+            )
+            .values_list("village__predecessions__predecessor__parent_id", "status", "status_date")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for commune, status, since, n in carried:
+            for year in (y for y in years if year_end(y) < REFORM_DATE):
+                if status == HouseholdStatus.ACTIVE or since is None or since > year_end(year):
+                    result[(commune, year)] += n
     return result

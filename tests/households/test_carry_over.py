@@ -237,3 +237,13 @@ def test_a_legacy_district_officer_reads_the_carried_history_but_changes_nothing
     check_can_edit_unit(legacy, world["a"])
     with pytest.raises(ScopeError, match="ended with the 2025 reform"):
         check_can_edit_unit(legacy, world["n1"])
+
+
+def test_the_old_communes_registry_of_past_years_still_counts_the_carried_households(world):
+    from reports.rollup import figures
+
+    carry_over_commit(user=world["officer"], code="99", decision="NQ 1")
+    (before,) = figures(user=world["officer"], units=[world["a"]], years=[2024], standards={2024: "2021-2025"}).values()
+    (after,) = figures(user=world["officer"], units=[world["n1"]], years=[2026], standards={2026: "2021-2025"}).values()
+    assert before.registry_households == 5  # Thôn Một's 3 and Thôn Hai's 2, now in Xã An Bình
+    assert after.registry_households == 9
