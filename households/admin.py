@@ -23,8 +23,19 @@ class SuccessionInline(admin.TabularInline):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "level", "unit_type", "parent", "valid_from", "valid_to", "is_urban")
-    list_filter = ("level", "unit_type", "is_urban", "valid_to")
+    list_display = (
+        "name",
+        "code",
+        "level",
+        "unit_type",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "is_urban",
+        "is_mountain_island",
+    )
+    # The mountainous or island flag decides the 2001-2005 rural line (Decision 1143/2000/QĐ-LĐTBXH).
+    list_filter = ("level", "unit_type", "is_urban", "is_mountain_island", "valid_to")
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("parent",)
     # The parent's name is shown in every row of the list.

@@ -9,11 +9,13 @@ from .services import (
     household_create,
     review_approve,
     review_create,
+    review_district_consult,
     review_meeting_confirm,
     review_post,
     review_submit,
     round_open,
 )
+from .workflow import consults_district
 
 _GOOD = {
     "housing": "permanent",
@@ -35,8 +37,11 @@ DEMO_HOUSEHOLDS = [
 ]
 
 
-def demo_reviews_create(*, officer: User, chair: User, villages: list[AdministrativeUnit]) -> int:
-    """Register the demo households and run the 2023 and 2024 annual reviews to approval."""
+def demo_reviews_create(
+    *, officer: User, chair: User, district_officer: User, villages: list[AdministrativeUnit]
+) -> int:
+    """Register the demo households and run the 2023 and 2024 annual reviews to approval; before the 2025
+    reform the district chair is consulted before the decision (Decision 24/2021/QĐ-TTg, art. 4)."""
     if Household.objects.filter(code__in=[row[0] for row in DEMO_HOUSEHOLDS]).exists():
         return 0
     ethnicities = {e.name: e for e in Ethnicity.objects.all()}
@@ -85,7 +90,13 @@ def demo_reviews_create(*, officer: User, chair: User, villages: list[Administra
                 agreeing=41,
             )
         review_post(user=officer, reviews=reviews, posted_on=datetime.date(year, 10, 8))
-        review_submit(user=officer, reviews=reviews, today=datetime.date(year, 10, 20))
+        # The day after the complaint period (3 working days, holidays skipped).
+        submitted_on = max(r.complaints_until for r in reviews) + datetime.timedelta(days=1)
+        review_submit(user=officer, reviews=reviews, submitted_on=submitted_on)
+        if consults_district(review_round.starts_on):
+            review_district_consult(
+                user=district_officer, reviews=reviews, consulted_on=submitted_on + datetime.timedelta(days=7)
+            )
         review_approve(
             user=chair,
             reviews=reviews,

@@ -139,6 +139,17 @@ class RoundForm(forms.Form):
         empty_label=_("As the legal calendar gives it"),
         help_text=_("Only where the province's guidance departs from the legal calendar."),
     )
+    # Ages are taken on this day (households.review_facts.review_reference_date).
+    reference_date = forms.DateField(
+        label=_("Reference date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_(
+            "The day the members' ages are taken on. Empty: the day the round starts (1 September for the annual "
+            "review)."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,15 +171,31 @@ class ReviewForm(forms.Form):
         label=_("Causes of poverty"), choices=Cause.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An ongoing review starts from the household's request (Form 01); its due dates count from it
+    # (Decision 24/2021/QĐ-TTg, art. 5; ``households.ongoing``).
+    requested_on = forms.DateField(
+        label=_("Request received on"),
+        input_formats=DATE_INPUT_FORMATS,
+        required=False,
+        help_text=_("The day the household's request (Form 01) came; today if left empty."),
+    )
 
-    def __init__(self, *args, households=None, fact_fields=None, **kwargs):
+    def __init__(self, *args, households=None, fact_fields=None, requested=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not requested:
+            del self.fields["requested_on"]
         if households is None:
             del self.fields["household"]
         else:
             self.fields["household"].queryset = households
         for name, field in (fact_fields or {}).items():
             self.fields[f"fact_{name}"] = field
+
+    def clean_requested_on(self):
+        requested_on = self.cleaned_data.get("requested_on") or timezone.localdate()
+        if requested_on > timezone.localdate():
+            raise forms.ValidationError(_("The request cannot be dated in the future."))
+        return requested_on
 
     def facts(self) -> dict:
         return {
@@ -226,6 +253,25 @@ class MeetingForm(ReviewSelectionForm):
 
 class PostForm(ReviewSelectionForm):
     posted_on = forms.DateField(label=_("Posted on"), input_formats=DATE_INPUT_FORMATS)
+
+
+class PostingCorrectForm(ReviewSelectionForm):
+    """A mistyped posting date, corrected before submission; the complaint period is counted again from it."""
+
+    posted_on = forms.DateField(label=_("Correct posting date"), input_formats=DATE_INPUT_FORMATS)
+
+
+class SubmitForm(ReviewSelectionForm):
+    submitted_on = forms.DateField(
+        label=_("Submitted on"),
+        input_formats=DATE_INPUT_FORMATS,
+        required=False,
+        help_text=_("Today if left empty; an earlier day for a round entered afterwards."),
+    )
+
+
+class ConsultForm(ReviewSelectionForm):
+    consulted_on = forms.DateField(label=_("District chair's opinion given on"), input_formats=DATE_INPUT_FORMATS)
 
 
 class ApproveForm(ReviewSelectionForm):

@@ -6,10 +6,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .unit_sources import legacy_province_names
+from programmes.working_age import SEXES, is_working_age
 
-# Labour Code 2019 (Law 45/2019/QH14), art. 3: a worker is at least 15 years old.
-MIN_WORKING_AGE = 15
+from .unit_sources import legacy_province_names
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -58,11 +57,23 @@ class HouseholdGroups:
     receives_social_allowance: bool
 
 
+def is_worker(member: MemberSketch, *, on: date) -> bool:
+    """Able to work and of working age on ``on``. A member under 15 or past the retirement age for their sex
+    and year of birth (Labour Code 2019, arts. 3 and 169; Decree 135/2020/NĐ-CP) has no labour capacity
+    whatever the registry says."""
+    if not member.has_labour_capacity:
+        return False
+    if member.sex in SEXES:
+        return is_working_age(member.date_of_birth, member.sex, on)
+    # Sex not recorded (an import row the check refuses anyway): of working age for either sex.
+    return any(is_working_age(member.date_of_birth, sex, on) for sex in SEXES)
+
+
 def household_groups(members: Iterable[MemberSketch], *, on: date) -> HouseholdGroups:
     """The reported groups that follow from the members (Circular 07/2021/TT-BLĐTBXH, forms 7.x)."""
     members = list(members)
     head = next((i for i, m in enumerate(members) if m.relation == "head"), None)
-    workers = [m for m in members if m.has_labour_capacity and age_on(m.date_of_birth, on) >= MIN_WORKING_AGE]
+    workers = [m for m in members if is_worker(m, on=on)]
     return HouseholdGroups(
         head_name_index=head,
         has_no_labour=bool(members) and not workers,

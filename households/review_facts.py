@@ -37,7 +37,7 @@ from programmes.indicators import (
 )
 from programmes.selectors import standard_rules
 
-from .models import Member
+from .models import Member, ReviewKind
 
 # The household-level facts each indicator reads (member-level facts come from the registry).
 INDICATOR_FACTS: dict[str, tuple[str, ...]] = {
@@ -62,6 +62,8 @@ FACT_LABELS = {
     "employment": gettext_lazy("employment"),
     "at_age_appropriate_level": gettext_lazy("at the school level for their age"),
     "health_insurance": gettext_lazy("health insurance"),
+    "in_school": gettext_lazy("attending school or training"),
+    "sex": gettext_lazy("sex"),
 }
 _CHOICES = {
     "housing": HousingType,
@@ -72,6 +74,19 @@ _CHOICES = {
     "devices": Device,
 }
 _MULTIPLE = {"telecom", "devices"}
+
+
+def review_reference_date(*, kind: str, round_date: datetime.date, requested_on: datetime.date | None) -> datetime.date:
+    """The day a review takes the members' ages on, never the day its facts are entered.
+
+    An annual review: the round's reference date (by default its start, 1 September: Decision
+    24/2021/QĐ-TTg, art. 4). An ongoing review: the day the household asked to be reviewed (Decision
+    24/2021/QĐ-TTg, art. 5: an ongoing review starts from the household's request, Form 01), or the round's
+    date when that day was not recorded.
+    """
+    if kind == ReviewKind.ONGOING and requested_on is not None:
+        return requested_on
+    return round_date
 
 
 def needed_facts(rules: StandardRules) -> list[str]:
@@ -113,6 +128,7 @@ def member_facts(member: Member) -> MemberFacts:
         member.disability,
         member.receives_social_allowance,
         member.malnourished,
+        member.sex or None,
     )
 
 
@@ -165,8 +181,12 @@ def classify_household(
     facts: Mapping[str, Any],
     members: Iterable[Member],
     on: datetime.date,
+    mountain_island: bool = False,
 ) -> HouseholdClassification:
-    """Decide the indicators from the facts and classify; problems become a ``ValidationError`` by field."""
+    """Decide the indicators from the facts and classify; problems become a ``ValidationError`` by field.
+
+    ``on`` is the review's reference date (``review_reference_date``); ``mountain_island`` the commune's
+    flag for the 2001-2005 rural mountainous and island line (Decision 1143/2000/QĐ-LĐTBXH)."""
     rules = standard_rules(standard)
     members = list(members)
     full_facts = household_facts(facts, members)
@@ -183,6 +203,7 @@ def classify_household(
             area=Area.URBAN if is_urban else Area.RURAL,
             income=income,
             deprived=deprived_codes(decisions),
+            mountain_island=mountain_island,
         )
     except ClassificationError as error:
         raise ValidationError({_FIELDS.get(error.field, "__all__"): error.message}) from None

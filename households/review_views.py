@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +17,27 @@ from reports.pdf import pdf_response
 
 from .access import check_can_edit_unit
 from .errors import ConflictError
-from .forms import ApproveForm, MeetingForm, PostForm, ReturnForm, ReviewForm, ReviewSelectionForm, RoundForm
-from .models import Cause, ReviewState, UnitLevel
+from .forms import (
+    ApproveForm,
+    ConsultForm,
+    MeetingForm,
+    PostForm,
+    PostingCorrectForm,
+    ReturnForm,
+    ReviewForm,
+    RoundForm,
+    SubmitForm,
+)
+from .models import Cause, ReviewKind, ReviewState, UnitLevel
+from .ongoing import DECISION_DAYS, ongoing_schedule
 from .review_facts import fact_form_fields
 from .selectors import (
     approval_queue,
+    decision_reviews,
+    household_get,
     household_list,
+    last_approved_review,
+    ongoing_requests,
     returned_reviews,
     review_get,
     review_list,
@@ -34,21 +50,35 @@ from .selectors import (
 from .services import (
     review_approve,
     review_create,
+    review_district_consult,
     review_meeting_confirm,
     review_post,
+    review_posting_correct,
     review_return,
     review_submit,
     review_update,
     round_open,
 )
-from .workflow import STEP_FROM, STEP_ROLES, Step, step_refusal
+from .transitions import escaped_from
+from .workflow import STEP_ROLES, Step, consults_district, step_from, step_refusal
 
 STEP_FORMS = {
     Step.CONFIRM_MEETING: (MeetingForm, gettext_lazy("Village meeting")),
     Step.POST: (PostForm, gettext_lazy("Post publicly")),
-    Step.SUBMIT: (ReviewSelectionForm, gettext_lazy("Submit to the commune chair")),
+    Step.CORRECT_POSTING: (PostingCorrectForm, gettext_lazy("Correct the posting date")),
+    Step.SUBMIT: (SubmitForm, gettext_lazy("Submit to the commune chair")),
+    Step.CONSULT_DISTRICT: (ConsultForm, gettext_lazy("District chair's opinion")),
     Step.APPROVE: (ApproveForm, gettext_lazy("Approve (decision)")),
     Step.RETURN: (ReturnForm, gettext_lazy("Return")),
+}
+STEP_ACTIONS = {
+    Step.CONFIRM_MEETING: review_meeting_confirm,
+    Step.POST: review_post,
+    Step.CORRECT_POSTING: review_posting_correct,
+    Step.SUBMIT: review_submit,
+    Step.CONSULT_DISTRICT: review_district_consult,
+    Step.APPROVE: review_approve,
+    Step.RETURN: review_return,
 }
 
 
@@ -73,10 +103,12 @@ def _step_forms(request, review_round, *, bound_step=None):
     """One form per step, each checked against the round's reviews the step may apply to."""
     villages = units_visible_to(request.user).filter(level=UnitLevel.VILLAGE, parent=review_round.commune)
     round_reviews = review_list(user=request.user, review_round=review_round)
+    with_district = consults_district(review_round.starts_on)
     forms = {}
     for step, (form_class, _title) in STEP_FORMS.items():
         bound = step == bound_step
-        kwargs = {"reviews": round_reviews.filter(state__in=STEP_FROM[step]), "prefix": step.value}
+        eligible = step_from(step, with_district=with_district)
+        kwargs = {"reviews": round_reviews.filter(state__in=eligible), "prefix": step.value}
         if form_class is MeetingForm:
             kwargs["villages"] = villages
         forms[step.value] = form_class(request.POST if bound else None, request.FILES if bound else None, **kwargs)
@@ -101,9 +133,10 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
     by_id = {review.pk: review for review in rows}
     reviews = [by_id[pk] for pk in ids]
     user = request.user
+    with_district = consults_district(review_round.starts_on)
     forms = step_forms or _step_forms(request, review_round)
     for step in STEP_FORMS:
-        eligible = STEP_FROM[step]
+        eligible = step_from(step, with_district=with_district)
         forms[step.value].offer(
             [r for r in reviews if r.state in eligible], eligible_count=sum(counts.get(s, 0) for s in eligible)
         )
@@ -112,9 +145,22 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
     steps = [
         {"code": step.value, "title": title, "form": forms[step.value]}
         for step, (_form, title) in STEP_FORMS.items()
-        if any(not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=s) for s in present)
+        if any(
+            not step_refusal(step, role=user.role, is_superuser=user.is_superuser, state=s, with_district=with_district)
+            for s in present
+        )
     ]
-    progress = [{"code": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in ReviewState]
+    # The district chair's step exists only in rounds before 1 July 2025.
+    progress = [
+        {"code": s.value, "label": s.label, "count": counts.get(s.value, 0)}
+        for s in ReviewState
+        if with_district or s != ReviewState.DISTRICT_CONSULTED
+    ]
+    schedule = None
+    if review_round.kind == ReviewKind.ONGOING:
+        schedule = ongoing_schedule(
+            ongoing_requests(user=user, review_round=review_round), today=timezone.localdate(), year=review_round.year
+        )
     context = {
         "round": review_round,
         "reviews": reviews,
@@ -123,8 +169,16 @@ def round_detail_view(request, pk: int, bound_step=None, step_forms=None):
         "progress": progress,
         "steps": steps,
         "decisions": review_round.decisions.order_by("signed_on"),
+        "meetings": review_round.meetings.select_related("village").order_by("held_on", "pk"),
+        "schedule": schedule,
+        "schedule_decision_days": DECISION_DAYS,
+        "late_shown": SCHEDULE_ROWS,
     }
     return render(request, "households/round_detail.html", context)
+
+
+# The ongoing round's block lists this many late requests; the count says how many there are in all.
+SCHEDULE_ROWS = 20
 
 
 # The queue lists this many reviews in all; a round with more is approved with "all households at this step".
@@ -181,19 +235,20 @@ def round_step_view(request, pk: int, step: str):
         data = dict(form.cleaned_data)
         data.pop("everything")
         chosen = list(data.pop("reviews").select_related("household"))
-        actions = {
-            Step.CONFIRM_MEETING: review_meeting_confirm,
-            Step.POST: review_post,
-            Step.SUBMIT: review_submit,
-            Step.APPROVE: review_approve,
-            Step.RETURN: review_return,
-        }
         try:
-            actions[step](user=request.user, reviews=chosen, **data)
+            result = STEP_ACTIONS[step](user=request.user, reviews=chosen, **data)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
-            messages.success(request, _("Done for %(count)s households.") % {"count": len(chosen)})
+            if step == Step.CONFIRM_MEETING and not result.agreed:
+                # Decision 24/2021/QĐ-TTg, art. 4, step 3: under half agreeing, the households are checked again.
+                messages.warning(
+                    request,
+                    _("Fewer than half of those present agreed: %(count)s households are to be checked again.")
+                    % {"count": len(chosen)},
+                )
+            else:
+                messages.success(request, _("Done for %(count)s households.") % {"count": len(chosen)})
             back = request.POST.get("next", "")
             if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 return redirect(back)
@@ -215,7 +270,13 @@ def _review_form(request, review_round, *, review=None):
             "version": review.version,
             **{f"fact_{k}": v for k, v in review.facts.items()},
         }
-    return ReviewForm(request.POST or None, initial=initial, households=households, fact_fields=fact_form_fields(rules))
+    return ReviewForm(
+        request.POST or None,
+        initial=initial,
+        households=households,
+        fact_fields=fact_form_fields(rules),
+        requested=review is None and review_round.kind == ReviewKind.ONGOING,
+    )
 
 
 @login_required
@@ -234,6 +295,7 @@ def review_create_view(request, pk: int):
                 income_per_capita=form.cleaned_data["income_per_capita"],
                 facts=form.facts(),
                 causes=form.cleaned_data["causes"],
+                requested_on=form.cleaned_data.get("requested_on"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -247,7 +309,23 @@ def review_detail_view(request, pk: int):
     review = review_get(user=request.user, pk=pk)
     history = review.history.select_related("history_user").order_by("-history_date")[:50]
     causes = [Cause(code).label for code in review.causes]
-    return render(request, "households/review_detail.html", {"review": review, "history": history, "causes": causes})
+    user = request.user
+    with_district = consults_district(review.round.starts_on)
+    context = {
+        "review": review,
+        "history": history,
+        "causes": causes,
+        "with_district": with_district,
+        # A mistyped posting date is corrected on the round page, before submission.
+        "may_correct_posting": not step_refusal(
+            Step.CORRECT_POSTING,
+            role=user.role,
+            is_superuser=user.is_superuser,
+            state=review.state,
+            with_district=with_district,
+        ),
+    }
+    return render(request, "households/review_detail.html", context)
 
 
 @login_required
@@ -255,7 +333,11 @@ def review_edit_view(request, pk: int):
     review = review_get(user=request.user, pk=pk)
     check_can_edit_unit(request.user, review.village)
     refusal = step_refusal(
-        Step.EDIT, role=request.user.role, is_superuser=request.user.is_superuser, state=review.state
+        Step.EDIT,
+        role=request.user.role,
+        is_superuser=request.user.is_superuser,
+        state=review.state,
+        with_district=consults_district(review.round.starts_on),
     )
     if refusal:
         messages.error(request, refusal)
@@ -282,15 +364,23 @@ def review_edit_view(request, pk: int):
 def decision_pdf_view(request, pk: int, decision_pk: int):
     review_round = round_get(user=request.user, pk=pk)
     decision = get_object_or_404(review_round.decisions.select_related("signer"), pk=decision_pk)
-    reviews = review_list(user=request.user, review_round=review_round).filter(
-        decision=decision, status__in=["poor", "near_poor"]
-    )
+    # Form 02 of Decision 24/2021/QĐ-TTg recognises poor, near-poor, escaped-poverty and escaped-near-poverty
+    # households; the escaped are those whose status recognised before this decision they left.
+    reviews = list(decision_reviews(user=request.user, review_round=review_round, decision=decision))
+    escaped = {r.pk: escaped_from(r.status_before, r.status) for r in reviews}
+    lists = {
+        "poor": [r for r in reviews if r.status == "poor"],
+        "near_poor": [r for r in reviews if r.status == "near_poor"],
+        "escaped_poor": [r for r in reviews if escaped[r.pk] == "poor"],
+        "escaped_near_poor": [r for r in reviews if escaped[r.pk] == "near_poor"],
+    }
+    titles = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "escaped_poor": "hộ thoát nghèo"}
+    titles["escaped_near_poor"] = "hộ thoát cận nghèo"
     context = {
         "round": review_round,
         "decision": decision,
-        "reviews": reviews,
-        "poor": [r for r in reviews if r.status == "poor"],
-        "near_poor": [r for r in reviews if r.status == "near_poor"],
+        "lists": [{"title": titles[key], "reviews": found} for key, found in lists.items()],
+        **lists,
         "standard": review_round.standard,
     }
     return pdf_response("pdf/decision_form02.html", context, filename=f"quyet-dinh-{decision.pk}.pdf")
@@ -307,3 +397,21 @@ def certificate_pdf_view(request, pk: int):
         "standard": review.round.standard,
     }
     return pdf_response("pdf/certificate_form03.html", context, filename=f"giay-chung-nhan-{review.household.code}.pdf")
+
+
+@login_required
+def escape_request_pdf_view(request, pk: int):
+    """Form 04 of Decision 24/2021/QĐ-TTg: the household's request to be recognised as having escaped poverty
+    or near-poverty, printed prefilled from the registry for the household to complete and sign. Staff of
+    the household's area print it; others may not."""
+    household = household_get(user=request.user, pk=pk)
+    if not request.user.can_edit:
+        raise PermissionDenied
+    members = list(household.members.all())
+    context = {
+        "household": household,
+        "members": members,
+        "head": next((m for m in members if m.relation == "head"), None),
+        "last": last_approved_review(user=request.user, household_id=household.pk),
+    }
+    return pdf_response("pdf/request_form04.html", context, filename=f"de-nghi-thoat-ngheo-{household.code}.pdf")

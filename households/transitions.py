@@ -96,7 +96,62 @@ def transition_under(
 ) -> tuple[str, Transition]:
     """The previous status ("" if none) and the transition of a household under the standard
     ``standard_code``, from its approved ``(standard code, status)`` pairs, oldest first: statuses under
-    another standard are not compared with this one."""
+    another standard are not compared with this one. The historical migration
+    ``programmes/migrations/0003_legal_calendar.py`` uses it; the app uses ``transition_in_year``, which also
+    keeps to the statuses before the review's year."""
     same = [status for code, status in history if code == standard_code]
     earlier = len(same) < len(history)
     return (str(same[-1]) if same else ""), transition(same, current, under_earlier_standard=earlier)
+
+
+def transition_in_year(
+    history: Sequence[tuple[int, str, Status | str]], current: Status | str, *, year: int, standard_code: str
+) -> tuple[str, Transition]:
+    """The previous status ("" if none) and the transition of a household's review of ``year`` under the
+    standard ``standard_code``, from its approved ``(year, standard code, status)`` triples, oldest first
+    (by year, then by approval: the last of a year is the one that stands for it, as
+    ``reports.models.StatisticSource`` keeps it).
+
+    **Against the status at the end of the previous year.** Only statuses of years before ``year`` are
+    compared: a year's ongoing reviews (Decision 24/2021/QĐ-TTg, art. 5: monthly, decided within the
+    month) show their change in the month they were decided, and the annual review of the same year is
+    compared again with the end of the previous year, so that the change is not counted twice and the
+    change table of the year (Circular 07/2021/TT-BLĐTBXH, Appendix VII: end = 1 − 2 − 3 − 4 + 5 + 6 + 7
+    + 8) adds up from the start of the year to its end.
+
+    ``year`` is the **round's year**, the year the review is held in (``ReviewRound.year``, the year the
+    statistics and the change table count it in), not the year of its list: an annual round of 2024
+    (1 September – 14 December 2024) gives the list of 2025 (``programmes.selectors.rules_year``) and the
+    ongoing reviews of 2025 amend that list; the annual round of 2025 is compared with the 2024 round's
+    result, not with the ongoing reviews of 2025 — its "previous year" is the previous round year.
+
+    **Under the same standard only** (domain notes §2): "fell back" (tái nghèo, tái cận nghèo) looks only at
+    statuses under ``standard_code``. A household whose first status under this standard comes after
+    statuses under an *earlier* standard is at the new period's baseline. Period codes begin with their
+    first year ("2016-2020" < "2021-2025"), so an earlier standard is one whose code sorts first; a status
+    under a later standard (the next period's baseline, taken the same year) never makes this one a baseline.
+    """
+    same = [status for past_year, code, status in history if code == standard_code and past_year < year]
+    earlier = any(code < standard_code for past_year, code, _status in history if past_year <= year)
+    return (str(same[-1]) if same else ""), transition(same, current, under_earlier_standard=earlier)
+
+
+def escaped_from(before: Status | str, current: Status | str) -> Status | None:
+    """The status a household is recognised as having escaped (thoát nghèo, thoát cận nghèo) when its
+    recognised status was ``before`` ("" if none under this standard) and a decision recognises
+    ``current``; None when it escapes nothing.
+
+    Decision 24/2021/QĐ-TTg, Form 02: the commune chair's decision recognises poor, near-poor, escaped-poverty
+    and escaped-near-poverty households. ``before`` is the household's last status recognised before the
+    decision (an ongoing decision earlier in the year included): a household already recognised as escaped
+    in the month it escaped is not recognised again by the annual decision. A poor household that becomes
+    near-poor escapes poverty and is recognised as near-poor.
+    """
+    if not before:
+        return None
+    before, current = Status(before), Status(current)
+    if before == Status.POOR and current != Status.POOR:
+        return Status.POOR
+    if before == Status.NEAR_POOR and current not in (Status.POOR, Status.NEAR_POOR):
+        return Status.NEAR_POOR
+    return None

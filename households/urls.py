@@ -28,6 +28,9 @@ urlpatterns += [
     path("reviews/<int:pk>/", review_views.review_detail_view, name="review-detail"),
     path("reviews/<int:pk>/edit/", review_views.review_edit_view, name="review-edit"),
     path("reviews/<int:pk>/certificate.pdf", review_views.certificate_pdf_view, name="review-certificate"),
+    path(
+        "households/<int:pk>/escape-request.pdf", review_views.escape_request_pdf_view, name="household-escape-request"
+    ),
 ]
 
 urlpatterns += [

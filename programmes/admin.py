@@ -26,6 +26,7 @@ from .models import (
     Project,
     ProjectBudget,
     ProjectOutput,
+    PublicHoliday,
     RateBand,
     TargetRow,
 )
@@ -240,3 +241,13 @@ class ProjectAdmin(admin.ModelAdmin):
 @admin.register(RateBand)
 class RateBandAdmin(admin.ModelAdmin):
     list_display = ("label", "minimum", "minimum_inclusive")
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    """The days off that periods in working days skip; the next years are added as the Government announces them."""
+
+    list_display = ["date", "name", "note"]
+    list_filter = [("date", admin.DateFieldListFilter)]
+    search_fields = ["name", "note"]
+    date_hierarchy = "date"

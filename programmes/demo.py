@@ -58,6 +58,7 @@ from .models import (
     ProjectOutput,
 )
 from .plan_services import goal_create, plan_create, target_rows_replace, task_create
+from .progress import comparison_in
 from .selectors import rules_year, standard_get, standard_rules
 from .services import standard_lock
 
@@ -661,6 +662,7 @@ def _generate_district(
                     relation=relation,
                     ethnicity=ethnicities.get(ethnic),
                     education="lower_secondary",
+                    in_school=False,
                     has_health_insurance=True,
                     employment="self_employed",
                 )
@@ -839,6 +841,16 @@ def plans_load() -> list[Plan]:
     return made
 
 
+def _seed_wording(text: str, target: Decimal) -> Direction:
+    """A seed goal's comparison as its text words it ("dưới 15%" → below; "trên 3%/năm" → above).
+
+    A seed goal without such a word ("Giảm tỷ lệ hộ nghèo 2-2,5%", "Giải quyết việc làm") sets a figure to
+    reach: at least.
+    """
+    stated = comparison_in(text, target)
+    return Direction(stated) if stated is not None else Direction.AT_LEAST
+
+
 def _seed_002_plan(province: AdministrativeUnit) -> Plan:
     plan = plan_create(
         user=None,
@@ -879,7 +891,7 @@ def _seed_002_plan(province: AdministrativeUnit) -> Plan:
             kind=kind,
             group=group,
             description=text,
-            direction=Direction.AT_LEAST,
+            direction=_seed_wording(text, low),
             target_low=low,
             target_high=high,
             unit_of_measure=measure,
@@ -925,7 +937,7 @@ def _seed_000_plan(province: AdministrativeUnit) -> Plan:
             kind=kind,
             group=group,
             description=text,
-            direction=Direction.AT_MOST if kind == GoalKind.END_RATE else Direction.AT_LEAST,
+            direction=_seed_wording(text, low),
             target_low=low,
             target_high=high,
             unit_of_measure=measure,

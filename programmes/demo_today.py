@@ -60,6 +60,7 @@ from households.services import (
     carry_over_commit,
     review_approve,
     review_create,
+    review_district_consult,
     review_meeting_confirm,
     review_post,
     review_submit,
@@ -67,12 +68,14 @@ from households.services import (
     village_assign,
     village_create,
 )
+from households.workflow import consults_district
 from reports.resident_services import resident_count_set
 
 from .classification import Area
 from .demo import FAMILY_NAMES, FEMALE_GIVEN, MALE_GIVEN, VILLAGE_NAMES
 from .models import Direction, GoalGroup, GoalKind, Plan
 from .plan_services import goal_actual_set, goal_create, plan_create, target_rows_replace
+from .progress import comparison_in
 from .selectors import rules_year, standard_for_round, standard_get, standard_rules
 
 D = Decimal
@@ -130,10 +133,12 @@ class TodayResult:
 
 @dataclass
 class _Staff:
-    """Who takes the steps of a commune's review: its officer and its chair."""
+    """Who takes the steps of a commune's review: its officer and its chair, and before the 2025 reform the
+    district officer who records the district chair's opinion (Decision 24/2021/QĐ-TTg, art. 4)."""
 
     officer: User
     chair: User
+    district: User | None = None
 
 
 def today_load(
@@ -183,8 +188,8 @@ class _Loader:
             .order_by("code")
         )
         old_provinces = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, name__in=OLD_PROVINCES)
-        officer, chair = _staff_accounts([self.province, *old_provinces.filter(valid_to=LAST_LEGACY_DAY)])
-        self.default_staff = _Staff(officer, chair)
+        officer, chair, district = _staff_accounts([self.province, *old_provinces.filter(valid_to=LAST_LEGACY_DAY)])
+        self.default_staff = _Staff(officer, chair, district)
         self.staff = {commune.pk: _Staff(*users) for commune, users in staff.items()}
         # Old Thái Nguyên's resident households are spread over all its communes, loaded or not.
         self.thai_nguyen_communes = AdministrativeUnit.objects.filter(
@@ -324,6 +329,7 @@ class _Loader:
                         relation=relation,
                         ethnicity=ethnic,
                         education="upper_secondary",
+                        in_school=False,
                         has_health_insurance=True,
                         employment="self_employed",
                         has_labour_capacity=True,
@@ -509,10 +515,19 @@ class _Loader:
         review_post(user=staff.officer, reviews=reviews, posted_on=posted_on)
         if stage == "posted":
             return
-        review_submit(user=staff.officer, reviews=reviews, today=posted_on + datetime.timedelta(days=7))
+        # A week after the posting, and always after the complaint period (3 working days, holidays skipped).
+        complaints_until = max(r.complaints_until for r in reviews)
+        submitted_on = max(posted_on + datetime.timedelta(days=7), complaints_until + datetime.timedelta(days=1))
+        review_submit(user=staff.officer, reviews=reviews, submitted_on=submitted_on)
+        last_step = submitted_on
+        if consults_district(review_round.starts_on):
+            last_step = submitted_on + datetime.timedelta(days=2)
+            district = staff.district or self.default_staff.district
+            review_district_consult(user=district, reviews=reviews, consulted_on=last_step)
         if stage == "submitted":
             return
         signed_on = min(posted_on + datetime.timedelta(days=steps.randint(10, 30)), TODAY, datetime.date(year, 12, 14))
+        signed_on = max(signed_on, last_step)
         review_approve(
             user=staff.chair,
             reviews=reviews,
@@ -625,7 +640,8 @@ class _Loader:
                     kind=kind,
                     group=group,
                     description=text,
-                    direction=Direction.AT_MOST if kind == GoalKind.END_RATE else Direction.AT_LEAST,
+                    # As worded: "dưới 2,5%" below, "Trên 80%" above, "từ 1,0% trở lên" at least.
+                    direction=comparison_in(text, target) or Direction.AT_LEAST,
                     target_low=target,
                     unit_of_measure=measure,
                     year=year,
@@ -681,18 +697,19 @@ def _row(columns, **values) -> list:
     return [values.get(column.key) for column in columns]
 
 
-def _staff_accounts(provinces: Sequence[AdministrativeUnit]) -> tuple[User, User]:
+def _staff_accounts(provinces: Sequence[AdministrativeUnit]) -> tuple[User, User, User]:
     """The accounts that take the review steps of the communes without a demo login; they cannot sign in."""
     made = []
     for username, role, name in (
         ("demo.canbo.xa", Role.COMMUNE_OFFICER, "Cán bộ các xã (dữ liệu mẫu)"),
         ("demo.chutich.xa", Role.COMMUNE_CHAIR, "Chủ tịch UBND các xã (dữ liệu mẫu)"),
+        ("demo.canbo.huyen", Role.DISTRICT_OFFICER, "Cán bộ các huyện đến 30/6/2025 (dữ liệu mẫu)"),
     ):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(username=username, password=None, role=role, units=provinces, full_name=name)
         made.append(user)
-    return made[0], made[1]
+    return made[0], made[1], made[2]
 
 
 def _registry_by_commune(communes: Sequence[AdministrativeUnit]) -> dict[int, list[tuple[int, str]]]:

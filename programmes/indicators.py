@@ -7,20 +7,25 @@ standard, editable by an administrator. Keys read from ``thresholds``:
 
 - ``health_access`` (Decision 59/2015/QĐ-TTg): none — a member ill and not treated.
 - ``health_insurance``: ``age_from`` — members of that age or older without health insurance.
-- ``adult_education``: ``groups`` — a list of ``{age_from, age_to?, born_from_year?, accepted}``; a
-  member of a group who is not studying and whose education level is not in ``accepted``.
+- ``adult_education``: ``groups`` — a list of ``{age_from, age_below? or age_to?, born_from_year?, accepted}``
+  (``age_below`` excludes that age, ``age_to`` includes it); a member of a group who is not studying and
+  whose education level is not in ``accepted``.
 - ``child_schooling``: ``age_from``, ``age_below``, ``require_age_appropriate_level``.
 - ``housing_quality``: ``deprived_types``. ``housing_area``: ``min_m2_per_person`` (strictly below).
 - ``water``: ``safe_sources``. ``latrine``: ``hygienic_types``. ``waste``: ``adequate``.
 - ``telecom``: ``any_of`` — deprived when no member uses any of these services.
 - ``information_means``: ``devices``, ``loudspeaker_counts``.
-- ``employment``: ``age_from``, ``age_to``, ``deprived_statuses``.
-- ``dependants``: ``child_age_below``, ``elderly_age_from``, ``elderly_requires_allowance``,
-  ``disabled_levels``, ``disabled_requires_allowance``, ``share_above``.
+- ``employment``: ``working_age`` (true: the working age of ``programmes.working_age``, by sex and date) or,
+  in standards written before it, ``age_from`` and ``age_to`` (full years, both included);
+  ``deprived_statuses``.
+- ``dependants``: ``child_age_below``; ``elderly_past_working_age`` (true: a member past the working age of
+  ``programmes.working_age``) or ``elderly_age_from``; ``elderly_requires_allowance``, ``disabled_levels``,
+  ``disabled_requires_allowance``, ``share_above``.
 - ``nutrition``: ``age_below``.
 
-Ages are full years on the date of the review (``on``). A fact an indicator needs but the officer left
-empty is reported, all at once, by ``MissingFactsError``; it never silently counts as "not deprived".
+Ages are full years on the review's reference date (``on``), not on the day the facts are entered. A fact an
+indicator needs but the officer left empty ("not recorded") is reported, all at once, by ``MissingFactsError``;
+it never silently counts as "deprived" or "not deprived".
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .classification import StandardRules, Translated
+from .working_age import past_working_age_if_known, working_age_if_known
 
 
 class EducationLevel(TextChoices):
@@ -48,6 +54,9 @@ class EducationLevel(TextChoices):
     UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
     VOCATIONAL = "vocational", _("Vocational certificate or diploma")
     HIGHER = "higher", _("College or university")
+    # Decree 07/2021/NĐ-CP, appendix (adult education): a member aged 16 to 30 taken on by an employer who
+    # certifies their on-the-job vocational training has the training the indicator asks for.
+    EMPLOYER_TRAINING = "employer_training", _("Vocational training certified by an employer")
 
 
 class Employment(TextChoices):
@@ -123,7 +132,7 @@ _set_attribute = object.__setattr__
 class MemberFacts:
     birth_date: date
     name: str = ""
-    in_school: bool = False  # attending school, education or training now
+    in_school: bool | None = False  # attending school, education or training now; None: not recorded
     at_age_appropriate_level: bool | None = None  # for a child in school: at the grade for their age
     education: str | None = None  # highest level completed, an ``EducationLevel``
     health_insurance: bool | None = None
@@ -132,13 +141,14 @@ class MemberFacts:
     disability: str = Disability.NONE
     social_allowance: bool = False  # on a monthly social allowance
     malnourished: bool = False  # stunted or underweight for their age
+    sex: str | None = None  # "male" or "female"; None in facts stored before the sex was kept
 
     @classmethod
     def of(
         cls,
         birth_date: date,
         name: str,
-        in_school: bool,
+        in_school: bool | None,
         at_age_appropriate_level: bool | None,
         education: str | None,
         health_insurance: bool | None,
@@ -147,6 +157,7 @@ class MemberFacts:
         disability: str,
         social_allowance: bool,
         malnourished: bool,
+        sex: str | None = None,
     ) -> MemberFacts:
         """``MemberFacts(...)`` with every field given, made without the frozen dataclass's ``__init__``,
         which sets each field through ``object.__setattr__``: a large import makes 400,000 of them
@@ -167,6 +178,7 @@ class MemberFacts:
                 "disability": disability,
                 "social_allowance": social_allowance,
                 "malnourished": malnourished,
+                "sex": sex,
             },
         )
         return facts
@@ -348,6 +360,18 @@ class _Context:
     def percent(self, value: Fraction) -> str:
         return self.number(Decimal(value.numerator * 100) / Decimal(value.denominator)) + "%"
 
+    def working_age(self, member: MemberFacts) -> bool | None:
+        """Whether the member is of working age on ``on`` (``programmes.working_age``); ``None`` when the answer
+        depends on a sex the facts do not hold (stored before it was kept): see ``sex_missing``."""
+        return working_age_if_known(member.birth_date, member.sex, self.on)
+
+    def past_working_age(self, member: MemberFacts) -> bool | None:
+        return past_working_age_if_known(member.birth_date, member.sex, self.on)
+
+    def sex_missing(self, index: int) -> None:
+        # Only where the sex decides: the working age of most members is the same for both.
+        self.missing.append(MissingFact(self.code, f"members[{index + 1}].sex"))
+
     def members_aged(self, age_from: int = 0, age_below: int | None = None) -> list[tuple[int, MemberFacts]]:
         ages = self.ages
         return [
@@ -382,19 +406,26 @@ def _health_insurance(c: _Context) -> IndicatorDecision:
 
 def _adult_education(c: _Context) -> IndicatorDecision:
     # Decision 59/2015/QĐ-TTg: aged 15 or over, born 1986 or later, without lower secondary and not in
-    # school. Decree 07/2021/NĐ-CP: aged 16-30, not in training and without the qualification for their
-    # age ("không tham gia các khóa đào tạo hoặc không có bằng cấp" read as: neither).
+    # school. Decree 07/2021/NĐ-CP, appendix: aged 16 to 30, not in training and without the qualification
+    # for their age — 16 to under 18: lower secondary; 18 to 30: upper secondary or vocational training, or
+    # (16 to 30) on-the-job training certified by the employer ("không tham gia các khóa đào tạo hoặc không
+    # có bằng cấp" read as: neither). A group's ``age_below`` excludes that age, ``age_to`` includes it.
     lacking = []
     for group in c.threshold("groups"):
-        age_to = group.get("age_to")
+        age_below = group.get("age_below")
+        if age_below is None and group.get("age_to") is not None:
+            age_below = int(group["age_to"]) + 1
         born_from = group.get("born_from_year")
-        for i, m in c.members_aged(int(group["age_from"]), None if age_to is None else int(age_to) + 1):
+        for i, m in c.members_aged(int(group["age_from"]), None if age_below is None else int(age_below)):
             if born_from is not None and m.birth_date.year < int(born_from):
                 continue
             if m.in_school:
                 continue
             level = c.member(i, "education")
-            if level is not None and level not in group["accepted"]:
+            if level is None or level in group["accepted"]:
+                continue
+            # Without the schooling for their age: deprived unless studying, which must then be known.
+            if c.member(i, "in_school") is False:
                 lacking.append((i, m))
     if lacking:
         return c.yes(
@@ -410,7 +441,10 @@ def _child_schooling(c: _Context) -> IndicatorDecision:
     require_level = bool(c.threshold("require_age_appropriate_level"))
     out_of_school, behind = [], []
     for i, m in c.members_aged(age_from, age_below):
-        if not m.in_school:
+        in_school = c.member(i, "in_school")
+        if in_school is None:
+            continue  # reported missing: an unrecorded child is not counted out of school
+        if not in_school:
             out_of_school.append((i, m))
         elif require_level and c.member(i, "at_age_appropriate_level") is False:
             behind.append((i, m))
@@ -520,12 +554,25 @@ def _information_means(c: _Context) -> IndicatorDecision:
 
 
 def _employment(c: _Context) -> IndicatorDecision:
-    # Decree 07/2021/NĐ-CP: a working-age member unemployed or working without a labour contract. The age
-    # range and the statuses are data (the retirement age of Labour Code 2019, art. 169, rises each year).
-    age_from, age_to = int(c.threshold("age_from")), int(c.threshold("age_to"))
+    # Decree 07/2021/NĐ-CP: a working-age member unemployed or working without a labour contract. Working
+    # age is by sex and date (Labour Code 2019, arts. 3 and 169; Decree 135/2020/NĐ-CP): ``working_age``.
+    # Standards written before it give a fixed range in full years (``age_from``, ``age_to``), still read.
     statuses = c.threshold("deprived_statuses")
+    if c.thresholds.get("working_age"):
+        candidates = []
+        for i, m in enumerate(c.facts.members):
+            if m.employment is not None and m.employment not in statuses:
+                continue  # not deprived at any age: the working age is not needed
+            working = c.working_age(m)
+            if working:
+                candidates.append((i, m))
+            elif working is None:
+                c.sex_missing(i)
+    else:
+        age_from, age_to = int(c.threshold("age_from")), int(c.threshold("age_to"))
+        candidates = c.members_aged(age_from, age_to + 1)
     deprived = []
-    for i, m in c.members_aged(age_from, age_to + 1):
+    for i, m in candidates:
         status = c.member(i, "employment")
         if status is not None and status in statuses:
             deprived.append((i, m, status))
@@ -540,23 +587,34 @@ def _employment(c: _Context) -> IndicatorDecision:
 
 def _dependants(c: _Context) -> IndicatorDecision:
     # Decree 07/2021/NĐ-CP and Decree 351/2025/NĐ-CP: dependants (children under 16, elderly or disabled
-    # members, on a social allowance where the standard says so) are more than half the household.
+    # members, on a social allowance where the standard says so) are more than half the household. The
+    # elderly are those past working age (``elderly_past_working_age``: by sex and date, Labour Code 2019,
+    # art. 169, and Decree 135/2020/NĐ-CP) or, where the standard says so, from a fixed age
+    # (``elderly_age_from``).
     child_below = int(c.threshold("child_age_below"))
-    elderly_from = int(c.threshold("elderly_age_from"))
+    past_working_age = bool(c.thresholds.get("elderly_past_working_age"))
+    elderly_from = None if past_working_age else int(c.threshold("elderly_age_from"))
     elderly_allowance = bool(c.threshold("elderly_requires_allowance"))
     disabled_levels = c.threshold("disabled_levels")
     disabled_allowance = bool(c.threshold("disabled_requires_allowance"))
     share_above = _fraction(c.threshold("share_above"))
 
-    def is_dependant(m: MemberFacts, age: int) -> bool:
+    def is_dependant(i: int, m: MemberFacts, age: int) -> bool:
         if age < child_below:
             return True
-        if age >= elderly_from and (m.social_allowance or not elderly_allowance):
+        if m.disability in disabled_levels and (m.social_allowance or not disabled_allowance):
             return True
-        return m.disability in disabled_levels and (m.social_allowance or not disabled_allowance)
+        if elderly_allowance and not m.social_allowance:
+            return False
+        if elderly_from is not None:
+            return age >= elderly_from
+        elderly = c.past_working_age(m)
+        if elderly is None:
+            c.sex_missing(i)
+        return bool(elderly)
 
     people = len(c.facts.members)
-    count = sum(is_dependant(m, age) for m, age in zip(c.facts.members, c.ages, strict=True))
+    count = sum(is_dependant(i, m, age) for i, (m, age) in enumerate(zip(c.facts.members, c.ages, strict=True)))
     # share > share_above, in whole numbers (a Fraction is slow to build, and needed only for the text).
     deprived = count * share_above.denominator > share_above.numerator * people if people else share_above < 0
 

@@ -260,6 +260,30 @@ class Indicator(models.Model):
             raise ValidationError({"thresholds": _("Thresholds are a JSON object.")})
 
 
+class PublicHoliday(models.Model):
+    """A weekday on which public servants do not work: a holiday of the Labour Code 2019 (art. 112), a day off
+    in lieu of one that fell on a weekend (art. 112(3)), or a day off swapped for a weekend worked, as the
+    Government announces each year. Data, so that an administrator adds the next years as they are announced;
+    periods counted in working days (the review's complaint period) skip these days and the weekends.
+
+    Weekends worked in exchange (ngày làm bù) are not stored: counting them as days off only lengthens a
+    period in working days, to the advantage of those who may complain."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    note = models.CharField(
+        _("note"), max_length=255, blank=True, help_text=_("Where the day comes from, and what is still to check.")
+    )
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
 # Plans, targets, tasks and programme projects live in their own module; imported here so that Django
 # finds them and ``from programmes.models import Plan`` works like every other model of the app.
 from .plan_models import (  # noqa: E402
@@ -300,6 +324,7 @@ __all__ = [
     "Project",
     "ProjectBudget",
     "ProjectOutput",
+    "PublicHoliday",
     "RateBand",
     "TargetRow",
     "TaskStatus",

@@ -1,9 +1,11 @@
 """Reads of poverty standards. Standards are public reference data: every signed-in user may read them."""
 
+import datetime
+
 from django.db.models import Prefetch, prefetch_related_objects
 
 from .classification import IncomeLines, IndicatorRule, StandardRules
-from .models import IncomeLine, Indicator, PovertyStandard, PovertyStandardQuerySet
+from .models import IncomeLine, Indicator, PovertyStandard, PovertyStandardQuerySet, PublicHoliday
 
 # What ``standard_rules`` reads: two queries for any number of standards (the dimension comes with its
 # indicator).
@@ -154,3 +156,9 @@ def standard_rules(standard: PovertyStandard) -> StandardRules:
         version=standard.version,
         document=standard.document_number,
     )
+
+
+def public_holidays(*, start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
+    """The days off (``PublicHoliday``) from ``start`` to ``end``, both included: what
+    ``programmes.working_days`` skips besides the weekends."""
+    return frozenset(PublicHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))

@@ -17,4 +17,6 @@ def fill() -> None:
     villages = [village_create(commune=commune, name=n, unit_type=UnitType.THON) for n in ("Thôn Nà Làng", "Bản Pjạc")]
     officer = user_create(username="officer", password=None, role=Role.COMMUNE_OFFICER, units=[commune])
     chair = user_create(username="chair", password=None, role=Role.COMMUNE_CHAIR, units=[commune])
-    demo_reviews_create(officer=officer, chair=chair, villages=villages)
+    # 2023 and 2024 are before the 2025 reform: the district chair is consulted (Decision 24/2021/QĐ-TTg, art. 4).
+    district = user_create(username="district", password=None, role=Role.DISTRICT_OFFICER, units=[commune.parent])
+    demo_reviews_create(officer=officer, chair=chair, district_officer=district, villages=villages)

@@ -94,6 +94,7 @@ def load_context_before_members(
         rounds=rounds,
         reviews=_reviews(round_ids, household_ids),
         approved_history=_history(household_ids, max(years) if years else None),
+        mountain_island=commune.is_mountain_island,
     )
 
 
@@ -165,9 +166,13 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
             rules_cache[standard.pk] = standard_rules(standard)
         return rules_cache[standard.pk]
 
-    def info(round_id: int | None, year: int, standard: PovertyStandard) -> RoundInfo:
+    def info(round_id: int | None, year: int, standard: PovertyStandard, reference_date: datetime.date) -> RoundInfo:
         return RoundInfo(
-            round_id, year, rules(standard), rules_year(year=year, kind=ReviewKind.ANNUAL, standard=standard)
+            round_id,
+            year,
+            rules(standard),
+            rules_year(year=year, kind=ReviewKind.ANNUAL, standard=standard),
+            reference_date,
         )
 
     defaults: dict[int, PovertyStandard | None] = {}
@@ -188,7 +193,7 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
             existing[r.year] = r
     for year in years:
         if year in existing:
-            rounds[year] = info(existing[year].pk, year, existing[year].standard)
+            rounds[year] = info(existing[year].pk, year, existing[year].standard, existing[year].ages_on)
             continue
         if not may_open:
             rounds[year] = _("The review round of %(year)s is not open in %(commune)s yet.") % {
@@ -207,7 +212,8 @@ def _rounds(commune: AdministrativeUnit, years: Iterable[int], *, may_open: bool
                 "date": start.strftime("%d/%m/%Y"),
             }
             continue
-        rounds[year] = info(None, year, standard)
+        # ``round_open`` gives the new round the start of the annual review as its reference date.
+        rounds[year] = info(None, year, standard, start)
     return rounds
 
 
@@ -225,8 +231,12 @@ def _reviews(round_ids: list[int], household_ids: list[int]) -> dict[tuple[str, 
     return found
 
 
-def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[tuple[str, str]]]:
-    history: dict[int, list[tuple[str, str]]] = {}
+def _history(household_ids: list[int], up_to_year: int | None) -> dict[int, list[tuple[int, str, str]]]:
+    """Approved ``(year, standard code, status)`` of the households, up to the import's last year. Each row
+    keeps to the statuses before its own year (``households.transitions.transition_in_year``): a sheet may
+    hold several years, and an earlier year's row is never compared with a later year's status nor with an
+    ongoing review of its own year."""
+    history: dict[int, list[tuple[int, str, str]]] = {}
     for part in value_parts(household_ids):
         history.update(last_approved_statuses(household_ids=part, up_to_year=up_to_year))
     return history

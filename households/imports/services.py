@@ -24,11 +24,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from psycopg2.errorcodes import FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION
 
+from accounts.models import Role
 from households.access import check_can_edit_unit
 from households.errors import ScopeError
 from households.models import AdministrativeUnit, Household, UnitLevel
 from households.selectors import visible_unit_ids
+from households.workflow import may_enter_reviews
 
+from .columns import Sheet
 from .context import load_context, load_context_before_members, new_household_codes, with_citizen_ids
 from .copy import CopiedRows, reserve_ids
 from .reader import WorkbookError, read_workbook
@@ -120,6 +123,16 @@ def _scope_refusal(user: User, commune: AdministrativeUnit) -> str:
     return ""
 
 
+def _review_entry_refusal(user: User, records: Records) -> RowError | None:
+    """The reviews of a file are entered by the roles that may enter reviews on the review form, and no other
+    (``households.workflow.may_enter_reviews``): a chair who decides on them, or the province, may import
+    households and members but not reviews."""
+    if not records.reviews or may_enter_reviews(role=user.role, is_superuser=user.is_superuser):
+        return None
+    message = _("Your role (%(role)s) may not enter reviews: remove the rows of this sheet or ask the commune staff.")
+    return RowError(Sheet.REVIEWS.value, 0, "", message % {"role": Role(user.role).label})
+
+
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """A large import holds millions of small objects (records, values) until it ends, none of them in a
@@ -178,6 +191,9 @@ def _plan(
         workbook, before_members=before_members, on_members=on_members if commit is not None else None
     )
     timings["parse"] = time.perf_counter() - started - timings["read"]
+    refusal = _review_entry_refusal(user, records)
+    if refusal is not None:
+        return None, ImportResult(errors=[refusal], rows=workbook.row_count)  # a commit's rollback undoes the rest
     progress(0.35)
     if loaded:
         written_first = commit.members_written if commit is not None else ()

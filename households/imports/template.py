@@ -77,6 +77,8 @@ def _instructions(workbook: Workbook) -> None:
         "",
         "Ngày ghi dd/mm/yyyy. Số có thể ghi 1.500.000. Cột có danh sách: chọn từ danh sách; Có/Không.",
         "Dates dd/mm/yyyy. Numbers may be written 1.500.000. Coded columns: pick from the list; Có (yes)/Không (no).",
+        "Ô để trống là chưa ghi nhận, không phải “Không” (ví dụ BHYT, đang đi học).",
+        "A blank cell is not recorded, not “Không” (e.g. health insurance, in school).",
         "Cột nhiều lựa chọn (viễn thông, phương tiện, nguyên nhân): cách nhau bằng dấu phẩy.",
         "Columns with several values (telecom, devices, causes): separate them with commas.",
         "",

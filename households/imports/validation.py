@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from households.registry_rules import MemberSketch, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
 from households.search_words import search_text
-from households.transitions import transition_under
+from households.transitions import transition_in_year
 from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
 from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
 
@@ -69,10 +69,11 @@ HOUSEHOLD_DEFAULTS: dict[str, Any] = {
 MEMBER_DEFAULTS: dict[str, Any] = {
     "national_id": "",
     "ethnicity": None,
-    "in_school": False,
+    # A blank cell is "not recorded", never "no" (an unknown fact is not a deprivation).
+    "in_school": None,
     "at_age_appropriate_level": None,
     "education": "",
-    "has_health_insurance": False,
+    "has_health_insurance": None,
     "employment": "",
     "has_labour_capacity": True,
     "disability": "none",
@@ -91,8 +92,11 @@ MEMBER_FACT_COLUMNS = {
     "education": "education",
     "employment": "employment",
     "at_age_appropriate_level": "at_age_appropriate_level",
+    "in_school": "in_school",
+    "sex": "sex",
 }
-EDITABLE_REVIEW_STATES = frozenset({"draft", "returned"})
+# The states in which staff may change a review (``households.workflow``: draft, returned, being checked again).
+EDITABLE_REVIEW_STATES = frozenset({"draft", "returned", "rechecking"})
 _existing_member_values = itemgetter(*MEMBER_FIELDS)  # of ``ExistingMember.values``, as a tuple
 
 
@@ -152,21 +156,25 @@ class RoundInfo:
     year: int
     rules: StandardRules
     rules_year: int  # the year whose income line applies (``programmes.selectors.rules_year``)
+    # The day the members' ages are taken on (``ReviewRound.reference_date``; the import's rounds are annual).
+    reference_date: datetime.date
 
 
 @dataclass
 class ImportContext:
     commune_id: int
     commune_name: str
-    today: datetime.date
+    today: datetime.date  # the registry's groups are today's; a review's ages are on its round's reference date
     villages: Mapping[str, VillageInfo]  # by normalised name
     ethnicities: Mapping[str, tuple[int, bool]]  # normalised name or code → (id, is minority)
     households: Mapping[str, ExistingHousehold]  # by code
     cccd_owners: Mapping[str, tuple[str, str]]  # number → (household code, message for the user)
     rounds: Mapping[int, RoundInfo | str]  # year → the round, or why there is none
     reviews: Mapping[tuple[str, int], ExistingReview]  # (household code, year)
-    # household id → approved (standard code, status) pairs, oldest first
-    approved_history: Mapping[int, list[tuple[str, str]]]
+    # household id → approved (round year, standard code, status) triples, oldest first
+    approved_history: Mapping[int, list[tuple[int, str, str]]]
+    # The commune is rural mountainous or island (Decision 1143/2000/QĐ-LĐTBXH: the 2001-2005 line).
+    mountain_island: bool = False
 
 
 def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) -> int | None:
@@ -824,14 +832,14 @@ class _Checker:
         if any(m.date_of_birth is None for m in members):
             return None
         full_facts = household_facts(review.facts, members)
-        today = self.context.today
+        on = round_info.reference_date  # never the day of the import: people as they were
         deprived: tuple[str, ...] = ()
         reasons: tuple[str, ...] = ()
         if rules.uses_deprivation:
             # Only the deprived indicators' reasons are written, as ``HouseholdClassification.explanation``
             # does; the text of the others (most of the cost) is never made.
             try:
-                decided = decide_indicators(rules, full_facts, on=today, explain="deprived", language=self.language)
+                decided = decide_indicators(rules, full_facts, on=on, explain="deprived", language=self.language)
             except MissingFactsError as error:
                 for missing in error.missing:
                     self.missing(review, household, missing.fact)
@@ -840,7 +848,8 @@ class _Checker:
             reasons = tuple(f"{code}: {decided[code].reason}" for code in deprived if decided[code].reason)
         area = Area.URBAN if household.is_urban else Area.RURAL
         # ``classify`` is pure: many households share its inputs, so each combination is classified once.
-        key = (id(rules), round_info.rules_year, area, review.income_per_capita, deprived)
+        mountain_island = self.context.mountain_island
+        key = (id(rules), round_info.rules_year, area, mountain_island, review.income_per_capita, deprived)
         result = self.classified.get(key)
         if result is None:
             try:
@@ -850,6 +859,7 @@ class _Checker:
                     area=area,
                     income=review.income_per_capita,
                     deprived=deprived,
+                    mountain_island=mountain_island,
                     language=self.language,
                 )
             except ClassificationError as error:
@@ -861,7 +871,9 @@ class _Checker:
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
         existing = self.context.households.get(household.code)
         history = self.context.approved_history.get(existing.id, []) if existing is not None else []
-        previous, change = transition_under(history, result.status, standard_code=rules.code)
+        # Against the end of the previous round year, under the round's standard only, as the services
+        # compute it (``households.services.reviews._set_transition``; Circular 07/2021/TT-BLĐTBXH).
+        previous, change = transition_in_year(history, result.status, year=round_info.year, standard_code=rules.code)
         review.result = {
             "facts": RawJSON(full_facts.to_json_text()),
             "status": result.status.value,

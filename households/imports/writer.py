@@ -321,6 +321,8 @@ class ReviewWriter:
         self.copy = connection.vendor == "postgresql"
         self.constants = {
             "commune_id": commune.pk,
+            # As it was that day, like ``is_urban`` (Decision 1143/2000/QĐ-LĐTBXH: the 2001-2005 line).
+            "is_mountain_island": commune.is_mountain_island,
             "state": ReviewState.DRAFT.value,
             "created_by_id": user.pk,
             "created_at": self.now,

@@ -118,12 +118,14 @@ class Member(models.Model):
         Ethnicity, verbose_name=_("ethnicity"), null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     # Facts that decide the deprivation indicators (programmes.indicators.MemberFacts); a review copies them.
-    in_school = models.BooleanField(_("attending school or training"), default=False)
+    # Empty (None) is "not recorded": an unknown fact never reads as a deprivation (the review names it as
+    # missing where it decides an indicator).
+    in_school = models.BooleanField(_("attending school or training"), null=True, blank=True)
     at_age_appropriate_level = models.BooleanField(_("at the school level for their age"), null=True, blank=True)
     education = models.CharField(
         _("highest education completed"), max_length=20, choices=EducationLevel.choices, blank=True
     )
-    has_health_insurance = models.BooleanField(_("health insurance"), default=False)
+    has_health_insurance = models.BooleanField(_("health insurance"), null=True, blank=True)
     employment = models.CharField(_("employment"), max_length=30, choices=Employment.choices, blank=True)
     has_labour_capacity = models.BooleanField(_("able to work"), default=True)
     disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, default=Disability.NONE)

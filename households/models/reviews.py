@@ -46,6 +46,15 @@ class ReviewRound(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # The day the members' ages are taken on (households.review_facts.review_reference_date): the start of
+    # the review (Decision 24/2021/QĐ-TTg, art. 4: 1 September for the annual review), so that a review
+    # entered late, or a past round imported years later, classifies people as they were.
+    reference_date = models.DateField(
+        _("reference date"),
+        null=True,
+        blank=True,
+        help_text=_("The day the members' ages are taken on. Empty: the day the round starts."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
@@ -74,6 +83,11 @@ class ReviewRound(models.Model):
     def annual_period(year: int) -> tuple[date, date]:
         return date(year, *ANNUAL_REVIEW_START), date(year, *ANNUAL_REVIEW_END)
 
+    @property
+    def ages_on(self) -> date:
+        """The round's reference date, by default its first day."""
+        return self.reference_date or self.starts_on
+
 
 class VillageMeeting(models.Model):
     """Step 3: the village meeting that confirms the list (minutes; at least half agreeing)."""
@@ -86,6 +100,9 @@ class VillageMeeting(models.Model):
     attendance = models.PositiveIntegerField(_("attendance"), validators=[MinValueValidator(1)])
     agreeing = models.PositiveIntegerField(_("agreeing"))
     minutes = models.FileField(_("minutes"), upload_to="meeting-minutes/%Y/", blank=True)
+    # The meeting's result, kept as it was decided: under half agreeing sends the reviews back to be checked
+    # again and discussed at a new meeting (Decision 24/2021/QĐ-TTg, art. 4, step 3).
+    agreed = models.BooleanField(_("agreed"), default=True)
 
     class Meta:
         verbose_name = _("village meeting")
@@ -116,9 +133,13 @@ class ReviewDecision(models.Model):
 
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    # The village meeting did not agree (under half of those present): checked again, then a new meeting.
+    RECHECKING = "rechecking", _("Being checked again")
     MEETING_CONFIRMED = "meeting_confirmed", _("Confirmed by the village meeting")
     POSTED = "posted", _("Posted publicly")
     SUBMITTED = "submitted", _("Submitted")
+    # Until 30 June 2025 only: the district chair gave an opinion (Decision 24/2021/QĐ-TTg, art. 4, step 5).
+    DISTRICT_CONSULTED = "district_consulted", _("District chair consulted")
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
 
@@ -147,6 +168,10 @@ class HouseholdReview(models.Model):
     commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+", editable=False)
     village = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+", editable=False)
     is_urban = models.BooleanField(_("urban"), editable=False)
+    # The commune's mountainous or island flag that day (Decision 1143/2000/QĐ-LĐTBXH, 2001-2005 line).
+    is_mountain_island = models.BooleanField(
+        _("mountainous or island area"), default=False, db_default=False, editable=False
+    )
     requested_on = models.DateField(_("requested on"), null=True, blank=True)
     income_per_capita = models.PositiveBigIntegerField(_("income per person per month (VND)"))
     facts = models.JSONField(_("indicator facts"), default=dict, blank=True)
@@ -163,6 +188,9 @@ class HouseholdReview(models.Model):
     posted_on = models.DateField(_("posted on"), null=True, blank=True)
     complaints_until = models.DateField(_("complaints until"), null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The day it was reported to the chair (a past round is entered afterwards with its own dates).
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    district_consulted_on = models.DateField(_("district chair consulted on"), null=True, blank=True)
     decision = models.ForeignKey(
         ReviewDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
     )
@@ -202,4 +230,4 @@ class HouseholdReview(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (ReviewState.DRAFT, ReviewState.RETURNED)
+        return self.state in (ReviewState.DRAFT, ReviewState.RETURNED, ReviewState.RECHECKING)

@@ -73,6 +73,14 @@ class AdministrativeUnit(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("Empty: since before records."))
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day; empty: still valid."))
     is_urban = models.BooleanField(_("urban"), default=False)
+    # Decision 1143/2000/QĐ-LĐTBXH (standard 2001-2005): a lower poor line for rural mountainous and island
+    # areas. Set on the commune by an administrator; a review keeps it as it was that day.
+    is_mountain_island = models.BooleanField(
+        _("mountainous or island area"),
+        default=False,
+        db_default=False,  # rows written by SQL (the package loader, the benchmarks) need no value
+        help_text=_("Rural mountainous or island commune: the lower poor line of 2001-2005 applies."),
+    )
     # The package key (e.g. "xabocbo") the unit was loaded from; joins the old→new converter data.
     source_key = models.CharField(max_length=200, blank=True, editable=False)
 

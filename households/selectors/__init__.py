@@ -4,7 +4,10 @@ from .reform import CarryOverPlan, carry_over_plan, reform_provinces
 from .registry import cccd_conflicts, cccd_owners, household_get, household_list
 from .reviews import (
     approval_queue,
+    decision_reviews,
+    last_approved_review,
     last_approved_statuses,
+    ongoing_requests,
     returned_reviews,
     review_get,
     review_list,
@@ -36,9 +39,12 @@ __all__ = [
     "cccd_owners",
     "commune_get",
     "commune_villages",
+    "decision_reviews",
     "household_get",
     "household_list",
+    "last_approved_review",
     "last_approved_statuses",
+    "ongoing_requests",
     "province_list",
     "reform_provinces",
     "returned_reviews",

@@ -1,13 +1,15 @@
 """The report forms of Circular 07/2021/TT-BLĐTBXH, Appendix VII, for a unit, a year and its children.
 
 Summary of households by status; changes in poor and in near-poor households (columns 1–8 and the end
-figure = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8); deprivations by indicator; by group, ethnicity and cause.
-Columns 4 and 8 ("other") are what the reviews do not explain: households counted last year and not this
-year (moved, split, merged) and households counted this year without a transition of the other columns.
+figure); deprivations by indicator; by group, ethnicity and cause.
+Every column of the change tables is counted from the households' start and end (``reports.changes``),
+none is a residual, so "end = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" is a check: a row where it does not hold is
+named in a note under the table, never hidden.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -15,47 +17,13 @@ from django.utils.translation import gettext as _
 from households.models import AdministrativeUnit, Cause, Ethnicity
 from programmes.models import PovertyStandard
 from programmes.selectors import standard_get, standard_rules
+from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, ChangeKinds, Flow, change_flows, change_row
 from reports.rollup import Figures
 from reports.selectors import GROUP_LABELS, UnitCounts, counts_by_unit, default_standard
 from reports.tables import Column, Report, Table, format_value, percent
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-POOR_COLUMNS = {
-    "decrease": ("poor_to_near_poor", "poor_escaped"),
-    "increase": ("near_poor_to_poor", "fell_back_poor", "newly_poor"),
-    "stayed": "stayed_poor",
-}
-NEAR_POOR_COLUMNS = {
-    "decrease": ("near_poor_to_poor", "near_poor_escaped"),
-    "increase": ("poor_to_near_poor", "fell_back_near_poor", "newly_near_poor"),
-    "stayed": "stayed_near_poor",
-}
-
-
-def change_row(*, start: int, end: int, transitions: dict[str, int], columns: dict) -> dict[str, int]:
-    """Columns 1–8 and the end figure of a change table, from last year's and this year's counts (pure).
-
-    ``transitions`` counts this year's households by transition, among those with the status the table is
-    about (decreases) or reaching it (increases).
-    """
-    d2, d3 = (transitions.get(t, 0) for t in columns["decrease"])
-    i5, i6, i7 = (transitions.get(t, 0) for t in columns["increase"])
-    stayed = transitions.get(columns["stayed"], 0)
-    other_decrease = start - stayed - d2 - d3
-    other_increase = end - stayed - i5 - i6 - i7
-    return {
-        "c1": start,
-        "c2": d2,
-        "c3": d3,
-        "c4": other_decrease,
-        "c5": i5,
-        "c6": i6,
-        "c7": i7,
-        "c8": other_increase,
-        "end": start - d2 - d3 - other_decrease + i5 + i6 + i7 + other_increase,
-    }
 
 
 def _count_and_rate(key: str, group: str, over: str = "households") -> list[Column]:
@@ -119,40 +87,59 @@ def coverage_note(figures: Figures) -> str:
     return note
 
 
-def _change_columns(status_label: str) -> list[Column]:
+def _change_columns(kinds: ChangeKinds) -> list[Column]:
+    """The columns of a change table, each labelled for its status (Circular 07/2021/TT-BLĐTBXH, Appendix
+    VII): the near-poor table has its own decreases (became poor, escaped near-poverty — thoát cận nghèo)
+    and increases (poor became near-poor, fell back into near-poverty — tái cận nghèo, newly near-poor —
+    cận nghèo phát sinh mới)."""
     decrease, increase = _("Decreases"), _("Increases")
+    if kinds.status == POOR_CHANGES.status:
+        labels = (
+            _("(2) Escaped to near-poor"),
+            _("(3) Escaped above near-poor"),
+            _("(5) Near-poor became poor"),
+            _("(6) Fell back into poverty"),
+            _("(7) Newly poor"),
+        )
+    else:
+        labels = (
+            _("(2) Near-poor became poor"),
+            _("(3) Escaped near-poverty"),
+            _("(5) Poor became near-poor"),
+            _("(6) Fell back into near-poverty"),
+            _("(7) Newly near-poor"),
+        )
+    c2, c3, c5, c6, c7 = labels
     return [
         Column("unit", _("Unit"), "text"),
         Column("c1", _("(1) At the start of the year")),
-        Column("c2", _("(2) Escaped to near-poor") if status_label == "poor" else _("(2) Became poor"), group=decrease),
-        Column("c3", _("(3) Escaped above near-poor"), group=decrease),
+        Column("c2", c2, group=decrease),
+        Column("c3", c3, group=decrease),
         Column("c4", _("(4) Other"), group=decrease),
-        Column(
-            "c5",
-            _("(5) Near-poor became poor") if status_label == "poor" else _("(5) Poor became near-poor"),
-            group=increase,
-        ),
-        Column("c6", _("(6) Fell back"), group=increase),
-        Column("c7", _("(7) Newly"), group=increase),
+        Column("c5", c5, group=increase),
+        Column("c6", c6, group=increase),
+        Column("c7", c7, group=increase),
         Column("c8", _("(8) Other"), group=increase),
         Column("end", _("At the end = 1−2−3−4+5+6+7+8")),
     ]
 
 
-def _changes(units, previous, *, status: str, columns: dict, title: str) -> Table:
-    start_by_unit = {c.unit.pk: c.by_status().get(status, 0) for c in previous}
-    rows = []
-    for counts in units:
-        transitions = {}
-        for (transition, current), n in counts.households.items():
-            reaches = current == status
-            leaves = transition in columns["decrease"] or transition == columns["stayed"]
-            if reaches or leaves:
-                transitions[transition] = transitions.get(transition, 0) + n
-        end = sum(n for (_t, s), n in counts.households.items() if s == status)
-        row = change_row(start=start_by_unit.get(counts.unit.pk, 0), end=end, transitions=transitions, columns=columns)
-        rows.append({"unit": counts.unit.name, **row})
-    return Table(title, _change_columns(status), rows, total_label=_("Total"), wide=True)
+def _changes(units: Sequence[AdministrativeUnit], flows: Sequence[Flow], *, kinds: ChangeKinds, title: str) -> Table:
+    rows, notes = [], []
+    for unit in units:
+        row = change_row(flows, unit=unit.pk, kinds=kinds)
+        rows.append({"unit": unit.name, **row.as_dict()})
+        if not row.adds_up:
+            # Never hidden: a household whose stored transition does not match its status at the start.
+            notes.append(
+                _(
+                    "%(unit)s: 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 = %(formula)s, but %(end)s households are counted "
+                    "at the end. The transitions of some households do not match their status at the start of "
+                    "the year: review them again."
+                )
+                % {"unit": unit.name, "formula": format_value(row.formula, "int"), "end": format_value(row.end, "int")}
+            )
+    return Table(title, _change_columns(kinds), rows, total_label=_("Total"), notes=notes, wide=True)
 
 
 def _deprivations(indicators, totals: dict[str, int], standard: str) -> Table:
@@ -226,8 +213,8 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
     """
     standard = standard or default_standard(year=year) or ""
     summary_counts, notes = counts_by_unit(user=user, unit=unit, year=year, standard=standard)
-    transitions, _n = counts_by_unit(user=user, unit=unit, year=year, dimension="transition", standard=standard)
-    previous, _n = counts_by_unit(user=user, unit=unit, year=year - 1, standard=standard)
+    row_units = [counts.unit for counts in summary_counts]
+    flows, change_notes = change_flows(user=user, units=row_units, year=year, standard=standard)
 
     def whole(dimension: str) -> UnitCounts:
         (counts,), _notes = counts_by_unit(
@@ -239,14 +226,8 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
     status_totals = {s: n for (_k, s), n in own.households.items()}
     tables = [
         _summary(summary_counts),
-        _changes(transitions, previous, status="poor", columns=POOR_COLUMNS, title=_("Changes in poor households")),
-        _changes(
-            transitions,
-            previous,
-            status="near_poor",
-            columns=NEAR_POOR_COLUMNS,
-            title=_("Changes in near-poor households"),
-        ),
+        _changes(row_units, flows, kinds=POOR_CHANGES, title=_("Changes in poor households")),
+        _changes(row_units, flows, kinds=NEAR_POOR_CHANGES, title=_("Changes in near-poor households")),
         _deprivations(whole("indicator").households, status_totals, standard),
         _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group").households),
         _slices(
@@ -264,7 +245,7 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
         subtitle=subtitle(unit, standard),
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
-        notes=[coverage_note(own.figures), *notes],
+        notes=[coverage_note(own.figures), *notes, *(n for n in change_notes if n not in notes)],
         signature=[_("On behalf of the People's Committee")],
         filename=f"thong-tu-07-{unit.code}-{year}",
     )

@@ -38,7 +38,9 @@ def test_two_approvals_at_once_count_once(live_world):
     from accounts.services import user_create
 
     world = live_world
-    year = datetime.date.today().year
+    # The steps refuse days still to come: their days are counted back from today (Decision 24/2021/QĐ-TTg).
+    today = datetime.date.today()
+    year = today.year
     officer = world["officer"]
     second_chair = user_create(
         username="pho.chu.tich", password=None, role=Role.COMMUNE_CHAIR, units=[world["commune"]]
@@ -57,12 +59,12 @@ def test_two_approvals_at_once_count_once(live_world):
         user=officer,
         reviews=[review],
         village=world["village"],
-        held_on=datetime.date(year, 9, 20),
+        held_on=today - datetime.timedelta(days=30),
         attendance=9,
         agreeing=9,
     )
-    review_post(user=officer, reviews=[review], posted_on=datetime.date(year, 9, 21))
-    review_submit(user=officer, reviews=[review], today=datetime.date(year, 10, 1))
+    review_post(user=officer, reviews=[review], posted_on=today - datetime.timedelta(days=29))
+    review_submit(user=officer, reviews=[review], submitted_on=today - datetime.timedelta(days=10))
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -71,7 +73,7 @@ def test_two_approvals_at_once_count_once(live_world):
         try:
             mine = type(review).objects.select_related("household", "round__standard", "village").get(pk=review.pk)
             barrier.wait()
-            review_approve(user=chair, reviews=[mine], decision_number=number, signed_on=datetime.date(year, 10, 5))
+            review_approve(user=chair, reviews=[mine], decision_number=number, signed_on=today)
             outcomes.append("approved")
         except WorkflowError as error:
             outcomes.append(f"refused: {error.messages[0]}")

@@ -188,7 +188,14 @@ def test_a_row_with_a_known_code_updates_that_household_and_its_history(officer,
         households=[household("BB-01", **{"Địa chỉ": "Km 5, Nà Hin", "Điện thoại": "0912345678"})],
         members=[
             person("BB-01", "Hoàng Văn Páo", **{"Số CCCD": "006075001234"}),
-            person("BB-01", "Hoàng Văn Lâm", "Con", **{"Ngày sinh": "2010-09-01", "Đang đi học": "Có"}),
+            # 14 on the 2024 round's reference date (1 September 2024), whatever the day of the import: at the
+            # school level for their age is needed (Decree 07/2021/NĐ-CP, 3 to under 16).
+            person(
+                "BB-01",
+                "Hoàng Văn Lâm",
+                "Con",
+                **{"Ngày sinh": "2010-09-01", "Đang đi học": "Có", "Học đúng cấp theo tuổi": "Có"},
+            ),
         ],
         reviews=[review("BB-01", 1_600_000)],
     )

@@ -5,13 +5,15 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role
+from accounts.models import Role, User
+from accounts.services import user_create
 from households.errors import ConflictError, ScopeError, WorkflowError
-from households.models import ReviewKind, ReviewState
+from households.models import ReviewDecision, ReviewKind, ReviewState
 from households.services import (
     household_create,
     review_approve,
     review_create,
+    review_district_consult,
     review_meeting_confirm,
     review_post,
     review_return,
@@ -20,6 +22,7 @@ from households.services import (
     round_open,
 )
 from households.transitions import Transition
+from households.workflow import consults_district
 from programmes.models import PovertyStandard
 from tests.factories import VillageFactory, member_data
 
@@ -54,13 +57,47 @@ def new_household(user, village, code, **member):
     return household_create(user=user, village=village, data={"code": code}, members=[head])
 
 
-def approve_all(reviews, *, officer, chair, village, year):
-    review_meeting_confirm(
-        user=officer, reviews=reviews, village=village, held_on=datetime.date(year, 10, 1), attendance=40, agreeing=30
+def step_days(year: int) -> dict[str, datetime.date]:
+    """The days of the steps of a round of ``year``, all past (the steps refuse future days): meeting, posting,
+    submission 18 days after the posting (3 working days even across a 9-day Tết), the district chair's
+    opinion, the decision on 20 November or, in the current year, today."""
+    end = min(datetime.date(year, 11, 20), datetime.date.today())
+    ago = {"held_on": 35, "posted_on": 30, "submitted_on": 12, "consulted_on": 6, "signed_on": 0}
+    return {step: end - datetime.timedelta(days=days) for step, days in ago.items()}
+
+
+def district_officer_of(commune):
+    """The district officer who records the district chair's opinion on the commune's rounds (before 2025)."""
+    username = f"huyen-{commune.parent_id}"
+    found = User.objects.filter(username=username).first()
+    return found or user_create(username=username, password=None, role=Role.DISTRICT_OFFICER, units=[commune.parent])
+
+
+def free_decision_number(review_round, year: int) -> str:
+    """``{year}/QĐ-UBND``, or the next free one: a decision's number is its own in the commune and year."""
+    taken = set(
+        ReviewDecision.objects.filter(round__commune_id=review_round.commune_id, signed_on__year=year).values_list(
+            "number", flat=True
+        )
     )
-    review_post(user=officer, reviews=reviews, posted_on=datetime.date(year, 10, 5))
-    review_submit(user=officer, reviews=reviews, today=datetime.date(year, 10, 20))
-    review_approve(user=chair, reviews=reviews, decision_number=f"{year}/QĐ-UBND", signed_on=datetime.date(year, 11, 1))
+    return next(n for n in (f"{year}/QĐ-UBND", *(f"{year}-{i}/QĐ-UBND" for i in range(2, 100))) if n not in taken)
+
+
+def approve_all(reviews, *, officer, chair, village, year, district=None):
+    """Take ``reviews`` through every step to the chair's decision, with the district chair's opinion for a
+    round before 1 July 2025 (Decision 24/2021/QĐ-TTg, art. 4)."""
+    days = step_days(year)
+    review_meeting_confirm(
+        user=officer, reviews=reviews, village=village, held_on=days["held_on"], attendance=40, agreeing=30
+    )
+    review_post(user=officer, reviews=reviews, posted_on=days["posted_on"])
+    review_submit(user=officer, reviews=reviews, submitted_on=days["submitted_on"])
+    review_round = reviews[0].round
+    if consults_district(review_round.starts_on):
+        district = district or district_officer_of(village.parent)
+        review_district_consult(user=district, reviews=reviews, consulted_on=days["consulted_on"])
+    number = free_decision_number(review_round, days["signed_on"].year)
+    return review_approve(user=chair, reviews=reviews, decision_number=number, signed_on=days["signed_on"])
 
 
 def run_round(year, plan, households, *, officer, chair, village, commune):
@@ -161,7 +198,10 @@ def test_a_chair_may_not_enter_and_an_officer_may_not_approve(draft, officer, ch
         user=officer, reviews=[draft], village=village, held_on=datetime.date(2024, 10, 1), attendance=10, agreeing=5
     )
     review_post(user=officer, reviews=[draft], posted_on=datetime.date(2024, 10, 2))
-    review_submit(user=officer, reviews=[draft], today=datetime.date(2024, 10, 10))
+    review_submit(user=officer, reviews=[draft], submitted_on=datetime.date(2024, 10, 10))
+    review_district_consult(
+        user=district_officer_of(village.parent), reviews=[draft], consulted_on=datetime.date(2024, 10, 15)
+    )
     with pytest.raises(WorkflowError, match="Cán bộ cấp xã"):
         review_approve(user=officer, reviews=[draft], decision_number="1", signed_on=datetime.date(2024, 11, 1))
     review_return(user=chair, reviews=[draft], reason="Thiếu biên bản họp thôn")
@@ -172,20 +212,17 @@ def test_a_chair_may_not_enter_and_an_officer_may_not_approve(draft, officer, ch
 
 def test_steps_out_of_order_are_refused(draft, officer):
     with pytest.raises(WorkflowError):
-        review_submit(user=officer, reviews=[draft], today=datetime.date(2024, 10, 10))
+        review_submit(user=officer, reviews=[draft], submitted_on=datetime.date(2024, 10, 10))
 
 
 def test_the_meeting_needs_half_of_those_present(draft, officer, village):
-    with pytest.raises(ValidationError) as error:
-        review_meeting_confirm(
-            user=officer,
-            reviews=[draft],
-            village=village,
-            held_on=datetime.date(2024, 10, 1),
-            attendance=11,
-            agreeing=5,
-        )
-    assert "agreeing" in error.value.message_dict
+    """Decision 24/2021/QĐ-TTg, art. 4, step 3. Under half agreeing used to refuse the step and record nothing;
+    the meeting is now recorded and the review is checked again (tests/households/test_workflow_steps.py)."""
+    meeting = review_meeting_confirm(
+        user=officer, reviews=[draft], village=village, held_on=datetime.date(2024, 10, 1), attendance=11, agreeing=5
+    )
+    draft.refresh_from_db()
+    assert (meeting.agreed, draft.state) == (False, ReviewState.RECHECKING)
 
 
 def test_submission_waits_for_the_complaint_period(draft, officer, village):
@@ -193,8 +230,10 @@ def test_submission_waits_for_the_complaint_period(draft, officer, village):
         user=officer, reviews=[draft], village=village, held_on=datetime.date(2024, 10, 1), attendance=10, agreeing=6
     )
     review_post(user=officer, reviews=[draft], posted_on=datetime.date(2024, 10, 2))
-    with pytest.raises(WorkflowError):
-        review_submit(user=officer, reviews=[draft], today=datetime.date(2024, 10, 4))
+    # Posted on Wednesday 2 October 2024: complaints heard on 3, 4 and 7 October (3 working days).
+    with pytest.raises(WorkflowError, match="07/10/2024"):
+        review_submit(user=officer, reviews=[draft], submitted_on=datetime.date(2024, 10, 7))
+    review_submit(user=officer, reviews=[draft], submitted_on=datetime.date(2024, 10, 8))
 
 
 def test_an_approved_review_is_locked(draft, officer, chair, village):
@@ -215,7 +254,11 @@ def test_a_correction_goes_through_an_ongoing_review(draft, officer, chair, vill
         user=officer, review_round=ongoing, household=draft.household, income_per_capita=POOR_INCOME, facts=DEPRIVED
     )
     assert correction.status == "poor"
-    assert correction.transition == Transition.NEAR_POOR_TO_POOR
+    # The correction stands for the household's 2024 in the statistics (it replaces the annual review), so its
+    # transition is the one the 2024 change table counts: from the end of 2023 (no status) to poor, newly poor
+    # — not against the annual review of the same year (Circular 07/2021/TT-BLĐTBXH, Appendix VII; see
+    # tests/households/test_transition_year.py). It used to say "near-poor became poor".
+    assert correction.transition == Transition.NEWLY_POOR
 
 
 def test_two_people_editing_the_same_review_get_a_conflict(draft, officer):

@@ -102,10 +102,12 @@ def test_nutrition_a_malnourished_child_under_16(age, days, deprived):
 # Education ------------------------------------------------------------------------------------------
 
 ADULT_2016 = {"groups": [{"age_from": 15, "born_from_year": 1986, "accepted": SECONDARY_UP}]}
+# The appendix's bands, "16 to under 18" and "18 to 30" (the fixture held 16-18 and 19-30 until issue 19, which
+# asked only lower secondary of an 18-year-old); on-the-job training certified by an employer counts at 16 to 30.
 ADULT_2021 = {
     "groups": [
-        {"age_from": 16, "age_to": 18, "accepted": SECONDARY_UP},
-        {"age_from": 19, "age_to": 30, "accepted": ["upper_secondary", "vocational", "higher"]},
+        {"age_from": 16, "age_below": 18, "accepted": [*SECONDARY_UP, "employer_training"]},
+        {"age_from": 18, "age_to": 30, "accepted": ["upper_secondary", "vocational", "higher", "employer_training"]},
     ]
 }
 
@@ -132,7 +134,8 @@ def test_adult_education_2016(birth, education, in_school, deprived):
     ("age", "education", "deprived"),
     [
         (16, "primary", True),
-        (18, "lower_secondary", False),
+        (17, "lower_secondary", False),
+        (18, "lower_secondary", True),  # 18 to 30: upper secondary or vocational training
         (19, "lower_secondary", True),
         (30, "lower_secondary", True),
         (31, "lower_secondary", False),
@@ -141,7 +144,9 @@ def test_adult_education_2016(birth, education, in_school, deprived):
     ],
 )
 def test_adult_education_2021_by_age(age, education, deprived):
-    """Decree 07/2021/NĐ-CP: aged 16-30, not in training, without the qualification for their age (check)."""
+    """Decree 07/2021/NĐ-CP, appendix: 16 to under 18 without lower secondary, 18 to 30 without upper secondary
+    or vocational training, not in training. Was: an 18-year-old with lower secondary was not deprived (the
+    fixture's bands 16-18 and 19-30), which the appendix does not say."""
     member = MemberFacts(birth_date=born(age), education=education)
     assert decide("adult_education", ADULT_2021, [member]).deprived is deprived
 
@@ -232,14 +237,18 @@ def test_waste(waste, deprived):
 
 # Employment and dependants --------------------------------------------------------------------------------
 
-EMPLOYMENT = {"age_from": 15, "age_to": 60, "deprived_statuses": ["unemployed", "employee_without_contract"]}
+EMPLOYMENT = {"working_age": True, "deprived_statuses": ["unemployed", "employee_without_contract"]}
 
 
 @pytest.mark.parametrize(
     ("age", "days", "status", "deprived"),
     [
+        # Labour Code 2019, art. 169; Decree 135/2020/NĐ-CP: a man born in October 1963 reaches 61, the age of
+        # 2024, in October 2024 and is of working age until the end of that month; one born in October 1962
+        # reached 60 years 9 months in July 2023. Was: the fixture's 15 to 60 for everyone.
         (60, 0, "unemployed", True),
-        (61, 0, "unemployed", False),
+        (61, 0, "unemployed", True),
+        (62, 0, "unemployed", False),
         (15, 0, "unemployed", True),
         (15, 1, "unemployed", False),  # 14 until tomorrow
         (30, 0, "employee_without_contract", True),
@@ -249,20 +258,26 @@ EMPLOYMENT = {"age_from": 15, "age_to": 60, "deprived_statuses": ["unemployed", 
     ],
 )
 def test_employment(age, days, status, deprived):
-    """Decree 07/2021/NĐ-CP: a working-age member unemployed or without a labour contract (range: check)."""
-    member = MemberFacts(birth_date=born(age, days=days), employment=status)
+    """Decree 07/2021/NĐ-CP: a working-age member unemployed or without a labour contract; working age by sex
+    and year (Labour Code 2019, arts. 3 and 169; Decree 135/2020/NĐ-CP)."""
+    member = MemberFacts(birth_date=born(age, days=days), employment=status, sex="male")
     assert decide("employment", EMPLOYMENT, [member]).deprived is deprived
 
 
 DEPENDANTS_2021 = {
     "child_age_below": 16,
-    "elderly_age_from": 60,
+    "elderly_past_working_age": True,  # was "elderly_age_from": 60 (see test_indicator_ages.py)
     "elderly_requires_allowance": False,
     "disabled_levels": ["severe", "especially_severe"],
     "disabled_requires_allowance": False,
     "share_above": 0.5,
 }
-DEPENDANTS_2026 = {**DEPENDANTS_2021, "elderly_requires_allowance": True, "disabled_requires_allowance": True}
+DEPENDANTS_2026 = {
+    **{key: value for key, value in DEPENDANTS_2021.items() if key != "elderly_past_working_age"},
+    "elderly_age_from": 60,
+    "elderly_requires_allowance": True,
+    "disabled_requires_allowance": True,
+}
 
 
 def child(age=5, **facts):
@@ -275,7 +290,7 @@ def child(age=5, **facts):
         (DEPENDANTS_2021, [adult(), adult(), child(), child()], False),  # exactly half
         (DEPENDANTS_2021, [adult(), child(), child(), child()], True),
         (DEPENDANTS_2021, [adult(), child(16), child(15)], False),  # 16 is no longer a child
-        (DEPENDANTS_2021, [adult(), child(70), child(3)], True),
+        (DEPENDANTS_2021, [adult(), child(70, sex="female"), child(3)], True),
         (DEPENDANTS_2021, [adult(), adult(disability="severe"), child()], True),
         (DEPENDANTS_2021, [adult(), adult(disability="mild"), child()], False),
         (DEPENDANTS_2026, [adult(), child(70), child(3)], False),  # elderly without an allowance
@@ -421,7 +436,7 @@ def _households(*, missing: bool) -> st.SearchStrategy[HouseholdFacts]:
         MemberFacts,
         birth_date=st.dates(date(1930, 1, 1), ON),
         name=st.sampled_from(["", "Lò Văn Minh"]),
-        in_school=st.booleans(),
+        in_school=one_of([True, False]),
         at_age_appropriate_level=one_of([True, False]),
         education=one_of(EducationLevel.values),
         health_insurance=one_of([True, False]),
@@ -430,6 +445,7 @@ def _households(*, missing: bool) -> st.SearchStrategy[HouseholdFacts]:
         disability=st.sampled_from(Disability.values),
         social_allowance=st.booleans(),
         malnourished=st.booleans(),
+        sex=one_of(["male", "female"]),
     )
     return st.builds(
         HouseholdFacts,

@@ -4,13 +4,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Role
-from reports.definitions.circular07 import POOR_COLUMNS, change_row, circular07_report
+from reports.definitions.circular07 import circular07_report
 from reports.tables import Column, Table, format_value
 
 
@@ -19,6 +17,11 @@ def test_numbers_in_vietnamese_and_english():
     assert format_value(Decimal("26.61"), "rate") == "26,61"
     assert format_value(Decimal("1234.5"), "rate") == "1.234,50"
     assert format_value(78200, "int", vietnamese=False) == "78,200"
+
+
+# The identity of the change tables used to be checked here on ``change_row(start, end, transitions)``, which
+# made columns 4 and 8 residuals so the identity held by construction. Every column is now counted
+# (``reports.changes``); the identity is checked on generated years in tests/reports/test_change_table.py.
 
 
 def test_totals_are_computed_from_the_rows_and_rates_from_the_summed_parts():
@@ -34,30 +37,6 @@ def test_totals_are_computed_from_the_rows_and_rates_from_the_summed_parts():
         total_label="Tổng",
     )
     assert table.totals() == {"unit": "Tổng", "h": 4, "p": 2, "r": Decimal("50.00")}
-
-
-@given(
-    start=st.integers(0, 1000),
-    stayed=st.integers(0, 1000),
-    moves=st.lists(st.integers(0, 300), min_size=5, max_size=5),
-    extra=st.integers(0, 50),
-)
-def test_the_change_identity_holds(start, stayed, moves, extra):
-    """End = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 (Circular 07/2021/TT-BLĐTBXH, Appendix VII)."""
-    escaped_near, escaped_above, became, fell_back, newly = moves
-    end = stayed + became + fell_back + newly + extra
-    transitions = {
-        "stayed_poor": stayed,
-        "poor_to_near_poor": escaped_near,
-        "poor_escaped": escaped_above,
-        "near_poor_to_poor": became,
-        "fell_back_poor": fell_back,
-        "newly_poor": newly,
-    }
-    row = change_row(start=start, end=end, transitions=transitions, columns=POOR_COLUMNS)
-    assert row["end"] == end
-    assert row["end"] == row["c1"] - row["c2"] - row["c3"] - row["c4"] + row["c5"] + row["c6"] + row["c7"] + row["c8"]
-    assert row["c8"] == extra
 
 
 @pytest.mark.django_db

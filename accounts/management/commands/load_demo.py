@@ -77,6 +77,7 @@ class Command(BaseCommand):
         created = demo_reviews_create(
             officer=User.objects.get(username="xa.luongthuong"),
             chair=User.objects.get(username="chutich.luongthuong"),
+            district_officer=User.objects.get(username="huyen.nari"),
             villages=list(commune.children.order_by("name")),
         )
         self.stdout.write(f"Demo households created: {created}.")
