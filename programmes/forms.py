@@ -109,6 +109,9 @@ TargetRowFormSet = forms.formset_factory(TargetRowForm, formset=BaseTargetRowFor
 
 
 class GoalForm(forms.ModelForm):
+    """A goal as the plan words it: the comparison is offered by its words ("dưới", "không quá", "trên", "ít nhất /
+    đạt"), and ``PlanGoal.clean`` refuses one the description contradicts ("dưới 10%" chosen as "không quá")."""
+
     class Meta:
         model = PlanGoal
         fields = ["kind", "group", "description", "direction", "target_low", "target_high", "unit_of_measure", "year"]

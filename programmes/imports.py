@@ -5,6 +5,15 @@ households, planned reduction (%); optionally near-poor households, near-poor ra
 reduction in households, near-poor reduction (%). Header rows above the data are skipped; a row whose
 unit reads "Tổng"/"Total"/"Cộng" is the printed total. Numbers may be numbers or Vietnamese-formatted
 text ("11.125", "2,88"). Units are matched by name among the units under the plan's unit.
+
+Import of a plan's goals (``goals_import``) from an ``.xlsx`` with one goal a row, under any header rows:
+A row number (STT), B description (Nội dung), C kind (a code such as ``end_rate`` or its label), D target
+("10", "2,5" or a range "2-2,5"), E unit of measure, F year (empty: every year), G comparison (optional).
+The comparison is what the goal's words say: column G in the plan's words ("dưới", "không quá", "trên",
+"ít nhất", "đạt" …), a code (``below`` …) or a sign (<, ≤, >, ≥); else the description's own word ("dưới
+10%" → below). A word that is none of these, or a column G that contradicts the description, is an error of
+that line and column. A goal whose text states no comparison is a figure to reach (at least), or for a
+poverty rate at the end of the period a ceiling (not more than).
 """
 
 from __future__ import annotations
@@ -16,15 +25,18 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from households.models import AdministrativeUnit, UnitLevel
 
 from .models import Plan
-from .plan_models import TARGET_ROW_FIGURES
-from .plan_services import target_rows_replace
+from .plan_models import TARGET_ROW_FIGURES, Direction, GoalKind, PlanGoal
+from .plan_services import goal_create, target_rows_replace
+from .progress import Comparison, comparison_in, parse_figure
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -158,3 +170,174 @@ def target_table_import(*, user: User | None, plan: Plan, year: int, source: str
     rows = [{"unit": units[r["unit_name"]], **{k: v for k, v in r.items() if k in ROW_FIELDS}} for r in table.rows]
     target_rows_replace(user=user, plan=plan, year=year, rows=rows, printed_total=table.total)
     return len(rows)
+
+
+# --- goals -------------------------------------------------------------------------------------------
+
+# Column G of a goal sheet: the plan's words (Vietnamese legal drafting, see progress.Comparison), the codes
+# and the signs. Matched in lower case; the Vietnamese words with their diacritics only ("dat" is not "đạt").
+COMPARISON_WORDS: dict[str, Comparison] = {
+    "dưới": Comparison.BELOW,
+    "<": Comparison.BELOW,
+    "không quá": Comparison.AT_MOST,
+    "không vượt quá": Comparison.AT_MOST,
+    "tối đa": Comparison.AT_MOST,
+    "trở xuống": Comparison.AT_MOST,
+    "≤": Comparison.AT_MOST,
+    "<=": Comparison.AT_MOST,
+    "trên": Comparison.ABOVE,
+    ">": Comparison.ABOVE,
+    "ít nhất": Comparison.AT_LEAST,
+    "tối thiểu": Comparison.AT_LEAST,
+    "không dưới": Comparison.AT_LEAST,
+    "đạt": Comparison.AT_LEAST,
+    "trở lên": Comparison.AT_LEAST,
+    "≥": Comparison.AT_LEAST,
+    ">=": Comparison.AT_LEAST,
+    **{c.value: c for c in Comparison},
+}
+GOAL_COLUMNS = ("description", "kind", "target", "unit_of_measure", "year", "direction")  # B to G
+
+
+def _column(field: str) -> str:
+    return "BCDEFG"[GOAL_COLUMNS.index(field)]
+
+
+def comparison_word(value: str) -> Comparison | None:
+    """Column G's word as a comparison; None when it is none of ``COMPARISON_WORDS``."""
+    return COMPARISON_WORDS.get(" ".join(unicodedata.normalize("NFC", value).lower().split()))
+
+
+def _kind(value: str) -> GoalKind | None:
+    wanted = _fold(value)
+    for kind in GoalKind:
+        names = {_fold(kind.value)}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                names.add(_fold(str(kind.label)))
+        if wanted in names:
+            return kind
+    return None
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _target(value: Any) -> tuple[Decimal, Decimal | None] | None:
+    """A target cell: a number, or a range "2-2,5" (low, high); None when it is neither."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value)), None
+    text = _cell_text(value).replace("%", "").replace("\xa0", " ")
+    ends = [parse_figure(part) for part in text.replace("–", "-").split("-")]
+    if not 1 <= len(ends) <= 2 or None in ends:
+        return None
+    return ends[0], (ends[1] if len(ends) == 2 else None)
+
+
+def _cell_error(line: int, field: str, message: str) -> str:
+    return _("Line %(line)s, column %(column)s (%(name)s): %(message)s") % {
+        "line": line,
+        "column": _column(field),
+        "name": PlanGoal._meta.get_field("target_low" if field == "target" else field).verbose_name,
+        "message": message,
+    }
+
+
+def _goal_row(line: int, cells: list[Any]) -> tuple[dict[str, Any], list[str]]:
+    """One sheet row as the values of a goal, and the errors of its cells."""
+    raw = dict(zip(GOAL_COLUMNS, cells[1:7], strict=True))
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    values["description"] = _cell_text(raw["description"])
+    if not values["description"]:
+        errors.append(_cell_error(line, "description", _("the goal has no description.")))
+    kind = _kind(_cell_text(raw["kind"]))
+    if kind is None:
+        message = _("“%(value)s” is not a kind of goal.") % {"value": _cell_text(raw["kind"])}
+        errors.append(_cell_error(line, "kind", message))
+    target = _target(raw["target"])
+    if target is None:
+        message = _("“%(value)s” is not a number or a range.") % {"value": _cell_text(raw["target"])}
+        errors.append(_cell_error(line, "target", message))
+    else:
+        values["target_low"], values["target_high"] = target
+    values["unit_of_measure"] = _cell_text(raw["unit_of_measure"])
+    year = _cell_text(raw["year"])
+    values["year"] = int(year) if year.isdigit() else None
+    if year and values["year"] is None:
+        errors.append(_cell_error(line, "year", _("“%(value)s” is not a year.") % {"value": year}))
+    stated = comparison_in(values["description"], target[0] if target else None)
+    written = _cell_text(raw["direction"])
+    chosen = comparison_word(written) if written else None
+    if written and chosen is None:
+        errors.append(
+            _cell_error(
+                line,
+                "direction",
+                _("“%(value)s” is not a comparison; write one of: %(words)s.")
+                % {"value": written, "words": ", ".join(str(d.label) for d in Direction)},
+            )
+        )
+    elif chosen is not None and stated is not None and chosen != stated:
+        errors.append(
+            _cell_error(
+                line,
+                "direction",
+                _("“%(value)s” contradicts the description, which says “%(stated)s”.")
+                % {"value": written, "stated": Direction(stated).label},
+            )
+        )
+    if kind is not None:
+        values["kind"] = kind
+        # No word at all: a figure to reach, or for the rate at the end a ceiling (see the module's notes).
+        fallback = Comparison.AT_MOST if kind == GoalKind.END_RATE else Comparison.AT_LEAST
+        values["direction"] = Direction(chosen or stated or fallback)
+    return values, errors
+
+
+def parse_goal_sheet(source: str | IO[bytes]) -> list[dict[str, Any]]:
+    """The goals of the first sheet, each with its ``line``. Raises ``ValidationError`` listing every bad cell."""
+    workbook = CalamineWorkbook.from_filelike(source) if hasattr(source, "read") else CalamineWorkbook.from_path(source)
+    sheet = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    goals: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for line, cells in enumerate(sheet, start=1):
+        cells = list(cells) + [None] * (7 - len(cells))
+        number = cells[0]
+        # A goal row carries its row number (STT); header rows do not.
+        if not ((isinstance(number, int | float) and not isinstance(number, bool)) or _cell_text(number).isdigit()):
+            continue
+        values, row_errors = _goal_row(line, cells)
+        errors += row_errors
+        goals.append({"line": line, **values})
+    if errors:
+        raise ValidationError(errors)
+    if not goals:
+        raise ValidationError(_("No goals were found in the first sheet."))
+    return goals
+
+
+@transaction.atomic
+def goals_import(*, user: User | None, plan: Plan, source: str | IO[bytes]) -> int:
+    """Add the workbook's goals to the plan, after its goals. Returns the number of goals added.
+
+    Every row is checked before any is saved; a row the goal's own rules refuse (an end-of-period rate that
+    is not a ceiling, an upper end below the target) is reported with its line.
+    """
+    goals = parse_goal_sheet(source)
+    errors = []
+    for goal in goals:
+        values = {k: v for k, v in goal.items() if k != "line"}
+        try:
+            PlanGoal(plan=plan, **values).full_clean()
+        except ValidationError as error:
+            errors += [_("Line %(line)s: %(error)s") % {"line": goal["line"], "error": m} for m in error.messages]
+    if errors:
+        raise ValidationError(errors)
+    start = plan.goals.aggregate(last=Max("order"))["last"] or 0
+    for order, goal in enumerate(goals, start=start + 1):
+        goal_create(user=user, plan=plan, order=order, **{k: v for k, v in goal.items() if k != "line"})
+    return len(goals)

@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .progress import Comparison, comparison_in
+
 _YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
@@ -100,8 +102,16 @@ class GoalGroup(models.TextChoices):
 
 
 class Direction(models.TextChoices):
-    AT_LEAST = "at_least", _("at least")
-    AT_MOST = "at_most", _("at most")
+    """The wording of a goal, labelled by the words the plans use; ``programmes.progress.meets`` reads it.
+
+    "dưới" and "trên" exclude the target itself, "không quá" and "ít nhất"/"đạt" include it (Vietnamese legal
+    drafting; the seeds' own use is quoted at ``programmes.progress.Comparison``).
+    """
+
+    BELOW = Comparison.BELOW.value, _("below")
+    AT_MOST = Comparison.AT_MOST.value, _("not more than")
+    ABOVE = Comparison.ABOVE.value, _("above")
+    AT_LEAST = Comparison.AT_LEAST.value, _("at least / reaching")
 
 
 class PlanGoal(models.Model):
@@ -115,7 +125,16 @@ class PlanGoal(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=GoalKind.choices)
     group = models.CharField(_("group"), max_length=30, choices=GoalGroup.choices, default=GoalGroup.ALL)
     description = models.CharField(_("description"), max_length=300)
-    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.AT_LEAST)
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=Direction.choices,
+        default=Direction.AT_LEAST,
+        help_text=_(
+            "How the goal is worded: “below” and “above” leave the target itself out; “not more than” and "
+            "“at least / reaching” count the target itself as reached."
+        ),
+    )
     target_low = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     target_high = models.DecimalField(_("target, upper end"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
@@ -142,8 +161,23 @@ class PlanGoal(models.Model):
         return self.description
 
     def clean(self):
+        errors = {}
         if self.target_high is not None and self.target_low is not None and self.target_high < self.target_low:
-            raise ValidationError({"target_high": _("The upper end is below the target.")})
+            errors["target_high"] = _("The upper end is below the target.")
+        # An unknown value is the field's own error; the wording is checked only against a known one.
+        chosen = Comparison(self.direction) if self.direction in Direction.values else None
+        if chosen is not None and self.kind == GoalKind.END_RATE and not chosen.ceiling:
+            errors["direction"] = _(
+                "A poverty rate at the end of the period is a ceiling: choose “below” or “not more than”."
+            )
+        stated = comparison_in(self.description or "", self.target_low)
+        if chosen is not None and stated is not None and stated != chosen and "direction" not in errors:
+            errors["direction"] = _("The description says “%(stated)s”, but the comparison chosen is “%(chosen)s”.") % {
+                "stated": Direction(stated).label,
+                "chosen": Direction(chosen).label,
+            }
+        if errors:
+            raise ValidationError(errors)
 
 
 # The figures of a target row, in the column order of seed 002's table (counts, then the printed rates).

@@ -6,6 +6,8 @@ counts aggregated from approved reviews, and reports, the API and the pages show
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -115,6 +117,98 @@ def total_checks(computed: TargetFigures, printed: dict[str, Decimal | int | Non
 CHECKED_FIGURES = ("households", "poor", "poor_rate", "reduction", "reduction_pp", "near_poor", "near_poor_rate")
 
 
+class Comparison(StrEnum):
+    """How a goal's wording compares a value with its target.
+
+    Vietnamese legal drafting reads "dưới" (below) and "trên" (above) as excluding the figure itself, and
+    "không quá"/"tối đa" (not more than), "ít nhất"/"tối thiểu" (at least) and "đạt" (reaching) as including
+    it. The seeds use the words so: seed 000 bands communes "từ 20% đến dưới 25%" next to "từ 25% đến 40%"
+    (25% is not "dưới 25%") and sets "dưới 15% vào cuối năm 2010", "trên 3%/năm"; seed 003 sets "dưới 2,5%",
+    "trên 80%" and "từ 1,0% trở lên" (1,0% itself is enough).
+    """
+
+    BELOW = "below"  # dưới: strictly below
+    AT_MOST = "at_most"  # không quá, tối đa, từ … trở xuống: the target itself is reached
+    ABOVE = "above"  # trên: strictly above
+    AT_LEAST = "at_least"  # ít nhất, tối thiểu, đạt, từ … trở lên: the target itself is reached
+
+    @property
+    def ceiling(self) -> bool:
+        """True for the wordings that keep a value down ("dưới", "không quá")."""
+        return self in (Comparison.BELOW, Comparison.AT_MOST)
+
+
+def meets(value: Decimal | int, target: Decimal | int, comparison: Comparison | str) -> bool:
+    """Whether ``value`` satisfies "``comparison`` ``target``": the one reading of a goal's wording."""
+    value, target = Decimal(value), Decimal(target)
+    match Comparison(comparison):
+        case Comparison.BELOW:
+            return value < target
+        case Comparison.AT_MOST:
+            return value <= target
+        case Comparison.ABOVE:
+            return value > target
+        case Comparison.AT_LEAST:
+            return value >= target
+
+
+# The words of each comparison as the documents write them, lower case (NFC). Longer phrases first, so that
+# "không dưới" (not below: at least) is not read as "dưới". "đạt" counts only before a figure ("đạt 95%"),
+# never in "đạt kết quả".
+_WORDS_BEFORE: tuple[tuple[str, Comparison], ...] = (
+    ("không vượt quá", Comparison.AT_MOST),
+    ("không quá", Comparison.AT_MOST),
+    ("không trên", Comparison.AT_MOST),
+    ("tối đa", Comparison.AT_MOST),
+    ("không dưới", Comparison.AT_LEAST),
+    ("ít nhất", Comparison.AT_LEAST),
+    ("tối thiểu", Comparison.AT_LEAST),
+    ("đạt", Comparison.AT_LEAST),
+    ("dưới", Comparison.BELOW),
+    ("trên", Comparison.ABOVE),
+)
+_WORDS_AFTER: tuple[tuple[str, Comparison], ...] = (
+    ("trở lên", Comparison.AT_LEAST),  # "từ 1,0% trở lên" (seed 003)
+    ("trở xuống", Comparison.AT_MOST),  # "từ 2% trở xuống" (seed 000)
+)
+_NUMBER = r"(\d+(?:[.,]\d+)*)"
+_FILLER = r"(?:\s+(?:mức|là|còn))*"
+_BEFORE = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w, _ in _WORDS_BEFORE) + r")" + _FILLER + r"\s*" + _NUMBER)
+_AFTER = re.compile(_NUMBER + r"[^\d;.]{0,20}?(?<!\w)(" + "|".join(re.escape(w) for w, _ in _WORDS_AFTER) + r")(?!\w)")
+
+
+def parse_figure(text: str) -> Decimal | None:
+    """A figure as the documents print it ("2,5", "96.5", "1.000" for a thousand); None when it is not one."""
+    text = text.strip()
+    if not re.fullmatch(_NUMBER, text):
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # "1.2.3"
+        return None
+
+
+def comparison_in(text: str, target: Decimal | int | None = None) -> Comparison | None:
+    """The comparison a goal's text states for its figure ("dưới 10%" → below), or None when it states none.
+
+    Where the text compares several figures ("Trên 80% số xã … có tỷ lệ hộ nghèo dưới 5%"), the one equal
+    to ``target`` decides; None when the words found still disagree.
+    """
+    text = unicodedata.normalize("NFC", text).lower()
+    words = dict(_WORDS_BEFORE) | dict(_WORDS_AFTER)
+    found = [(words[m.group(1)], parse_figure(m.group(2))) for m in _BEFORE.finditer(text)]
+    found += [(words[m.group(2)], parse_figure(m.group(1))) for m in _AFTER.finditer(text)]
+    if target is not None:
+        about_target = [f for f in found if f[1] is not None and f[1] == Decimal(target)]
+        found = about_target or found
+    kinds = {comparison for comparison, _ in found}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 class Verdict(StrEnum):
     REACHED = "reached"
     ON_TRACK = "on_track"
@@ -125,32 +219,34 @@ class Verdict(StrEnum):
 @dataclass(frozen=True)
 class Judgement:
     verdict: Verdict
-    gap: Decimal | None  # how far short of the target (0 when reached); in the target's unit
+    # How far the actual is from the target (0 when reached), in the target's unit. A strict goal ("dưới",
+    # "trên") met exactly is behind with a gap of 0: the target itself is not enough.
+    gap: Decimal | None
 
 
 def judge(
     *,
     target: Decimal | int | None,
     actual: Decimal | int | None,
+    comparison: Comparison | str = Comparison.AT_LEAST,
     at_most: bool = False,
     expected: Decimal | int | None = None,
 ) -> Judgement:
-    """Reached when ``actual`` meets ``target`` (at least, or ``at_most``); otherwise on track when it meets
-    ``expected`` (where the unit should be by now, for a goal not yet due); otherwise behind.
+    """Reached when ``actual`` meets ``target`` under ``comparison``; otherwise on track when it meets
+    ``expected`` the same way (where the unit should be by now, for a goal not yet due); otherwise behind.
 
-    The gap is what is still missing to the target, never negative.
+    ``at_most=True`` is short for ``comparison=Comparison.AT_MOST`` (a planned rate of the target table is
+    reached at the planned figure). The gap is what is still missing to the target, never negative.
     """
     if target is None or actual is None:
         return Judgement(Verdict.NO_DATA, None)
+    comparison = Comparison.AT_MOST if at_most else Comparison(comparison)
     target, actual = Decimal(target), Decimal(actual)
-    missing = (actual - target) if at_most else (target - actual)
-    gap = max(missing, Decimal(0))
-    if missing <= 0:
+    if meets(actual, target, comparison):
         return Judgement(Verdict.REACHED, Decimal(0))
-    if expected is not None:
-        expected = Decimal(expected)
-        if (actual <= expected) if at_most else (actual >= expected):
-            return Judgement(Verdict.ON_TRACK, gap)
+    gap = max((actual - target) if comparison.ceiling else (target - actual), Decimal(0))
+    if expected is not None and meets(actual, expected, comparison):
+        return Judgement(Verdict.ON_TRACK, gap)
     return Judgement(Verdict.BEHIND, gap)
 
 

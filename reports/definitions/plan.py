@@ -92,6 +92,8 @@ def _goals(plan: Plan) -> Table:
         target = format_value(goal.target_low, "rate")
         if goal.target_high is not None:
             target = f"{target} – {format_value(goal.target_high, 'rate')}"
+        # The wording decides the verdict ("dưới 15" is not reached at 15): print it with the figure.
+        target = f"{goal.get_direction_display()} {target}"
         rows.append(
             {
                 "goal": goal.description,
@@ -200,6 +202,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
         _("Goals"),
         [
             Column("goal", _("Goal"), "text"),
+            Column("comparison", _("Comparison"), "text"),
             Column("target", _("Target"), "rate"),
             Column("actual", _("Actual"), "rate"),
             Column("verdict", _("Verdict"), "text"),
@@ -207,6 +210,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
         [
             {
                 "goal": g.goal.description,
+                "comparison": g.goal.get_direction_display(),
                 "target": g.goal.target_low,
                 "actual": g.actual,
                 "verdict": str(VERDICT_LABELS.get(str(g.judgement.verdict), "")),

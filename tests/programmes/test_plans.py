@@ -294,7 +294,8 @@ def reviewed_plan(unit, province_user, make_user):
         user=province_user,
         plan=plan,
         kind=GoalKind.END_RATE,
-        direction="at_most",
+        # "Dưới" is strict (issue 19 D): the goal is worded "below"; "at_most" now contradicts the description.
+        direction="below",
         description="Dưới 30% năm 2025",
         target_low=30,
         year=2025,
@@ -435,7 +436,11 @@ def test_seed_000_goals_are_a_second_plan(seed_002):
     plan = Plan.objects.get(decision_number="52-NQ/TU")
     assert (plan.unit.name, plan.year_from, plan.year_to, plan.baseline_year) == ("Tỉnh Bắc Giang", 2006, 2010, 2005)
     goals = {g.kind: g for g in plan.goals.exclude(kind=GoalKind.OUTPUT)}
-    assert goals[GoalKind.END_RATE].direction == "at_most"
+    # Seed 000 words them "dưới 15%", "trên 3%/năm", "trên 11 nghìn hộ": strict (issue 19 D), no longer the
+    # inclusive "at most"/"at least" the two old comparisons forced.
+    assert goals[GoalKind.END_RATE].direction == "below"
+    assert goals[GoalKind.REDUCTION_PP].direction == "above"
+    assert goals[GoalKind.REDUCTION_HOUSEHOLDS].direction == "above"
     assert goals[GoalKind.END_RATE].target_low == 15
     assert goals[GoalKind.REDUCTION_PP].target_low == 3
     assert goals[GoalKind.REDUCTION_HOUSEHOLDS].target_low == 11000
