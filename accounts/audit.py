@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.utils.http import parse_header_parameters
+
+from povertyplan.client_address import client_ip as request_client_ip
 
 from .models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address behind the trusted proxies, as the lockout sees it."""
+    return request_client_ip(request) if request is not None else None
 
 
 def audit_record(*, action: str, user=None, request=None, username: str = "", **detail: Any) -> AuditEvent:
@@ -43,6 +47,15 @@ def connect() -> None:
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")
 
 
+def download_name(disposition: str) -> str:
+    """The file name of a ``Content-Disposition`` header, quoted (``filename="…"``) or encoded (``filename*=``)."""
+    try:
+        _kind, parameters = parse_header_parameters(disposition)
+    except ValueError:
+        return disposition
+    return parameters.get("filename*") or parameters.get("filename") or disposition
+
+
 class AuditDownloadsMiddleware:
     """Every download (PDF, Excel, CSV of any page or API) is written to the audit log with its address."""
 
@@ -58,6 +71,6 @@ class AuditDownloadsMiddleware:
                 user=request.user,
                 request=request,
                 path=request.get_full_path()[:500],
-                file=disposition.split("filename=")[-1].strip('"')[:200],
+                file=download_name(disposition)[:200],
             )
         return response

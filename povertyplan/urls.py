@@ -22,5 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+handler400 = "povertyplan.errors.bad_request_page"
+handler403 = "povertyplan.errors.forbidden"
 handler404 = "povertyplan.errors.not_found"
 handler500 = "povertyplan.errors.crashed"

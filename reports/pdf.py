@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 
 
@@ -13,5 +14,5 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
 def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:
     response = HttpResponse(render_pdf(template_name, context, request=request), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response

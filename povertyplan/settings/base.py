@@ -1,8 +1,8 @@
 """Settings for every environment, read from the process environment.
 
 Variables (see ``.env.example``): ``DEBUG``, ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS``,
-``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, ``SECURE_SSL_REDIRECT``. Nothing here reads the database or
-the network at import time.
+``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, ``TRUSTED_PROXIES``, ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``,
+``SECURE_SSL_REDIRECT``. Nothing here reads the database or the network at import time.
 """
 
 import os
@@ -24,6 +24,19 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def shared_cache(redis_url: str) -> dict:
+    """One cache for every gunicorn worker (and the Celery workers): the API throttle's counts live there.
+    Redis when configured; otherwise a database table, which ``migrate`` creates (``accounts.apps``)."""
+    if redis_url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "pp"}
+    # Culling (a third of the rows once full) would forget throttle counts: room for many times the users.
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "povertyplan_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
 
 
 DEBUG = env_bool("DEBUG")
@@ -69,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything below, so that it marks every answer to a signed-in user: pages, downloads, lockout, errors.
+    "povertyplan.middleware.NoStoreMiddleware",
+    # Ends idle and old sessions (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE) before any view sees them.
+    "povertyplan.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
@@ -93,6 +110,28 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address, not the TLS proxy's: with the proxy's, five wrong passwords from anywhere locked the
+# username for everyone (povertyplan/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "povertyplan.client_address.client_ip"
+
+# The proxies in front of gunicorn (addresses or networks, e.g. 127.0.0.1 for nginx on the same host); their
+# X-Forwarded-For tells the client's address. Empty: the connection's own address, headers ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# argon2id at OWASP's parameters (accounts/hashers.py); hashes of the others still verify and are rewritten with
+# argon2id at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after its sign-in
+# whatever happens (povertyplan.middleware.SessionLifetimeMiddleware); the cookie never outlives the latter.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_MAX_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
 # Everything the pages load comes from this site: vendored Chart.js, Leaflet, Swagger UI (sidecar).
 CONTENT_SECURITY_POLICY = {
@@ -182,7 +221,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.LockoutAwareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,8 +235,8 @@ REST_FRAMEWORK = {
         "reports.api.renderers.CSVRenderer",
         "reports.api.renderers.XLSXRenderer",
     ],
-    # Per token (or session user): a runaway client cannot starve the officers' pages.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Per token (or session user), counted in the shared cache: a runaway client cannot starve the officers' pages.
+    "DEFAULT_THROTTLE_CLASSES": ["povertyplan.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
 }
 
@@ -231,6 +270,9 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Shared by every process: not Django's default, a cache of each worker's own memory.
+CACHES = {"default": shared_cache(REDIS_URL)}
+
 # Reports: a download of more households than this is prepared in the background (a job with progress);
 # the page shows the first REPORT_PAGE_HOUSEHOLDS of a list; a PDF stops at REPORT_PDF_MAX_HOUSEHOLDS.
 REPORT_INLINE_HOUSEHOLDS = int(os.environ.get("REPORT_INLINE_HOUSEHOLDS", "2000"))

@@ -13,6 +13,9 @@ from .base import *  # noqa: F403
 from .base import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# One process: its own memory is shared enough, and the API tests' query counts stay the app's own. The shared
+# caches are tested in tests/hardening/test_shared_cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
