@@ -82,11 +82,16 @@ def _sheets(households: QuerySet[Household], reviews: QuerySet[HouseholdReview])
     )
     member_rows = [_member_row(m, m.household.code) for m in members]
     review_rows = [_review_row(r) for r in reviews.order_by("household__code", "round__year")]
-    return {Sheet.HOUSEHOLDS: household_rows, Sheet.MEMBERS: member_rows, Sheet.REVIEWS: review_rows}
+    sheets = {Sheet.HOUSEHOLDS: household_rows, Sheet.MEMBERS: member_rows, Sheet.REVIEWS: review_rows}
+    # A text starting like a formula (=HYPERLINK(...) in an address) would be written as a live formula: the
+    # guard of the CSV and report writers keeps it as text.
+    return {sheet: [[safe_cell(value) for value in row] for row in rows] for sheet, rows in sheets.items()}
 
 
 def household_export_queryset(*, user: User, filters: Mapping[str, Any] | None) -> QuerySet[Household]:
-    return household_list(user=user, filters=dict(filters or {})).qs
+    """The households of the list page with the same filters: its FilterSet reads the query as it is (a
+    ``QueryDict`` keeps one value per filter, where ``dict()`` of it made lists no filter understood)."""
+    return household_list(user=user, filters=filters or None).qs
 
 
 def export_households_xlsx(*, user: User, filters: Mapping[str, Any] | None = None) -> bytes:

@@ -1,8 +1,32 @@
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel
 from .search import households_matching
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); empty is no filter. Anything else is an error: the select widget read it as
+    empty, so ``?is_urban=yes`` answered every unit as if no filter had been asked."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -11,6 +35,7 @@ class UnitFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=UnitLevel.choices)
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent unit code"))
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    is_urban = StrictBooleanFilter()
 
     class Meta:
         model = AdministrativeUnit

@@ -1,4 +1,36 @@
-"""Additions to the generated OpenAPI description that hold for every endpoint."""
+"""Additions to the generated OpenAPI description that hold for every endpoint.
+
+The description promises exactly what the server accepts, so a client generated from it never sends a request
+the server refuses, and a fuzzer that trusts it finds no gap (tests/hardening/test_api_fuzz.py).
+"""
+
+from django import forms
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+
+
+class FilterParameters(DjangoFilterExtension):
+    """django-filter's query parameters as its filters read them: an empty value is no filter
+    (``allowEmptyValue``), and a number's kind and bounds (the form field's: whole or not, ``min_value``,
+    ``max_value``) are stated."""
+
+    priority = 1  # before drf-spectacular's own extension for the same backend
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        bounds = {
+            keyword: filter_field.extra[key]
+            for key, keyword in (("min_value", "minimum"), ("max_value", "maximum"))
+            if filter_field.extra.get(key) is not None
+        }
+        whole = issubclass(filter_field.field_class, forms.IntegerField)
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True
+            if parameter.get("schema", {}).get("type") in ("integer", "number"):
+                # A filter with a method is typed by its class (a number); its form field may take whole numbers only.
+                kind = {"type": "integer"} if whole else {}
+                parameter["schema"] = {**parameter["schema"], **kind, **bounds}
+        return parameters
+
 
 ERROR = {
     "type": "object",
@@ -25,10 +57,13 @@ TABLES = {
 
 def add_error_responses(result, generator, request, public):
     """Document the error answers every operation may give (400, 401, 403, 404, 429), with one shape,
-    and the table formats of every answer."""
+    and the table formats of every answer (an empty ``?format=`` is the default, JSON)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] == "format":
+                    parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
             for response in responses.values():
                 if "application/json" in response.get("content", {}):

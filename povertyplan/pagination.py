@@ -1,6 +1,7 @@
 """Pagination of every API list: page numbers for short lists, keyset pages for the big ones.
 
-Both refuse a malformed ``page_size`` with a 400 instead of quietly using the default.
+Both refuse a malformed ``page_size`` with a 400 instead of quietly using the default, and the OpenAPI
+description states the bounds, so a client generated from it never sends a size the server refuses.
 """
 
 from rest_framework.exceptions import ValidationError
@@ -22,6 +23,16 @@ class _StrictPageSize:
         if not 1 <= size <= self.max_page_size:
             raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
         return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = f"Rows per page, 1 to {self.max_page_size} ({self.page_size} by default)."
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class StandardPagination(_StrictPageSize, PageNumberPagination):

@@ -3,11 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from households.api_filters import IntegerFilter
+
 from .models import Plan, Programme, Project
+
+MAX_ID = 2**63 - 1  # BigAutoField, on PostgreSQL and SQLite alike
 
 
 class PlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="filter_year", label=_("Covers the year"), min_value=1990)
+    # A whole year within the bounds the schema states: 4e307 was a valid "number" the form then refused.
+    year = IntegerFilter(method="filter_year", label=_("Covers the year"), min_value=1990, max_value=2100)
     unit = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
     decision_number = django_filters.CharFilter(lookup_expr="icontains", label=_("Decision number"))
 
@@ -23,8 +28,12 @@ class ProjectFilter(django_filters.FilterSet):
     programme = django_filters.ChoiceFilter(choices=Programme.choices)
     code = django_filters.CharFilter()
     unit = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
-    plan = django_filters.NumberFilter(field_name="plan")
+    plan = IntegerFilter(method="filter_plan", label=_("Plan id"))
 
     class Meta:
         model = Project
         fields = ["programme", "code", "unit", "plan"]
+
+    def filter_plan(self, queryset, name, value):
+        # An id no plan can have matches nothing; passed on, it crashed the database driver (a 500).
+        return queryset.filter(plan=value) if 1 <= value <= MAX_ID else queryset.none()

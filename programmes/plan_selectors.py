@@ -37,6 +37,7 @@ from .progress import (
     add_counts,
     band_for,
     judge,
+    meets,
     project_rate,
     rate,
     row_progress,
@@ -217,7 +218,9 @@ def poverty_counts(
     Circular 07 report show: the same communes within the user's area, the same rates over resident
     households, the same notes. Every year is read under ``standard`` (a plan's: the rates it sets targets
     for), or under its own default standard when none is given (``reports.selectors.default_standards``).
-    Units outside the user's area are left out; a unit with no approved review in a year has no entry.
+    Units outside the user's area are left out, and so is a unit in a year when one of its communes lies outside
+    the area the roll-up composes from the units assigned to the user; a unit with no approved review in a year
+    has no entry.
     """
     ids = visible_unit_ids(user)
     units = [u for u in units if ids is None or u.pk in ids]
@@ -225,8 +228,18 @@ def poverty_counts(
     if not units or not years:
         return {}
     standards = dict.fromkeys(years, standard) if standard else default_standards(years=years)
-    found = figures(user=user, units=units, years=years, standards=standards)
-    return {key: _counts(each) for key, each in found.items() if each.reviewed}
+    # The user's own area, composed by the same roll-up in each year. A unit the user may open is not always
+    # inside it: a new commune that took in one of the user's communes also took in others' (Xã Bằng Thành in
+    # 2026 for a viewer of Xã Bộc Bố), and its figures would count their households.
+    assigned = [] if ids is None else list(user.units.all())
+    found = figures(user=user, units=[*units, *assigned], years=years, standards=standards)
+    area = {year: frozenset().union(*(found[(a.pk, year)].commune_ids for a in assigned)) for year in years}
+    return {
+        (unit.pk, year): _counts(each)
+        for unit in units
+        for year in years
+        if (each := found[(unit.pk, year)]).reviewed and (ids is None or each.commune_ids <= area[year])
+    }
 
 
 def _counts(each: Figures) -> Counts:
@@ -323,10 +336,12 @@ def _goal_progress(
     whole: bool,
     projection: Projection | None,
 ) -> GoalProgress:
-    at_most = goal.direction == "at_most"
+    # One reading of the wording for every goal ("dưới" strict, "không quá" inclusive …): progress.meets.
+    # A range ("2-2,5%") is judged at its low end, the least the plan asks.
+    comparison = goal.direction
     if goal.kind == GoalKind.OUTPUT or (goal.year is not None and goal.year != year and goal.kind != GoalKind.END_RATE):
         return GoalProgress(
-            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, at_most=at_most), "entered"
+            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, comparison=comparison), "entered"
         )
     unit_ids = [u.pk for u in goal.units.all()] or ([plan.unit_id] if whole else [])
     now = _sum_counts(counts, unit_ids, year) if unit_ids else None
@@ -334,15 +349,21 @@ def _goal_progress(
     if now is None:
         # No approved reviews to measure it: fall back on an entered actual, if any.
         return GoalProgress(
-            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, at_most=at_most), "entered"
+            goal, goal.actual, judge(target=goal.target_low, actual=goal.actual, comparison=comparison), "entered"
         )
     if goal.kind == GoalKind.END_RATE:
         actual = now.poor_rate
-        judgement = judge(target=goal.target_low, actual=actual, at_most=True)
+        judgement = judge(target=goal.target_low, actual=actual, comparison=comparison)
         final = year >= plan.year_to
-        # Not yet due: on track when the trend of the plan's unit reaches the goal by the end of the period.
+        # Not yet due: on track when the trend of the plan's unit meets the goal, worded the same way, by the
+        # end of the period.
         projected = projection.rate if projection and not goal.units.all() else None
-        if judgement.verdict == Verdict.BEHIND and not final and projected is not None and projected <= goal.target_low:
+        if (
+            judgement.verdict == Verdict.BEHIND
+            and not final
+            and projected is not None
+            and meets(projected, goal.target_low, comparison)
+        ):
             judgement = Judgement(Verdict.ON_TRACK, judgement.gap)
         return GoalProgress(goal, actual, judgement, "reviews")
     if before is None:
@@ -352,7 +373,7 @@ def _goal_progress(
         # No rate without resident households (the notes say which communes have none).
         return GoalProgress(goal, None, Judgement(Verdict.NO_DATA, None), "reviews")
     actual = before.poor_rate - now.poor_rate if by_rate else Decimal(before.poor - now.poor)
-    return GoalProgress(goal, actual, judge(target=goal.target_low, actual=actual, at_most=at_most), "reviews")
+    return GoalProgress(goal, actual, judge(target=goal.target_low, actual=actual, comparison=comparison), "reviews")
 
 
 # --- bands -------------------------------------------------------------------------------------------

@@ -46,7 +46,12 @@ def plan_create(*, user: User | None, **values: Any) -> Plan:
 
 @transaction.atomic
 def plan_update(*, user: User, plan: Plan, **changes: Any) -> Plan:
-    check_can_edit_plan(user, plan.unit)
+    """Change a plan's decision, period or unit. The user must be able to edit the plan's unit as stored, and
+    the unit it moves to: a bound ModelForm has already written its values into ``plan`` before this runs."""
+    stored = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    check_can_edit_plan(user, stored.unit)
+    if "unit" in changes:
+        check_can_edit_plan(user, changes["unit"])
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.full_clean()

@@ -1,6 +1,8 @@
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member
+from programmes.indicators import EducationLevel, Employment
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -35,8 +37,28 @@ GROUP_FIELDS = (
 )
 
 
+class RecordedChoiceField(serializers.ChoiceField):
+    """A choice the record may leave empty: null when not recorded, so the answer is always one of the enum's
+    values or null, as the schema says (never ``""``, which no client generated from the enum accepts)."""
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class MemberSerializer(serializers.ModelSerializer):
     ethnicity = serializers.CharField(source="ethnicity.name", default=None, read_only=True, allow_null=True)
+    education = RecordedChoiceField(
+        choices=EducationLevel.choices,
+        allow_null=True,
+        read_only=True,
+        label=capfirst(Member._meta.get_field("education").verbose_name),
+    )
+    employment = RecordedChoiceField(
+        choices=Employment.choices,
+        allow_null=True,
+        read_only=True,
+        label=capfirst(Member._meta.get_field("employment").verbose_name),
+    )
 
     class Meta:
         model = Member
@@ -48,6 +70,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "relation",
             "national_id",
             "ethnicity",
+            # null: not recorded (the model's nullable facts); never read as "no".
             "in_school",
             "education",
             "has_health_insurance",

@@ -139,7 +139,12 @@ def _figures(figures) -> dict:
 
 
 class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
+    year = serializers.IntegerField(
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text="Target year; the plan's first target year when omitted.",
+    )
 
 
 class CountsSerializer(serializers.Serializer):
@@ -161,7 +166,15 @@ class CountsSerializer(serializers.Serializer):
 
 class JudgementSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=["reached", "on_track", "behind", "no_data"])
-    gap = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    gap = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text=(
+            "How far the actual is from the target; 0 when reached. A goal worded below or above (dưới, trên) "
+            "excludes the target itself: met exactly, it is behind with a gap of 0."
+        ),
+    )
 
 
 class RowProgressSerializer(serializers.Serializer):

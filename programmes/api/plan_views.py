@@ -1,7 +1,7 @@
 """Plans, their target tables and progress, and the national programme's projects, within the caller's area."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,9 +22,8 @@ from .plan_serializers import (
     _figures,
 )
 
-_YEAR = OpenApiParameter(
-    "year", int, OpenApiParameter.QUERY, description="Target year; the plan's first target year when omitted."
-)
+# The year's bounds are the serializer's that reads it, so the description states them.
+_YEAR = YearQuerySerializer
 _NOT_FOUND = OpenApiResponse(description="No such plan in the caller's area.")
 
 

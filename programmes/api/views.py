@@ -1,5 +1,11 @@
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,7 +26,8 @@ _CODE = OpenApiParameter(
 )
 
 
-@extend_schema(parameters=[_CODE])
+# The period is a parameter of the two operations whose path holds it, not of the list.
+@extend_schema_view(retrieve=extend_schema(parameters=[_CODE]), classify=extend_schema(parameters=[_CODE]))
 class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     """Poverty standards (the newest version of each period) and the classification of a household under one."""
 

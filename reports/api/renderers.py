@@ -1,5 +1,6 @@
 """`?format=csv` and `?format=xlsx` on every API list and on the statistics."""
 
+from django.utils.http import content_disposition_header
 from rest_framework.renderers import BaseRenderer
 
 from reports.renderers import to_csv, to_xlsx
@@ -21,7 +22,7 @@ class _TableRenderer(BaseRenderer):
         view = (renderer_context or {}).get("view")
         name = getattr(view, "export_name", None) or getattr(view, "basename", None) or "povertyplan"
         if response is not None and response.status_code < 400:
-            response["Content-Disposition"] = f'attachment; filename="{name}.{self.format}"'
+            response["Content-Disposition"] = content_disposition_header(True, f"{name}.{self.format}")
         return self.convert(_rows(data))
 
 

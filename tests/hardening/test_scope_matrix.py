@@ -96,6 +96,10 @@ MATRIX: dict[str, Spec] = {
     "households:review-detail": Spec(page("households:review-detail", pk="review")),
     "households:review-edit": Spec(page("households:review-edit", pk="review"), allowed=EDITORS, ok=302),
     "households:review-certificate": Spec(page("households:review-certificate", pk="review")),
+    # Form 04 (Decision 24/2021/QĐ-TTg), printed by the staff of the household's area for it to sign.
+    "households:household-escape-request": Spec(
+        page("households:household-escape-request", pk="household"), allowed=EDITORS
+    ),
     "households:decision-pdf": Spec(
         page("households:decision-pdf", pk="round", decision_pk=lambda w, s: w[s]["decision"].pk)
     ),
@@ -354,3 +358,79 @@ def test_no_row_from_outside_the_area_in_lists_and_exports(path, world, db, clie
     assert outside["household"].code not in body
     assert "Xã Lương Thượng" not in body
     assert world["inside"]["commune"].name in body or world["inside"]["household"].code in body
+
+
+# --- plans across the 2025 reform -------------------------------------------------------------------------
+# Xã Bạch Thông (2025) took in Xã Đồng Thắng of Huyện Chợ Đồn and two communes of Huyện Bạch Thông. A user of
+# Chợ Đồn may open the new commune (and so a plan with a row for it), but it is not inside their district.
+
+
+@pytest.fixture
+def reform_plan(world, db):
+    from programmes.plan_services import plan_create, target_rows_replace
+    from programmes.selectors import standard_for_year
+    from tests.conftest import AFTER_REFORM
+    from tests.programmes.test_plans import approved
+
+    bach_thong = find_unit("Xã Bạch Thông", on=AFTER_REFORM)
+    approved(bach_thong, 2026, ["poor", "poor", "near_poor", "not_poor"], signer=world["users"]["province"])
+    plan = plan_create(
+        user=None,
+        title="Kế hoạch giảm nghèo năm 2026",
+        decision_number="26/QĐ-UBND",
+        decision_date=AFTER_REFORM.replace(year=2026),
+        issuing_body="UBND tỉnh Thái Nguyên",
+        unit=find_unit("Tỉnh Thái Nguyên", on=AFTER_REFORM),
+        period_from=2026,
+        period_to=2030,
+        year_from=2026,
+        year_to=2030,
+        baseline_year=2025,
+        standard=standard_for_year(2026),  # the standard ``approved`` reviews under
+    )
+    target_rows_replace(
+        user=None,
+        plan=plan,
+        year=2026,
+        rows=[{"unit": bach_thong, "households": 4, "poor_households": 2, "reduction_households": 1}],
+    )
+    return plan
+
+
+def test_plan_progress_counts_no_commune_outside_the_viewers_area(reform_plan, client):
+    viewer = user_maker("reform")(Role.VIEWER, [find_unit("Huyện Chợ Đồn")])
+    client.force_login(viewer)
+    api = client.get(f"/api/v1/plans/{reform_plan.pk}/progress/?year=2026")
+    assert api.status_code == 200
+    [row] = api.json()["rows"]
+    assert row["unit"]["name"] == "Xã Bạch Thông"
+    # Its households are mostly Huyện Bạch Thông's: no figure of theirs for a viewer of Chợ Đồn.
+    assert row["actual"] is None
+    page = client.get(f"/plans/{reform_plan.pk}/?year=2026")
+    assert page.status_code == 200
+    [(progress, unit)] = page.context["progress_rows"]
+    assert unit.name == "Xã Bạch Thông"
+    assert progress.actual is None
+
+
+def test_plan_progress_counts_the_commune_for_the_province(reform_plan, client):
+    officer = user_maker("reform")(Role.PROVINCE_OFFICER, [find_unit("Tỉnh Bắc Kạn")])
+    client.force_login(officer)
+    [row] = client.get(f"/api/v1/plans/{reform_plan.pk}/progress/?year=2026").json()["rows"]
+    assert (row["actual"]["households"], row["actual"]["poor"]) == (4, 2)
+
+
+def test_a_planner_cannot_move_another_provinces_plan_into_their_own(reform_plan, world, client):
+    # Bắc Kạn's officer sees Thái Nguyên's plan through its row for Xã Bạch Thông (once Bắc Kạn's), but the plan
+    # is Thái Nguyên's: moving it to Tỉnh Bắc Kạn would take it over.
+    officer = world["users"]["province"]
+    client.force_login(officer)
+    assert client.get(reverse("programmes:plan-detail", kwargs={"pk": reform_plan.pk})).status_code == 200
+    fields = ["title", "decision_number", "decision_date", "issuing_body", "signer", "period_from", "period_to"]
+    fields += ["year_from", "year_to", "baseline_year", "notes"]
+    data = {name: getattr(reform_plan, name) for name in fields}
+    data["unit"] = find_unit("Tỉnh Bắc Kạn").pk
+    response = client.post(reverse("programmes:plan-edit", kwargs={"pk": reform_plan.pk}), data)
+    assert response.status_code == 403
+    reform_plan.refresh_from_db()
+    assert reform_plan.unit.name == "Tỉnh Thái Nguyên"

@@ -109,7 +109,8 @@ def test_progress_with_verdicts_and_projection(api, reviewed_plan, province_user
     # 16: a plan without a standard reads each year under its default standard (two queries); 18: the
     # roll-up reads the resident counts and the registry besides the counts.
     # 19: with the registry carried from the old communes for the years before the reform.
-    with django_assert_max_num_queries(19):
+    # 20: the units assigned to the caller, whose roll-up bounds every figure shown (issue 20).
+    with django_assert_max_num_queries(20):
         body = client.get(f"/api/v1/plans/{reviewed_plan.pk}/progress/?year=2024").json()
     rows = {r["unit"]["name"]: r for r in body["rows"]}
     assert rows["Xã Bộc Bố"]["verdict_households"] == {"verdict": "behind", "gap": "1.00"}
