@@ -15,17 +15,10 @@ from households.services.reviews import round_standard_change
 from programmes.models import PovertyStandard
 from tests.factories import member_data
 from tests.households.test_import import make_workbook, person, review
+from tests.households.test_reviews import GOOD
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {
-    "housing": "permanent",
-    "living_area_m2": "60",
-    "water_source": "piped",
-    "latrine": "septic",
-    "telecom": ["phone"],
-    "devices": ["tv"],
-}
 # 15 on 1 September 2024, the start of the 2024 annual review; 17 by the time this test runs (2026 or later).
 CHILD_BORN = datetime.date(2009, 6, 1)
 

@@ -12,17 +12,9 @@ from households.models import Member, ReviewKind
 from households.services import household_create, review_create, round_open
 from tests.factories import MemberFactory, member_data
 from tests.households.test_import import make_workbook, person, review
+from tests.households.test_reviews import GOOD
 
 pytestmark = pytest.mark.django_db
-
-GOOD = {
-    "housing": "permanent",
-    "living_area_m2": "60",
-    "water_source": "piped",
-    "latrine": "septic",
-    "telecom": ["phone"],
-    "devices": ["tv"],
-}
 
 
 def test_a_new_member_has_no_recorded_insurance_or_schooling(village):
