@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.database import recreate_database, setup_django
+from bench.database import HOUSEHOLD_COPY_COLUMNS, recreate_database, setup_django
 
 DB = "povertyplan_bench_carry"
 
@@ -88,24 +88,7 @@ def _load(households: int, per_commune: int, seed: int):
             cursor.copy_from(
                 rows,
                 "households_household",
-                columns=(
-                    "code",
-                    "commune_id",
-                    "village_id",
-                    "head_name",
-                    "address",
-                    "phone",
-                    "has_meritorious_person",
-                    "is_ethnic_minority",
-                    "has_no_labour",
-                    "is_female_headed",
-                    "receives_social_allowance",
-                    "status",
-                    "status_date",
-                    "version",
-                    "created_at",
-                    "search_text",
-                ),
+                columns=HOUSEHOLD_COPY_COLUMNS,
             )
         cursor.execute("ANALYZE")
     print(

@@ -8,6 +8,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+# The household columns the benchmarks COPY their generated rows into (the id where they reserve it).
+HOUSEHOLD_COPY_COLUMNS = (
+    "code",
+    "commune_id",
+    "village_id",
+    "head_name",
+    "address",
+    "phone",
+    "has_meritorious_person",
+    "is_ethnic_minority",
+    "has_no_labour",
+    "is_female_headed",
+    "receives_social_allowance",
+    "status",
+    "status_date",
+    "version",
+    "created_at",
+    "search_text",
+)
 
 
 def database_url(db: str) -> str:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the project, after the standard library
     sys.path.append(str(ROOT))
 
+from bench.database import HOUSEHOLD_COPY_COLUMNS  # noqa: E402
 from households.search_words import search_text  # noqa: E402  (pure: no Django set-up needed)
 
 DB = "povertyplan_bench"
@@ -212,25 +213,7 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
         cursor.copy_from(
             households,
             "households_household",
-            columns=(
-                "id",
-                "code",
-                "commune_id",
-                "village_id",
-                "head_name",
-                "address",
-                "phone",
-                "has_meritorious_person",
-                "is_ethnic_minority",
-                "has_no_labour",
-                "is_female_headed",
-                "receives_social_allowance",
-                "status",
-                "status_date",
-                "version",
-                "created_at",
-                "search_text",
-            ),
+            columns=("id", *HOUSEHOLD_COPY_COLUMNS),
         )
         cursor.copy_from(
             reviews,
