@@ -9,8 +9,9 @@ from django.utils.translation import ngettext
 from accounts.models import Role
 from programmes.models import PovertyStandard
 
+from .bounds import INCOME_PER_CAPITA, ROUND_YEAR
 from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
-from .registry_rules import cccd_errors
+from .registry_rules import birth_date_errors, cccd_errors, normalize_citizen_id
 from .selectors import cccd_conflicts, units_visible_to
 from .services.registry import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
@@ -65,9 +66,15 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
 
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if errors := birth_date_errors(born, today=timezone.localdate()):
+            raise forms.ValidationError(errors)
+        return born
+
     def clean(self):
         data = super().clean()
-        number = (data.get("national_id") or "").strip()
+        number = normalize_citizen_id(data.get("national_id") or "")
         data["national_id"] = number
         if number:
             for error in cccd_errors(number, sex=data.get("sex"), date_of_birth=data.get("date_of_birth")):
@@ -77,6 +84,11 @@ class MemberForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness of the citizen ID is checked by the formset, with messages that respect the user's scope.
         pass
+
+    def _get_validation_exclusions(self):
+        # Nor is the ID's unique constraint checked here: Django would report it as a bare "constraint
+        # violated" above the member, before the formset could say who holds the number (``cccd_conflicts``).
+        return {*super()._get_validation_exclusions(), "national_id"}
 
 
 class BaseMemberFormSet(BaseInlineFormSet):
@@ -130,7 +142,7 @@ class VietnameseIntegerField(forms.IntegerField):
 
 class RoundForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2001, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=ROUND_YEAR.minimum, max_value=ROUND_YEAR.maximum)
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
     standard = forms.ModelChoiceField(
         label=_("Poverty standard"),
@@ -166,7 +178,11 @@ class RoundForm(forms.Form):
 
 class ReviewForm(forms.Form):
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
-    income_per_capita = VietnameseIntegerField(label=_("Income per person per month (VND)"), min_value=0)
+    income_per_capita = VietnameseIntegerField(
+        label=_("Income per person per month (VND)"),
+        min_value=INCOME_PER_CAPITA.minimum,
+        max_value=INCOME_PER_CAPITA.maximum,
+    )
     causes = forms.MultipleChoiceField(
         label=_("Causes of poverty"), choices=Cause.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

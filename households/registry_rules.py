@@ -1,5 +1,9 @@
-"""Rules of the registry over plain data: the citizen ID check and the groups a household belongs to."""
+"""Rules of the registry over plain data: the citizen ID check, the dates a member's birth may take and the
+groups a household belongs to. The household form and the import both ask these functions, so that a value
+one refuses the other refuses too."""
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +19,19 @@ def age_on(date_of_birth: date, on: date) -> int:
     return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
 
 
+_CCCD = re.compile(r"[0-9]{12}")
+# Nobody alive was born before this; an earlier date is a typing mistake (a year of 19xx typed 18xx).
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def normalize_citizen_id(text: str) -> str:
+    """The ID as typed, in the form it is stored: NFKC turns full-width digits (a phone keyboard's ``６``)
+    into ASCII ones, so that one person is not stored twice; spaces and the dots some people group the
+    digits with are dropped. What is still not 12 ASCII digits is refused by ``cccd_errors``."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).replace(".", "")
+
+
 def cccd_errors(number: str, *, sex: str | None = None, date_of_birth: date | None = None) -> list[str]:
     """Problems with a 12-digit citizen ID (CCCD), empty when it is well formed.
 
@@ -22,7 +39,8 @@ def cccd_errors(number: str, *, sex: str | None = None, date_of_birth: date | No
     the century and sex (1900s: male 0, female 1; 2000s: 2, 3; 2100s: 4, 5 …), 2 digits for the year of
     birth, 6 random digits.
     """
-    if len(number) != 12 or not number.isdigit():
+    # ``str.isdigit`` is true of ``²`` and of other scripts' digits: only ASCII digits are a citizen ID.
+    if not _CCCD.fullmatch(number):
         return [_("A citizen ID has exactly 12 digits.")]
     errors = []
     if number[:3].lstrip("0").zfill(2) not in legacy_province_names():
@@ -38,6 +56,15 @@ def cccd_errors(number: str, *, sex: str | None = None, date_of_birth: date | No
     if sex in ("male", "female") and (century_digit % 2 == 1) != (sex == "female"):
         errors.append(_("The fourth digit (%(digit)s) does not match the sex.") % {"digit": number[3]})
     return errors
+
+
+def birth_date_errors(date_of_birth: date, *, today: date) -> list[str]:
+    """Problems with a date of birth: a day that has not come yet, or one before anyone alive was born."""
+    if date_of_birth > today:
+        return [_("The date of birth is in the future.")]
+    if date_of_birth < EARLIEST_BIRTH:
+        return [_("The date of birth is before %(year)s: check the year.") % {"year": EARLIEST_BIRTH.year}]
+    return []
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from programmes.indicators import (
 )
 from programmes.selectors import standard_rules
 
+from .bounds import LIVING_AREA_M2
 from .models import Member, ReviewKind
 
 # The household-level facts each indicator reads (member-level facts come from the registry).
@@ -109,7 +110,12 @@ def fact_form_fields(rules: StandardRules) -> dict[str, forms.Field]:
         elif name in _CHOICES:
             fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *_CHOICES[name].choices])
         elif name == "living_area_m2":
-            fields[name] = forms.DecimalField(label=label, min_value=0, max_digits=7, decimal_places=2)
+            fields[name] = forms.DecimalField(
+                label=label,
+                min_value=LIVING_AREA_M2.minimum,
+                max_value=LIVING_AREA_M2.maximum,
+                decimal_places=LIVING_AREA_M2.decimal_places,
+            )
         else:
             fields[name] = forms.NullBooleanField(label=label, widget=forms.NullBooleanSelect)
     return fields

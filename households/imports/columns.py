@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from unidecode import unidecode
 
+from households.bounds import INCOME_PER_CAPITA, LIVING_AREA_M2, ROUND_YEAR, Bounds
 from households.models import Cause, Relation, Sex
 from programmes.indicators import (
     Device,
@@ -60,6 +61,7 @@ class Column:
     required: bool = False
     choices: type[TextChoices] | None = None
     width: int = 16
+    bounds: Bounds | None = None  # of a number: what the form accepts (``households.bounds``)
 
     @property
     def label(self) -> str:
@@ -98,7 +100,7 @@ MEMBER_COLUMNS = (
 )
 REVIEW_COLUMNS = (
     Column("household", "Mã hộ", "Household code", required=True, width=14),
-    Column("year", "Năm rà soát", "Review year", Kind.INTEGER, required=True, width=10),
+    Column("year", "Năm rà soát", "Review year", Kind.INTEGER, required=True, width=10, bounds=ROUND_YEAR),
     Column(
         "income_per_capita",
         "Thu nhập bình quân (đồng/người/tháng)",
@@ -106,9 +108,10 @@ REVIEW_COLUMNS = (
         Kind.INTEGER,
         required=True,
         width=20,
+        bounds=INCOME_PER_CAPITA,
     ),
     Column("housing", "Nhà ở", "Housing", Kind.CHOICE, choices=HousingType, width=22),
-    Column("living_area_m2", "Diện tích ở (m²)", "Living area (m²)", Kind.DECIMAL, width=12),
+    Column("living_area_m2", "Diện tích ở (m²)", "Living area (m²)", Kind.DECIMAL, width=12, bounds=LIVING_AREA_M2),
     Column("water_source", "Nguồn nước sinh hoạt", "Domestic water source", Kind.CHOICE, choices=WaterSource, width=24),
     Column("latrine", "Nhà tiêu", "Latrine", Kind.CHOICE, choices=Latrine, width=22),
     Column("telecom", "Dịch vụ viễn thông", "Telecom services", Kind.CHOICES, choices=TelecomService, width=22),

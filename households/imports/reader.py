@@ -20,6 +20,9 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from households.bounds import Bounds
+from households.registry_rules import normalize_citizen_id
+
 from .columns import SHEETS, Column, Sheet, normalize
 
 # Excel's day 0 (serial dates count from 30 December 1899, with the 1900 leap-year bug absorbed).
@@ -183,12 +186,17 @@ def _read_sheet(result: SheetRows, source) -> None:
 # Cell parsers: a value as calamine gives it (str, int, float, bool, date, datetime) → the field's value.
 
 
+# What the export's guard puts before a cell that a spreadsheet would read as a formula
+# (``reports.renderers.safe_cell``): the apostrophe is taken off again, so an exported file imports back unchanged.
+_GUARDED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
 def parse_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(_GUARDED.sub("", str(value)).split())
 
 
 def parse_id_number(value: Any, *, digits: int = 12) -> str:
@@ -199,7 +207,7 @@ def parse_id_number(value: Any, *, digits: int = 12) -> str:
         value = int(value)
     if isinstance(value, int):
         return str(value).zfill(digits)
-    return "".join(str(value).split()).replace(".", "")
+    return normalize_citizen_id(str(value))
 
 
 def parse_date(value: Any) -> datetime.date:
@@ -254,8 +262,35 @@ def parse_decimal(value: Any) -> Decimal:
             raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
     if not number.is_finite():
         raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    # 1e999999 is a finite Decimal that no rounding can take: refused before it is rounded.
+    if not number.is_zero() and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        raise CellError(_("%(value)s is out of range.") % {"value": value})
     # 60.0 and 60 are the same area: keep whole numbers whole so a re-import compares equal.
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+_MAX_EXPONENT = 18  # no number of a review comes near 10^18
+
+
+def within(value: int | Decimal, bounds: Bounds) -> int | Decimal:
+    """``value`` if the form would accept it (``households.bounds``), else ``CellError`` saying the range."""
+    if value not in bounds:
+        raise CellError(
+            _("%(value)s is out of range: enter a number from %(minimum)s to %(maximum)s.")
+            % {"value": value, "minimum": bounds.minimum, "maximum": _grouped(bounds.maximum)}
+        )
+    if bounds.decimal_places and isinstance(value, Decimal) and -value.as_tuple().exponent > bounds.decimal_places:
+        raise CellError(
+            _("%(value)s has more than %(places)s decimal places.") % {"value": value, "places": bounds.decimal_places}
+        )
+    return value
+
+
+def _grouped(number: int | Decimal) -> str:
+    """Thousands grouped with dots, as Vietnamese write them (1.000.000.000)."""
+    whole, _sep, fraction = str(number).partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{fraction}" if fraction else grouped
 
 
 def parse_integer(value: Any) -> int:

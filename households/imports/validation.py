@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import orjson
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from households.registry_rules import MemberSketch, cccd_errors, household_groups
+from households.registry_rules import MemberSketch, birth_date_errors, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
 from households.search_words import search_text
 from households.transitions import transition_in_year
@@ -54,8 +55,10 @@ from .reader import (
     parse_id_number,
     parse_integer,
     parse_text,
+    within,
 )
 
+logger = logging.getLogger(__name__)
 MEMBER_FIELDS = tuple(c.key for c in MEMBER_COLUMNS if c.key != "household")
 # What a household's blank cell (or one that cannot be read) stands for.
 HOUSEHOLD_DEFAULTS: dict[str, Any] = {
@@ -337,6 +340,11 @@ class _Parser:
 
             else:
                 convert = _PARSERS[column.kind]
+            if column.bounds is not None:
+
+                def convert(raw, parse=convert, bounds=column.bounds):
+                    return within(parse(raw), bounds)
+
             found.append((column, rows.columns.get(column.key), convert, {}))
         return found
 
@@ -560,6 +568,7 @@ class _Checker:
         self.minority = dict(context.ethnicities.values())
         self.classified: dict[tuple[Any, ...], Classification] = {}
         self.language: str | None = None  # of the messages and explanations, read once by ``reviews``
+        self.unreadable: set[tuple[str, int, str]] | None = None  # cells reported as unreadable, by ``missing``
 
     def error(self, sheet: Sheet, row: int, columns: tuple[Column, ...] | None, key: str, message: str) -> None:
         label = _col_label(columns, key) if columns and key else ""
@@ -645,6 +654,9 @@ class _Checker:
             elif household is not None:
                 household.members.append(member)
             member.ethnicity = self.ethnicity(Sheet.MEMBERS, member.row, member.ethnicity, "ethnicity")
+            if member.date_of_birth is not None:
+                for problem in birth_date_errors(member.date_of_birth, today=self.context.today):
+                    self.error(Sheet.MEMBERS, member.row, MEMBER_COLUMNS, "date_of_birth", problem)
             number = member.national_id
             if not number:
                 continue
@@ -824,7 +836,34 @@ class _Checker:
             kept.append(_compact(review))
         if on_part is not None and len(kept) > given:
             on_part(kept[given:])
+        self.unaccounted(kept, by_code)
         return kept
+
+    def unaccounted(self, kept: list[ReviewRecord], by_code: dict[str, HouseholdRecord]) -> None:
+        """No row is left out without a word: a review neither kept nor reported, on its own row or on its
+        household's and members' rows, gets an error of its own, so that the import cannot be saved without
+        it."""
+        kept_rows = {review.row for review in kept}
+        reported = {(error.sheet, error.row) for error in self.errors}
+        for review in self.records.reviews:
+            if review.row in kept_rows or (Sheet.REVIEWS.value, review.row) in reported:
+                continue
+            household = by_code.get(review.household_code)
+            if household is not None and (
+                (Sheet.HOUSEHOLDS.value, household.row) in reported
+                or any((Sheet.MEMBERS.value, member.row) in reported for member in household.members)
+            ):
+                continue
+            logger.error(
+                "Import: review row %s of household %s left out without a reason", review.row, review.household_code
+            )
+            self.error(
+                Sheet.REVIEWS,
+                review.row,
+                REVIEW_COLUMNS,
+                "household",
+                _("This row could not be checked, so the file cannot be saved. Tell the administrator."),
+            )
 
     def classify(self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo) -> bool | None:
         rules = round_info.rules
@@ -886,17 +925,26 @@ class _Checker:
         return True
 
     def missing(self, review: ReviewRecord, household: HouseholdRecord, fact: str) -> None:
+        """Report a fact the indicators need and the row does not give, unless its cell was already reported
+        as unreadable (the cell's own error says what is wrong with it)."""
+        if self.unreadable is None:
+            self.unreadable = {(e.sheet, e.row, e.column) for e in self.errors}
         if fact.startswith("members["):
             index, name = fact.removeprefix("members[").split("].")
             member = household.members[int(index) - 1]
+            column = MEMBER_FACT_COLUMNS.get(name, "")
+            if column and (Sheet.MEMBERS.value, member.row, _col_label(MEMBER_COLUMNS, column)) in self.unreadable:
+                return
             self.error(
                 Sheet.MEMBERS,
                 member.row,
                 MEMBER_COLUMNS,
-                MEMBER_FACT_COLUMNS.get(name, ""),
+                column,
                 _("Missing for %(member)s: %(fact)s.")
                 % {"member": member.full_name, "fact": FACT_LABELS.get(name, name)},
             )
+            return
+        if (Sheet.REVIEWS.value, review.row, _col_label(REVIEW_COLUMNS, fact)) in self.unreadable:
             return
         self.error(
             Sheet.REVIEWS,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.filters import HouseholdFilter
@@ -39,54 +42,69 @@ def household_get(*, user: User, pk: int) -> Household:
 
 
 def cccd_conflicts(*, user: User, numbers: Iterable[str], exclude_household_id: int | None = None) -> dict[str, str]:
-    """Citizen IDs already registered to a member of another household, with a message for each.
-
-    The message names the other household when the user may see it, and only its commune otherwise, so
-    that a duplicate is caught without showing a household outside the user's area.
-    """
-    numbers = [n for n in numbers if n]
-    if not numbers:
-        return {}
-    taken = Member.objects.filter(national_id__in=numbers).select_related("household__commune")
-    if exclude_household_id is not None:
-        taken = taken.exclude(household_id=exclude_household_id)
-    ids = visible_unit_ids(user)
-    messages = {}
-    for member in taken:
-        household = member.household
-        if ids is None or household.village_id in ids:
-            messages[member.national_id] = _(
-                "Citizen ID %(number)s already belongs to %(name)s of household %(code)s."
-            ) % {"number": member.national_id, "name": member.full_name, "code": household.code}
-        else:
-            messages[member.national_id] = _(
-                "Citizen ID %(number)s is already registered to a person in %(commune)s."
-            ) % {"number": member.national_id, "commune": household.commune.name}
-    return messages
+    """Citizen IDs already registered to a member of another household, with a message for each
+    (``cccd_owners``' messages)."""
+    return {
+        number: message
+        for number, (_code, message) in cccd_owners(
+            user=user, numbers=numbers, exclude_household_id=exclude_household_id
+        ).items()
+    }
 
 
-def cccd_owners(*, user: User, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """For many citizen IDs at once (imports): the code of the household each is registered to, and the
-    same message as ``cccd_conflicts`` (naming the household only within the user's area). One query on
-    PostgreSQL (``any_of``), one per 5,000 numbers elsewhere."""
+def cccd_owners(
+    *, user: User, numbers: Iterable[str], exclude_household_id: int | None = None
+) -> dict[str, tuple[str, str]]:
+    """For many citizen IDs at once: the code of the household each is registered to, and a message for the
+    user. Within the user's area the message names the person and the household. Outside it, it says only
+    that the ID is registered in another commune, so that a duplicate is caught without telling where a
+    person lives; and each such answer counts against the user's daily allowance
+    (``CCCD_FOREIGN_LOOKUPS_PER_DAY``), past which the ID is refused without saying whether it is
+    registered. One query on PostgreSQL (``any_of``), one per 5,000 numbers elsewhere."""
     numbers = sorted({n for n in numbers if n})
     ids = visible_unit_ids(user)
     owners: dict[str, tuple[str, str]] = {}
+    foreign: list[tuple[str, str]] = []
     for part in value_parts(numbers):
-        rows = Member.objects.filter(national_id__any_of=part).values_list(
-            "national_id", "full_name", "household__code", "household__village_id", "household__commune__name"
-        )
-        for number, name, code, village_id, commune_name in rows:
+        rows = Member.objects.filter(national_id__any_of=part)
+        if exclude_household_id is not None:
+            rows = rows.exclude(household_id=exclude_household_id)
+        for number, name, code, village_id in rows.values_list(
+            "national_id", "full_name", "household__code", "household__village_id"
+        ):
             if ids is None or village_id in ids:
                 message = _("Citizen ID %(number)s already belongs to %(name)s of household %(code)s.") % {
                     "number": number,
                     "name": name,
                     "code": code,
                 }
+                owners[number] = (code, message)
             else:
-                message = _("Citizen ID %(number)s is already registered to a person in %(commune)s.") % {
-                    "number": number,
-                    "commune": commune_name,
-                }
-            owners[number] = (code, message)
+                foreign.append((number, code))
+    allowed = foreign_lookups_allowed(user, len(foreign))
+    for index, (number, code) in enumerate(foreign):
+        if index < allowed:
+            message = _("Citizen ID %(number)s is already registered in another commune.") % {"number": number}
+        else:
+            message = _(
+                "Citizen ID %(number)s cannot be checked today: too many IDs registered elsewhere were looked "
+                "up. Ask the province to check it."
+            ) % {"number": number}
+        owners[number] = (code, message)
     return owners
+
+
+def foreign_lookups_allowed(user: User, wanted: int) -> int:
+    """How many of ``wanted`` answers about IDs registered outside the user's area the user may still have
+    today; they are counted in the shared cache, so every worker process sees the same count."""
+    if not wanted:
+        return 0
+    key = f"cccd-foreign:{user.pk}:{timezone.localdate().isoformat()}"
+    limit = settings.CCCD_FOREIGN_LOOKUPS_PER_DAY
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        used = cache.incr(key, wanted)
+    except ValueError:  # the key expired between the two calls
+        cache.add(key, wanted, timeout=24 * 3600)
+        used = wanted
+    return max(0, min(wanted, limit - (used - wanted)))

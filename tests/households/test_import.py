@@ -171,7 +171,7 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(officer, commune, villag
         ("Hộ gia đình", 5, "Mã hộ", "Mã hộ LT-01 thuộc về một hộ ở xã khác hoặc ngoài địa bàn của bạn."),
         ("Thành viên", 3, "Số CCCD", "Số CCCD phải có đúng 12 chữ số."),
         ("Thành viên", 5, "Số CCCD", "Số CCCD 006176001111 cũng có ở dòng 4."),
-        ("Thành viên", 6, "Số CCCD", "Số CCCD 006075009999 đã được đăng ký cho một người ở Xã Lương Thượng."),
+        ("Thành viên", 6, "Số CCCD", "Số CCCD 006075009999 đã được đăng ký ở một xã khác."),
         ("Rà soát", 3, "Thu nhập bình quân (đồng/người/tháng)", "“một triệu” không phải là số."),
         ("Rà soát", 4, "Nguồn nước sinh hoạt", "Còn thiếu: Nguồn nước sinh hoạt."),
     ]

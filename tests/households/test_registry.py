@@ -56,14 +56,15 @@ def test_a_duplicate_citizen_id_in_the_users_area_names_the_household(officer, v
     assert "BB001" in error.value.messages[0]
 
 
-def test_a_duplicate_outside_the_users_area_names_only_the_commune(officer, village, make_user, unit):
+def test_a_duplicate_outside_the_users_area_names_no_household_nor_commune(officer, village, make_user, unit):
     create(officer, village, members=[member_data(national_id="006075001234")])
     other_officer = make_user(Role.COMMUNE_OFFICER, [unit("Xã Lương Thượng")])
     other_village = VillageFactory(parent=unit("Xã Lương Thượng"))
     with pytest.raises(ValidationError) as error:
         create(other_officer, other_village, code="LT001", members=[member_data(national_id="006075001234")])
     message = error.value.messages[0]
-    assert "Xã Bộc Bố" in message
+    assert "một xã khác" in message
+    assert "Bộc Bố" not in message
     assert "BB001" not in message
     assert "Lục Văn Khải" not in message
 
