@@ -10,6 +10,7 @@ from accounts.models import Role
 from programmes.models import PovertyStandard
 
 from .bounds import INCOME_PER_CAPITA, ROUND_YEAR
+from .minutes_upload import minutes_problems
 from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
 from .registry_rules import birth_date_errors, cccd_errors, normalize_citizen_id
 from .selectors import cccd_conflicts, units_visible_to
@@ -260,11 +261,21 @@ class MeetingForm(ReviewSelectionForm):
     held_on = forms.DateField(label=_("Held on"), input_formats=DATE_INPUT_FORMATS)
     attendance = forms.IntegerField(label=_("Attendance"), min_value=1)
     agreeing = forms.IntegerField(label=_("Agreeing"), min_value=0)
-    minutes = forms.FileField(label=_("Minutes"), required=False)
+    minutes = forms.FileField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data.get("minutes")
+        if minutes and (problems := minutes_problems(minutes)):
+            raise forms.ValidationError(problems)
+        return minutes
 
 
 class PostForm(ReviewSelectionForm):

@@ -275,6 +275,8 @@ CACHES = {"default": shared_cache(REDIS_URL)}
 # A user is told whether a citizen ID is registered outside their area (household form, import) at most this
 # many times a day; past it such an ID is refused without an answer (households.selectors.cccd_owners).
 CCCD_FOREIGN_LOOKUPS_PER_DAY = int(os.environ.get("CCCD_FOREIGN_LOOKUPS_PER_DAY", "200"))
+# A village meeting's minutes (a PDF or a photo) may be at most this large.
+MINUTES_MAX_BYTES = int(os.environ.get("MINUTES_MAX_MB", "10")) * 2**20
 
 # Reports: a download of more households than this is prepared in the background (a job with progress);
 # the page shows the first REPORT_PAGE_HOUSEHOLDS of a list; a PDF stops at REPORT_PDF_MAX_HOUSEHOLDS.
