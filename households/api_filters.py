@@ -1,13 +1,14 @@
 """Filters of the households and reviews API (django-filter). Querysets arrive already scoped to the caller."""
 
 import django_filters
-from django import forms
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from households.models import AdministrativeUnit, Cause, Household, HouseholdReview, HouseholdStatus, UnitLevel
 from households.models.reviews import STATUS_CHOICES, TRANSITION_CHOICES, ReviewState
+
+from .filters import IntegerFilter, StoredDateTimeFilter
 
 GROUPS = {
     "ethnic_minority": "is_ethnic_minority",
@@ -16,17 +17,6 @@ GROUPS = {
     "female_headed": "is_female_headed",
     "social_allowance": "receives_social_allowance",
 }
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (a year): 2024.5 is a 400, not a filter on a decimal."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for key in ("max_digits", "decimal_places"):
-            self.extra.pop(key, None)
 
 
 def _communes_with_code(code: str) -> Q:
@@ -60,7 +50,8 @@ class HouseholdApiFilter(_UnitFilterMixin, django_filters.FilterSet):
 
 class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
     unit = django_filters.CharFilter(method="filter_unit", label=_("Unit code (province, district or commune)"))
-    year = IntegerFilter(field_name="round__year")
+    # The bounds of a plan's years; a round's year has a standard in force (2001 on).
+    year = IntegerFilter(field_name="round__year", min_value=1990, max_value=2100)
     period = django_filters.CharFilter(field_name="round__standard__code", label=_("Standard period, e.g. 2021-2025"))
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES)
     transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)
@@ -68,7 +59,7 @@ class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
     cause = django_filters.ChoiceFilter(choices=Cause.choices, method="filter_cause")
     group = django_filters.ChoiceFilter(choices=[(g, g) for g in GROUPS], method="filter_group")
     ethnicity = django_filters.CharFilter(field_name="household__head_ethnicity__code")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = StoredDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = HouseholdReview

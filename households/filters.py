@@ -1,7 +1,12 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+from povertyplan.numbers import MAX_ID
 
 from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel
 from .search import households_matching
@@ -29,6 +34,44 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (a year, an id): 2024.5 is an error, not a filter on a decimal. Give it bounds where the
+    database has them: ``?commune=`` 10^20, past a bigint, crashed SQLite's driver (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in ("max_digits", "decimal_places"):
+            self.extra.pop(key, None)
+
+
+class IdFilter(IntegerFilter):
+    """An id: 1 to the largest a BigAutoField holds; another is an error, not a query the driver cannot send."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class StoredDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date and time the database can compare. SQLite's driver gets it in UTC, where
+    ``9999-12-31T23:59:59-12:00`` falls after year 9999 and ``0001-01-01`` (midnight here, UTC+7) before year 1:
+    an OverflowError, a 500."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return value
+
+
+class StoredDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = StoredDateTimeField
+
+
 class UnitFilter(django_filters.FilterSet):
     on = django_filters.DateFilter(method="filter_on", label=_("Valid on (YYYY-MM-DD)"))
     date = django_filters.DateFilter(method="filter_on", label=_("Valid on (YYYY-MM-DD); same as on"))
@@ -49,8 +92,8 @@ class HouseholdFilter(django_filters.FilterSet):
     """Search and filters of the household list; the queryset it gets is already limited to the user's area."""
 
     q = django_filters.CharFilter(method="search", label=_("Name, citizen ID or household code"))
-    commune = django_filters.NumberFilter(field_name="commune", label=_("Commune"))
-    village = django_filters.NumberFilter(field_name="village", label=_("Village"))
+    commune = IdFilter(field_name="commune", label=_("Commune"))
+    village = IdFilter(field_name="village", label=_("Village"))
     status = django_filters.ChoiceFilter(choices=HouseholdStatus.choices, label=_("Status"))
     is_ethnic_minority = django_filters.BooleanFilter(label=_("Ethnic minority"))
     has_no_labour = django_filters.BooleanFilter(label=_("No labour capacity"))

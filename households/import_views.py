@@ -1,7 +1,7 @@
 """Pages of imports and exports: upload, the dry run's report with a progress bar, confirm; file downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from .imports.jobs import import_job_confirm, import_job_create, import_job_reru
 from .imports.selectors import import_job_get, import_job_list
 from .imports.template import XLSX_CONTENT_TYPE, template_bytes
 from .models import ImportJob
-from .selectors import round_get
+from .selectors import household_list, round_get
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -85,6 +85,10 @@ def _stamp() -> str:
 def household_export_view(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
+    filters = household_list(user=request.user, filters=request.GET)
+    if filters.is_bound and not filters.is_valid():
+        # The list shows a filter in error beside its rows; a download has no form, and would hold the whole area.
+        raise BadRequest(filters.errors.as_text())
     if fmt == "csv":
         content = export_households_csv(user=request.user, filters=request.GET)
         return _download(content, f"ho-gia-dinh-{_stamp()}.csv", CSV_CONTENT_TYPE)

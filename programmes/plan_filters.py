@@ -3,11 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from households.api_filters import IntegerFilter
+from households.filters import IntegerFilter
+from povertyplan.numbers import MAX_ID
 
 from .models import Plan, Programme, Project
-
-MAX_ID = 2**63 - 1  # BigAutoField, on PostgreSQL and SQLite alike
 
 
 class PlanFilter(django_filters.FilterSet):

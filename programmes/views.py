@@ -5,7 +5,7 @@ Thin: selectors read within the user's area, services write, forms validate.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -63,9 +63,7 @@ def plan_list_view(request):
 def plan_detail_view(request, pk: int):
     plan = plan_get(user=request.user, pk=pk)
     years = target_years(plan=plan)
-    form = YearForm(request.GET or None)
-    year = form.cleaned_data["year"] if form.is_valid() and form.cleaned_data["year"] else None
-    year = year or (years[0] if years else plan.year_from)
+    year = _asked_year(request) or (years[0] if years else plan.year_from)
     progress = plan_progress(user=request.user, plan=plan, year=year)
     bands = []
     if plan_sees_whole(user=request.user, plan=plan):
@@ -85,6 +83,23 @@ def plan_detail_view(request, pk: int):
         "import_form": TargetImportForm(initial={"year": year}),
     }
     return render(request, "programmes/plan_detail.html", context)
+
+
+def _asked_year(request) -> int | None:
+    """``?year=``, None when not given. The page offers the plan's years: one that is not a year no plan can
+    cover (1990-2100) comes from an edited address, a 400, not the page of another year under the asked one."""
+    form = YearForm(request.GET or None)
+    if not form.is_bound:
+        return None
+    if not form.is_valid():
+        raise BadRequest(form.errors.as_text())
+    return form.cleaned_data["year"]
+
+
+def _check_plan_year(year: int) -> None:
+    """A year in the address (``<int:year>``) no plan can cover names no target table."""
+    if not YearForm({"year": year}).is_valid():
+        raise Http404
 
 
 REPORT_LABELS = {
@@ -108,6 +123,7 @@ def target_table_export_view(request, pk: int, year: int, fmt: str):
     """The target table of a year as XLSX or CSV, with the printed figures and the differences."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
+    _check_plan_year(year)
     plan = plan_get(user=request.user, pk=pk)
     table = target_table(user=request.user, plan=plan, year=year)
     labels = {key: str(label) for key, label in REPORT_LABELS.items()}
@@ -210,6 +226,7 @@ def plan_edit_view(request, pk: int):
 @login_required
 def target_rows_edit_view(request, pk: int, year: int):
     """Enter or correct the target table of a year, row by row (the rows replace the year's table)."""
+    _check_plan_year(year)
     plan = plan_get(user=request.user, pk=pk)
     _require_planner(request)
     check_can_edit_plan(request.user, plan.unit)

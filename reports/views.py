@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -157,7 +157,10 @@ def resident_counts_view(request):
     if not request.user.can_edit:
         raise PermissionDenied(READ_ONLY_ROLE)
     choice = ResidentYearForm(request.GET or None)
-    year = (choice.cleaned_data["year"] if choice.is_valid() else None) or timezone.localdate().year
+    if choice.is_bound and not choice.is_valid():
+        # Not this year's page instead: counts entered on it would be saved under a year not asked for.
+        raise BadRequest(choice.errors.as_text())
+    year = (choice.cleaned_data["year"] if choice.is_bound else None) or timezone.localdate().year
     rows = resident_counts(user=request.user, year=year)
     form = ResidentCountsForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
