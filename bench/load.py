@@ -112,7 +112,8 @@ def prepare(args: argparse.Namespace, media_root: Path) -> Prepared:
     statistics_bench.manage("rebuild_statistics", db=DB)
     lap(f"database {DB}: units, {args.base:,} households with approved reviews, statistics")
 
-    os.environ.update(MEDIA_ROOT=str(media_root), REDIS_URL="")  # jobs run in the calling process
+    # The dry run in this process, before the server starts: neither Celery nor a process of its own.
+    os.environ.update(MEDIA_ROOT=str(media_root), REDIS_URL="", JOB_OWN_PROCESS="0")
     import_bench._setup_django()
     # bench/import.py's reference data: units and standards again (both loads are idempotent), the villages
     # its workbook names and the commune officer who imports.

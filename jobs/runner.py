@@ -1,11 +1,12 @@
 """Running background jobs: queue, claim, progress with a heartbeat, failure, the reaper and the rerun.
 
-A job runs through Celery when ``REDIS_URL`` is set and in the calling process otherwise. Whatever runs it
-first claims it (queued → running, recording ``worker`` = host:pid); while it runs, the progress writer
-refreshes ``heartbeat_at``. A process can die without a word (killed, out of memory, a restart): the
-job's own writes roll back with its transaction, and ``stale_jobs_fail`` marks the job failed — at once
-when its process is gone from this host, after ``JOB_STALE_AFTER`` seconds without a heartbeat otherwise.
-A failed job can be run again.
+A job runs through Celery when ``REDIS_URL`` is set. Without it, work too long for a request (the caller
+says so: an import of many rows) runs in a process of its own, ``manage.py run_job``, started once the job
+row is committed; the rest runs in the calling process. Whatever runs it first claims it (queued → running,
+recording ``worker`` = host:pid); while it runs, the progress writer refreshes ``heartbeat_at``. A process
+can die without a word (killed, out of memory, a restart): the job's own writes roll back with its
+transaction, and ``stale_jobs_fail`` marks the job failed — at once when its process is gone from this host,
+after ``JOB_STALE_AFTER`` seconds without a heartbeat otherwise. A failed job can be run again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,6 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,13 +42,51 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def job_dispatch(task: Any, job: BackgroundJob) -> None:
-    """Send the job to Celery after the current transaction commits, or run it here and now."""
+def job_dispatch(task: Any, job: BackgroundJob, *, own_process: bool = False) -> None:
+    """Send the job to Celery after the current transaction commits; without Celery, start a process of its own
+    for it after the commit when ``own_process`` (and another process can see the database), or run it here
+    and now."""
     if settings.REDIS_URL:
         # After the commit, so that the worker sees the job row.
         transaction.on_commit(lambda: task.delay(job.pk))
+    elif own_process and settings.JOB_OWN_PROCESS and not _database_private():
+        transaction.on_commit(lambda: job_process_start(type(job), task.name, job.pk))
     else:
         task(job.pk)
+
+
+def _database_private() -> bool:
+    """An in-memory SQLite database (the tests'): no other process sees it."""
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+def job_process_start(model: type[BackgroundJob], task_name: str, pk: int) -> None:
+    """Start ``manage.py run_job`` for the job: this process's environment, so the same settings and database
+    (``DJANGO_SETTINGS_MODULE``, ``DATABASE_URL``); a session of its own, so that it outlives a restart of
+    this process; its log lines next to ours (stderr)."""
+    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_job", task_name, str(pk)]
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            close_fds=True,
+            start_new_session=True,
+        )
+    except OSError as error:
+        logger.exception("%s %s: no process could be started", model.__name__, pk)
+        model.objects.filter(pk=pk, status=JobState.QUEUED).update(
+            status=JobState.FAILED, failure=str(error), progress=100, finished_at=timezone.now()
+        )
+        return
+    # The job is the new process's from now on: should it die before claiming it, the reaper finds it gone.
+    model.objects.filter(pk=pk, status=JobState.QUEUED, worker="").update(
+        worker=f"{socket.gethostname()}:{process.pid}", heartbeat_at=timezone.now()
+    )
+    # Waited for, so that it does not linger as a zombie when it ends: a zombie's pid still answers, and the
+    # reaper would take a dead job for a live one.
+    threading.Thread(target=process.wait, name=f"job-{pk}", daemon=True).start()
 
 
 class JobProgress:
@@ -130,12 +173,14 @@ def _process_gone(worker: str) -> bool:
 
 
 def stale_jobs_fail(model: type[BackgroundJob]) -> int:
-    """Mark failed the running jobs whose process is gone or silent; return how many."""
+    """Mark failed the running jobs whose process is gone or silent, and the queued ones handed to a process
+    (``job_process_start``) that is; return how many."""
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER)
     failed = 0
-    running = model.objects.filter(status=JobState.RUNNING).values_list("pk", "worker", "heartbeat_at", "language")
-    for pk, worker, heartbeat, language in running:
+    handed = Q(status=JobState.RUNNING) | Q(status=JobState.QUEUED) & ~Q(worker="")
+    running = model.objects.filter(handed).values_list("pk", "status", "worker", "heartbeat_at", "language")
+    for pk, status, worker, heartbeat, language in running:
         if not (_process_gone(worker) or heartbeat is None or heartbeat < cutoff):
             continue
         with translation.override(language):
@@ -144,7 +189,7 @@ def stale_jobs_fail(model: type[BackgroundJob]) -> int:
                 "saved. Run it again."
             ) % {"worker": worker or "?"}
         # Conditional: the job may have finished between the read and this update.
-        failed += model.objects.filter(pk=pk, status=JobState.RUNNING, worker=worker).update(
+        failed += model.objects.filter(pk=pk, status=status, worker=worker).update(
             status=JobState.FAILED, failure=reason, progress=100, finished_at=now
         )
     return failed
@@ -165,14 +210,15 @@ def job_owner_check(*, user: Any, job: Job, refusal: str) -> None:
         raise ValidationError(refusal)
 
 
-def job_rerun(task: Any, job: Job) -> Job:
-    """Queue a failed job again; it starts from the beginning (its earlier run saved nothing)."""
+def job_rerun(task: Any, job: Job, *, own_process: bool = False) -> Job:
+    """Queue a failed job again; it starts from the beginning (its earlier run saved nothing). ``own_process``
+    as for ``job_dispatch``."""
     model = type(job)
     updated = model.objects.filter(pk=job.pk, status=JobState.FAILED).update(
         status=JobState.QUEUED, progress=0, failure="", worker="", heartbeat_at=None, finished_at=None, duration=None
     )
     if not updated:
         raise ValidationError(_("Only a failed job can be run again."))
-    job_dispatch(task, job)
+    job_dispatch(task, job, own_process=own_process)
     job.refresh_from_db()
     return job

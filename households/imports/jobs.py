@@ -2,9 +2,10 @@
 
 ``import_job_create`` stores the file and queues the dry run; ``import_job_confirm`` queues the commit of a
 checked file; ``import_job_rerun`` queues again a job whose process died. Jobs go to Celery when
-``REDIS_URL`` is set and run in the process otherwise (the page then opens on the finished job); the
-claiming, progress, heartbeat and failure are ``jobs.runner``'s. ``import_job_run`` does the work and
-records the counts and every error.
+``REDIS_URL`` is set. Without it a file of more than ``JOB_INLINE_MAX_ROWS`` rows runs in a process of its
+own and the page follows its progress; a smaller one runs in the request (the page then opens on the
+finished job). The claiming, progress, heartbeat and failure are ``jobs.runner``'s. ``import_job_run`` does
+the work and records the counts and every error.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
@@ -21,12 +23,17 @@ from households.models import AdministrativeUnit, ImportJob, ImportStatus
 from jobs.runner import JobProgress, job_dispatch, job_owner_check, job_rerun, job_run
 
 from .services import ImportRefused, import_check, import_commit
+from .sheet_sizes import DamagedWorkbook
+from .upload import upload_size
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 # At most this many errors are kept on the job; the count says how many there were.
 MAX_KEPT_ERRORS = 5000
+# A row of the import's sheets is well under this much XML (17 cells): a workbook larger than its rows allow
+# (shared strings blown up, say) is no short one either, and is not read in a request.
+ROW_BYTES = 4096
 
 
 def import_job_create(*, user: User, commune: AdministrativeUnit, file: UploadedFile) -> ImportJob:
@@ -44,8 +51,9 @@ def import_job_create(*, user: User, commune: AdministrativeUnit, file: Uploaded
 def import_job_confirm(*, user: User, job: ImportJob) -> ImportJob:
     """Queue the commit of a file whose dry run found no errors; it is checked again when saved."""
     job_owner_check(user=user, job=job, refusal=_("Only the person who uploaded the file may confirm it."))
+    # The dry run's process is no longer the job's: a queued job with a worker is one handed to a process.
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED, error_count=0).update(
-        commit=True, status=ImportStatus.QUEUED, progress=0
+        commit=True, status=ImportStatus.QUEUED, progress=0, worker="", heartbeat_at=None
     )
     if not updated:
         raise ValidationError(_("This file cannot be saved: it has errors or was already saved."))
@@ -56,13 +64,26 @@ def import_job_confirm(*, user: User, job: ImportJob) -> ImportJob:
 
 
 def import_job_dispatch(job: ImportJob) -> None:
-    job_dispatch(run_import_job, job)
+    job_dispatch(run_import_job, job, own_process=import_job_long(job))
+
+
+def import_job_long(job: ImportJob) -> bool:
+    """Whether the job's file is too long to be read in a request: more than ``JOB_INLINE_MAX_ROWS`` rows
+    (counted no further), more XML than such rows take, or beyond the upload's limits (a file kept from
+    before them)."""
+    enough = settings.JOB_INLINE_MAX_ROWS
+    try:
+        with job.file.open("rb") as source:
+            size = upload_size(source, enough_rows=enough)
+    except (DamagedWorkbook, ValueError, OSError):
+        return False  # a file damaged or gone: the job fails at once, saying why
+    return size.over is not None or size.rows > enough or size.size > enough * ROW_BYTES
 
 
 def import_job_rerun(*, user: User, job: ImportJob) -> ImportJob:
     """Run again a job whose process stopped: the dry run, or the commit (checked again, as always)."""
     job_owner_check(user=user, job=job, refusal=_("Only the person who uploaded the file may run it again."))
-    return job_rerun(run_import_job, job)
+    return job_rerun(run_import_job, job, own_process=import_job_long(job))
 
 
 def _work(job: ImportJob, progress: JobProgress) -> dict[str, Any]:

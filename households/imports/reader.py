@@ -128,7 +128,7 @@ def _header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
     return lookup
 
 
-def _sheet_lookup() -> dict[str, Sheet]:
+def sheet_lookup() -> dict[str, Sheet]:
     lookup = {}
     for sheet, (title_vi, title_en, _columns) in SHEETS.items():
         for name in (title_vi, title_en, sheet.value):
@@ -142,7 +142,7 @@ def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
     if not isinstance(source, str | Path | bytes):
         source = source.read()  # a file-like object is read once, so that the workbook can be opened again
     workbook = open_workbook(source)
-    by_name = _sheet_lookup()
+    by_name = sheet_lookup()
     sheets: dict[Sheet, SheetRows] = {}
     for name in workbook.sheet_names:
         sheet = by_name.get(normalize(name))

@@ -267,9 +267,15 @@ SPECTACULAR_SETTINGS = {
 
 # Uploaded workbooks larger than this are refused with a message (bytes; 50 MiB by default).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 2**20
+# Before a workbook is read, each sheet (each part of the zip) must be at most IMPORT_MAX_SHEET_MB once
+# uncompressed and have at most IMPORT_MAX_ROWS rows: a commune's import fits (the largest commune has about
+# 100,000 people), a small file that unpacks to gigabytes does not (households/imports/upload.py).
+IMPORT_MAX_SHEET_MB = int(os.environ.get("IMPORT_MAX_SHEET_MB", "150"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 
-# Celery: a broker only when Redis is configured; otherwise tasks run inline.
+# Celery: a broker only when Redis is configured; without it jobs run in the web process or a process of their
+# own (jobs.runner).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -292,6 +298,12 @@ REPORT_PDF_MAX_HOUSEHOLDS = int(os.environ.get("REPORT_PDF_MAX_HOUSEHOLDS", "500
 # A running job without a sign of life for this long (seconds) is marked failed (``manage.py fail_stale_jobs``,
 # a worker's start, or opening the job's page); a job whose process is gone from this host fails at once.
 JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
+# Without Redis, an import of more rows than this (all sheets) runs in a process of its own (``manage.py
+# run_job``) and the page follows its progress; a smaller one runs in the request, as does any job on an
+# in-memory SQLite database, which no other process can see.
+JOB_INLINE_MAX_ROWS = int(os.environ.get("JOB_INLINE_MAX_ROWS", "2000"))
+# Without Redis, long jobs (large imports, long reports) run in a process of their own; off, they run in the request.
+JOB_OWN_PROCESS = env_bool("JOB_OWN_PROCESS", True)
 
 # Production hardening; relaxed only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -25,3 +25,6 @@ WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Files the tests upload or generate never land in the working tree.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", Path(tempfile.gettempdir()) / "povertyplan-test-media"))
+# Jobs run in the test's own process, where its transaction and database are; tests/jobs/test_job_process.py
+# turns the process of their own on.
+JOB_OWN_PROCESS = False
