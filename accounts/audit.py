@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.utils.http import parse_header_parameters
 
-from povertyplan.client_address import client_ip as request_client_ip
+from common.client_address import client_ip as request_client_ip
 
 from .models import AuditAction, AuditEvent
 

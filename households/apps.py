@@ -7,7 +7,7 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("Households and administrative units")
 
     def ready(self) -> None:
-        from povertyplan import lookups  # noqa: F401 (registers ``any_of``)
+        from common import lookups  # noqa: F401 (registers ``any_of``)
 
         from . import scope_cache
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from common.files import safe_cell
 from households.imports.columns import (
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
@@ -28,12 +29,10 @@ from households.imports.columns import (
 from households.imports.template import build_workbook, cell_value
 from households.models import Household, HouseholdReview, Member, ReviewKind, ReviewRound
 from households.selectors import household_list, review_list
-from reports.renderers import safe_cell
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 REVIEW_EXTRA = (
     Column("status", "Phân loại", "Classification", width=18),
     Column("transition", "Biến động", "Transition", width=22),

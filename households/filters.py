@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from povertyplan.numbers import MAX_ID
+from common.numbers import MAX_ID
 
 from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel
 from .search import households_matching

@@ -2,40 +2,28 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from jobs.runner import stale_jobs_fail
 from jobs.views import job_action_response
 
-from .exports import (
-    CSV_CONTENT_TYPE,
-    export_households_csv,
-    export_households_xlsx,
-    export_reviews_csv,
-    export_reviews_xlsx,
-)
+from .exports import export_households_csv, export_households_xlsx, export_reviews_csv, export_reviews_xlsx
 from .imports.forms import ImportForm
 from .imports.jobs import import_job_confirm, import_job_create, import_job_rerun
 from .imports.selectors import import_job_get, import_job_list
-from .imports.template import XLSX_CONTENT_TYPE, template_bytes
+from .imports.template import template_bytes
 from .models import ImportJob
 from .selectors import household_list, round_get
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 def import_template_view(request):
-    return _download(template_bytes(), "mau-nhap-ho-gia-dinh.xlsx", XLSX_CONTENT_TYPE)
+    return download(template_bytes(), "mau-nhap-ho-gia-dinh.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -91,9 +79,9 @@ def household_export_view(request, fmt: str):
         raise BadRequest(filters.errors.as_text())
     if fmt == "csv":
         content = export_households_csv(user=request.user, filters=request.GET)
-        return _download(content, f"ho-gia-dinh-{_stamp()}.csv", CSV_CONTENT_TYPE)
+        return download(content, f"ho-gia-dinh-{_stamp()}.csv", CSV_CONTENT_TYPE)
     content = export_households_xlsx(user=request.user, filters=request.GET)
-    return _download(content, f"ho-gia-dinh-{_stamp()}.xlsx", XLSX_CONTENT_TYPE)
+    return download(content, f"ho-gia-dinh-{_stamp()}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -103,9 +91,9 @@ def round_export_view(request, pk: int, fmt: str):
     review_round = round_get(user=request.user, pk=pk)
     name = f"ra-soat-{review_round.year}-{review_round.commune.code or review_round.pk}"
     if fmt == "csv":
-        return _download(
+        return download(
             export_reviews_csv(user=request.user, review_round=review_round), f"{name}.csv", CSV_CONTENT_TYPE
         )
-    return _download(
+    return download(
         export_reviews_xlsx(user=request.user, review_round=review_round), f"{name}.xlsx", XLSX_CONTENT_TYPE
     )

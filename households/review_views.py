@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.files import pdf_response
 from programmes.selectors import standard_rules
-from reports.pdf import pdf_response
 
 from .access import check_can_edit_unit
 from .errors import ConflictError

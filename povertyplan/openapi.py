@@ -7,6 +7,8 @@ the server refuses, and a fuzzer that trusts it finds no gap (tests/hardening/te
 from django import forms
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from common.files import XLSX_CONTENT_TYPE
+
 
 class FilterParameters(DjangoFilterExtension):
     """django-filter's query parameters as its filters read them: an empty value is no filter
@@ -49,7 +51,7 @@ ERRORS = {
 # Every answer can also come as a table (``?format=csv`` or ``?format=xlsx``).
 TABLES = {
     "text/csv": {"schema": {"type": "string"}},
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+    XLSX_CONTENT_TYPE: {
         "schema": {"type": "string", "format": "binary"}
     },
 }

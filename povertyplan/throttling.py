@@ -2,7 +2,7 @@
 
 from rest_framework.throttling import UserRateThrottle
 
-from .client_address import client_ip
+from common.client_address import client_ip
 
 
 class UserThrottle(UserRateThrottle):

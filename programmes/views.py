@@ -6,15 +6,14 @@ Thin: selectors read within the user's area, services write, forms validate.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download, to_csv, to_xlsx
 from households.models import UnitLevel
 from households.selectors import units_visible_to
-from reports.renderers import to_csv, to_xlsx
 
 from .forms import (
     GoalActualForm,
@@ -130,13 +129,8 @@ def target_table_export_view(request, pk: int, year: int, fmt: str):
     rows = target_table_report(table, labels)
     name = f"targets-{plan.pk}-{year}.{fmt}"
     if fmt == "xlsx":
-        body = to_xlsx(rows, list(labels.values())[:9], title=str(year))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, content_type = to_csv(rows, list(labels.values())[:9]), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+        return download(to_xlsx(rows, list(labels.values())[:9], title=str(year)), name, XLSX_CONTENT_TYPE)
+    return download(to_csv(rows, list(labels.values())[:9]), name, CSV_CONTENT_TYPE)
 
 
 @login_required

@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
+from common.files import render_pdf, safe_cell
+
 from .charts import LineChart, line_chart_svg
-from .pdf import render_pdf
-from .renderers import safe_cell
 from .tables import Report, Table, format_value
 
 Progress = Callable[[float], None]  # told the share done, 0 to 1

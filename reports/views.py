@@ -3,13 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.files import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from households.errors import READ_ONLY_ROLE
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
@@ -72,8 +72,8 @@ def report_view(request, kind: str):
                 return redirect(job)
             else:
                 report = choice.build(user=request.user, **form.cleaned_data)
-                content_type = "application/pdf" if output == "pdf" else XLSX
-                return _download(RENDERERS[output](report), content_type, f"{report.filename}.{output}")
+                content_type = PDF_CONTENT_TYPE if output == "pdf" else XLSX_CONTENT_TYPE
+                return download(RENDERERS[output](report), f"{report.filename}.{output}", content_type)
         limit = {"limit": settings.REPORT_PAGE_HOUSEHOLDS} if size > settings.REPORT_PAGE_HOUSEHOLDS else {}
         report = choice.build(user=request.user, **form.cleaned_data, **limit)
     context = {
@@ -99,24 +99,15 @@ def job_download_view(request, pk: int):
     job = report_job_get(user=request.user, pk=pk)
     if job.status != JobState.DONE or not job.file:
         raise Http404
-    content_type = "application/pdf" if job.output == "pdf" else XLSX
+    content_type = PDF_CONTENT_TYPE if job.output == "pdf" else XLSX_CONTENT_TYPE
     with job.file.open("rb") as file:
-        return _download(file.read(), content_type, job.file_name)
+        return download(file.read(), job.file_name, content_type)
 
 
 @login_required
 @require_POST
 def job_rerun_view(request, pk: int):
     return job_action_response(request, report_job_get(user=request.user, pk=pk), report_job_rerun)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @login_required

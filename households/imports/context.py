@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from common.lookups import value_parts
 from households.models import (
     AdministrativeUnit,
     Ethnicity,
@@ -23,7 +24,6 @@ from households.models import (
     UnitLevel,
 )
 from households.selectors import cccd_owners, last_approved_statuses, visible_unit_ids
-from povertyplan.lookups import value_parts
 from programmes.models import PovertyStandard
 from programmes.selectors import rules_year, standard_for_round, standard_rules
 

@@ -187,7 +187,7 @@ def _read_sheet(result: SheetRows, source) -> None:
 
 
 # What the export's guard puts before a cell that a spreadsheet would read as a formula
-# (``reports.renderers.safe_cell``): the apostrophe is taken off again, so an exported file imports back unchanged.
+# (``common.files.safe_cell``): the apostrophe is taken off again, so an exported file imports back unchanged.
 _GUARDED = re.compile(r"^'(?=[=+\-@\t\r])")
 
 

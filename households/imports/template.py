@@ -32,7 +32,6 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.##"
 TEXT_FORMAT = "@"
 LISTS_SHEET = "Danh mục"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell_value(column: Column, value: Any) -> Any:

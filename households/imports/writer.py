@@ -16,9 +16,9 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.lookups import value_parts
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
 from households.services import round_open
-from povertyplan.lookups import value_parts
 
 from .context import new_household_codes
 from .copy import CopiedRows, FormattedRows, copy_formatted, copy_with_history, format_rows, reserve_ids

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.lookups import value_parts
 from households.filters import HouseholdFilter
 from households.models import Household, Member
-from povertyplan.lookups import value_parts
 
 from .units import visible_unit_ids
 

@@ -112,7 +112,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address, not the TLS proxy's: with the proxy's, five wrong passwords from anywhere locked the
 # username for everyone (povertyplan/client_address.py).
-AXES_CLIENT_IP_CALLABLE = "povertyplan.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip"
 
 # The proxies in front of gunicorn (addresses or networks, e.g. 127.0.0.1 for nginx on the same host); their
 # X-Forwarded-For tells the client's address. Empty: the connection's own address, headers ignored.
@@ -227,11 +227,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's three, the JSON one refusing a body nested too deep with a 400 (a RecursionError, a 500, in DRF's).
     "DEFAULT_PARSER_CLASSES": [
-        "povertyplan.parsers.JSONParser",
+        "common.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "povertyplan.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.StandardPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -3,7 +3,7 @@
 from django.utils.http import content_disposition_header
 from rest_framework.renderers import BaseRenderer
 
-from reports.renderers import to_csv, to_xlsx
+from common.files import XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
 
 def _rows(data) -> list:
@@ -35,7 +35,7 @@ class CSVRenderer(_TableRenderer):
 
 
 class XLSXRenderer(_TableRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media_type = XLSX_CONTENT_TYPE
     format = "xlsx"
 
     def convert(self, rows):

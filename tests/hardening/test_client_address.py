@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, Role
-from povertyplan.client_address import client_ip
+from common.client_address import client_ip
 
 PROXY = "127.0.0.1"
 ATTACKER, OFFICER = "203.0.113.7", "198.51.100.2"

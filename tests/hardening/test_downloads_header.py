@@ -13,9 +13,7 @@ from django.http import HttpResponse
 from django.utils.http import parse_header_parameters
 
 from accounts.audit import download_name
-from households import import_views
-from reports import pdf
-from reports import views as report_views
+from common import files
 from reports.api.renderers import CSVRenderer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +31,14 @@ def sent_name(header: str, disposition: str = "attachment") -> str:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_download_helpers_send_the_name_whole(name):
-    assert sent_name(import_views._download(b"x", name, "text/csv")["Content-Disposition"]) == name
-    assert sent_name(report_views._download(b"x", "text/csv", name)["Content-Disposition"]) == name
+def test_the_download_helper_sends_the_name_whole(name):
+    assert sent_name(files.download(b"x", name, "text/csv")["Content-Disposition"]) == name
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_pdfs_open_in_the_browser_under_their_name(name, monkeypatch):
-    monkeypatch.setattr(pdf, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
-    assert sent_name(pdf.pdf_response("pdf/base.html", {}, filename=name)["Content-Disposition"], "inline") == name
+    monkeypatch.setattr(files, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7")
+    assert sent_name(files.pdf_response("pdf/base.html", {}, filename=name)["Content-Disposition"], "inline") == name
 
 
 @pytest.mark.parametrize("name", ['ho-gia-dinh"', "hộ-gia-đình"])
@@ -53,7 +50,7 @@ def test_api_tables_name_their_file(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_audit_log_reads_the_name_back(name):
-    response = import_views._download(b"x", name, "text/csv")
+    response = files.download(b"x", name, "text/csv")
     assert download_name(response["Content-Disposition"]) == name
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import lookups
+from common.lookups import array_literal, value_parts
 from households.models import Household, Member
-from povertyplan import lookups
-from povertyplan.lookups import array_literal, value_parts
 from tests.factories import HouseholdFactory, MemberFactory
 
 # Texts an array literal must quote: a quote, a backslash, a comma, braces, a space, the word NULL.

@@ -1,14 +1,25 @@
-"""Tables as files: CSV (UTF-8 with BOM, so Excel shows diacritics) and styled XLSX, from rows of dicts."""
+"""The files the app hands out: tables as CSV (UTF-8 with BOM, so Excel shows diacritics) and styled XLSX from
+rows of dicts, HTML templates as PDF (WeasyPrint; pango lays out the Vietnamese text), and the response that
+sends any of them with its name."""
 
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from weasyprint import HTML
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_CONTENT_TYPE = "application/pdf"
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -80,3 +91,21 @@ def _xlsx_value(value):
         # Control characters cannot be stored in a worksheet; they only come from odd input.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return safe_cell(value)
+
+
+def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    """A file to save (or, ``inline``, to show in the browser) under ``filename``, which may hold any character:
+    Django's header function quotes and encodes it."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
+    html = render_to_string(template_name, context, request=request)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def pdf_response(template_name: str, context: dict, *, filename: str, request=None) -> HttpResponse:
+    """A template as a PDF shown in the browser."""
+    return download(render_pdf(template_name, context, request=request), filename, PDF_CONTENT_TYPE, inline=True)
