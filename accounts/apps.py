@@ -18,9 +18,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from povertyplan.middleware import session_signed_in
-
         from . import audit
+        from .sessions import session_signed_in
 
         audit.connect()
         user_logged_in.connect(session_signed_in, dispatch_uid="session-signed-in")

@@ -1,331 +1,390 @@
-"""Poverty standards as data: one standard per period, with its income lines, dimensions and indicators.
+"""Plans and what they set: goals, the target table, the task table, and the national programme's projects.
 
-The rule that runs on these rows is ``programmes.classification.classify``; ``programmes.selectors.
-standard_rules`` turns a standard into the plain ``StandardRules`` it takes. Changes go through
-``programmes.services``: once an approved review uses a standard it is locked, and it changes only by
-a new version. Values not yet confirmed against the legal text are marked ``confirmed=False`` and stay
-editable data.
+A plan is a decision of the provincial People's Committee (seed 002: 397/QĐ-UBND). Its target table
+holds, per unit and year, the figures the document printed; totals and rates are computed from the rows
+(``programmes.progress``), and where the document printed a total or a rate it is kept as printed so any
+difference from the computed value can be shown (domain.md §5). Writes go through
+``programmes.plan_services``; reads through ``programmes.plan_selectors``.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .classification import Area, Method
+from .progress import Comparison, comparison_in
 
 _YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
-class MethodChoice(models.TextChoices):
-    INCOME_ONLY = Method.INCOME_ONLY.value, _("Income only")
-    INCOME_OR_DEPRIVATION = Method.INCOME_OR_DEPRIVATION.value, _("Income, or income and deprivations (2016-2020)")
-    INCOME_AND_DEPRIVATION = Method.INCOME_AND_DEPRIVATION.value, _("Income and deprivations (from 2021)")
+def _percent(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=6, decimal_places=2, null=True, blank=True, **kwargs)
 
 
-class AreaChoice(models.TextChoices):
-    RURAL = Area.RURAL.value, _("Rural")
-    URBAN = Area.URBAN.value, _("Urban")
-
-
-class PovertyStandardQuerySet(models.QuerySet):
-    def latest_versions(self) -> "PovertyStandardQuerySet":
-        newest = PovertyStandard.objects.filter(code=OuterRef("code")).order_by("-version").values("version")[:1]
-        return self.filter(version=Subquery(newest))
-
-    def in_force(self, year: int) -> "PovertyStandardQuerySet":
-        return self.filter(year_from__lte=year, year_to__gte=year)
-
-
-class PovertyStandardManager(models.Manager.from_queryset(PovertyStandardQuerySet)):
-    def get_by_natural_key(self, code: str, version: int) -> "PovertyStandard":
-        return self.get(code=code, version=version)
-
-
-class PovertyStandard(models.Model):
-    code = models.CharField(
-        _("period"),
-        max_length=9,
-        validators=[RegexValidator(r"^\d{4}-\d{4}$", _("Write the period as YYYY-YYYY."))],
-        help_text=_("For example 2021-2025."),
+class Plan(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    signer = models.CharField(_("signed by"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("unit covered"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
-    version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    document_number = models.CharField(_("legal document number"), max_length=50)
-    document_date = models.DateField(_("legal document date"))
-    document_title = models.CharField(_("legal document title"), max_length=300)
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("Amendments, and values not yet confirmed against the legal text.")
+    period_from = models.PositiveSmallIntegerField(_("programme period from"), validators=_YEAR)
+    period_to = models.PositiveSmallIntegerField(_("programme period to"), validators=_YEAR)
+    year_from = models.PositiveSmallIntegerField(_("first year covered"), validators=_YEAR)
+    year_to = models.PositiveSmallIntegerField(_("last year covered"), validators=_YEAR)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        validators=_YEAR,
+        help_text=_("The year of the review whose results the target table starts from."),
     )
-    year_from = models.PositiveSmallIntegerField(
-        _("first year"), validators=_YEAR, help_text=_("First year the standard classifies households for.")
-    )
-    year_to = models.PositiveSmallIntegerField(_("last year"), validators=_YEAR)
-    method = models.CharField(_("rule"), max_length=30, choices=MethodChoice.choices)
-    deprivation_cutoff = models.PositiveSmallIntegerField(
-        _("deprivation cut-off"),
+    standard = models.ForeignKey(
+        "programmes.PovertyStandard",
+        verbose_name=_("poverty standard"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("Poor with at least this many deprived indicators. Empty for income-only standards."),
+        on_delete=models.PROTECT,
+        help_text=_("The standard the rates are measured under."),
     )
-    locked = models.BooleanField(
-        _("locked"),
-        default=False,
-        editable=False,
-        help_text=_("Used by approved reviews: changes need a new version."),
-    )
-    based_on = models.ForeignKey(
-        "self", verbose_name=_("based on"), null=True, blank=True, editable=False, on_delete=models.PROTECT
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = PovertyStandardManager()
-
     class Meta:
-        verbose_name = _("poverty standard")
-        verbose_name_plural = _("poverty standards")
-        ordering = ["year_from", "version"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-decision_date", "decision_number"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="standard_code_version_unique"),
-            models.CheckConstraint(condition=Q(year_from__lte=F("year_to")), name="standard_years_ordered"),
+            models.UniqueConstraint(fields=["decision_number", "issuing_body"], name="plan_decision_unique"),
+            models.CheckConstraint(condition=Q(period_from__lte=F("period_to")), name="plan_period_ordered"),
+            models.CheckConstraint(condition=Q(year_from__lte=F("year_to")), name="plan_years_ordered"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return f"{self.decision_number} – {self.title}"
 
-    def natural_key(self) -> tuple[str, int]:
-        return (self.code, self.version)
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:plan-detail", args=[self.pk])
 
     def clean(self):
-        needs_cutoff = self.method != MethodChoice.INCOME_ONLY
-        if needs_cutoff and self.deprivation_cutoff is None:
-            raise ValidationError({"deprivation_cutoff": _("A rule with deprivations needs a cut-off.")})
-        if not needs_cutoff and self.deprivation_cutoff is not None:
-            raise ValidationError({"deprivation_cutoff": _("An income-only rule has no cut-off.")})
+        if self.year_from and self.year_to and self.year_from > self.year_to:
+            raise ValidationError({"year_to": _("The last year comes before the first.")})
+        if self.period_from and self.period_to and self.period_from > self.period_to:
+            raise ValidationError({"period_to": _("The period ends before it starts.")})
+
+    @property
+    def years(self) -> range:
+        return range(self.year_from, self.year_to + 1)
 
 
-class StandardRowManager(models.Manager):
-    """Rows of a standard are found by the standard's natural key and their own (fixtures carry no ids)."""
-
-    key_field = "code"
-
-    def get_by_natural_key(self, standard_code: str, standard_version: int, key) -> models.Model:
-        return self.get(standard__code=standard_code, standard__version=standard_version, **{self.key_field: key})
+class GoalKind(models.TextChoices):
+    END_RATE = "end_rate", _("Poverty rate at the end of the period")
+    REDUCTION_PP = "reduction_pp", _("Reduction of the poverty rate per year (percentage points)")
+    REDUCTION_HOUSEHOLDS = "reduction_households", _("Reduction of poor households per year")
+    OUTPUT = "output", _("Output target")
 
 
-class IncomeLineManager(StandardRowManager):
-    key_field = "year_from"
+class GoalGroup(models.TextChoices):
+    ALL = "all", _("Whole unit")
+    ETHNIC_MINORITY_COMMUNES = "ethnic_minority_communes", _("Ethnic-minority communes")
+    POOR_DISTRICTS = "poor_districts", _("Poor districts")
+    SPECIAL_DIFFICULTY_COMMUNES = "special_difficulty_communes", _("Special-difficulty communes")
+    OTHER = "other", _("Other group")
 
 
-class IncomeLine(models.Model):
-    """The lines of a standard for a run of years (VND per person per month; "X and below" is poor)."""
+class Direction(models.TextChoices):
+    """The wording of a goal, labelled by the words the plans use; ``programmes.progress.meets`` reads it.
 
-    standard = models.ForeignKey(
-        PovertyStandard, verbose_name=_("poverty standard"), on_delete=models.CASCADE, related_name="income_lines"
+    "dưới" and "trên" exclude the target itself, "không quá" and "ít nhất"/"đạt" include it (Vietnamese legal
+    drafting; the seeds' own use is quoted at ``programmes.progress.Comparison``).
+    """
+
+    BELOW = Comparison.BELOW.value, _("below")
+    AT_MOST = Comparison.AT_MOST.value, _("not more than")
+    ABOVE = Comparison.ABOVE.value, _("above")
+    AT_LEAST = Comparison.AT_LEAST.value, _("at least / reaching")
+
+
+class PlanGoal(models.Model):
+    """A headline goal or an output target. A range such as "2-2.5%" keeps both ends; the verdict uses the low end.
+
+    Rate goals of a group with ``units`` are measured from approved reviews; every other goal compares
+    the ``actual`` an officer enters.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField(_("kind"), max_length=24, choices=GoalKind.choices)
+    group = models.CharField(_("group"), max_length=30, choices=GoalGroup.choices, default=GoalGroup.ALL)
+    description = models.CharField(_("description"), max_length=300)
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=Direction.choices,
+        default=Direction.AT_LEAST,
+        help_text=_(
+            "How the goal is worded: “below” and “above” leave the target itself out; “not more than” and "
+            "“at least / reaching” count the target itself as reached."
+        ),
     )
-    year_from = models.PositiveSmallIntegerField(_("first year"), validators=_YEAR)
-    year_to = models.PositiveSmallIntegerField(_("last year"), validators=_YEAR)
-    poor_rural = models.PositiveIntegerField(_("poor line, rural"))
-    poor_urban = models.PositiveIntegerField(_("poor line, urban"))
-    poor_rural_mountain = models.PositiveIntegerField(
-        _("poor line, rural mountainous and island areas"), null=True, blank=True
+    target_low = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    target_high = models.DecimalField(_("target, upper end"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=_YEAR, help_text=_("Empty: the goal is for every year.")
     )
-    near_poor_rural = models.PositiveIntegerField(_("near-poor upper bound, rural"), null=True, blank=True)
-    near_poor_urban = models.PositiveIntegerField(_("near-poor upper bound, urban"), null=True, blank=True)
-    minimum_living_rural = models.PositiveIntegerField(_("minimum living standard, rural"), null=True, blank=True)
-    minimum_living_urban = models.PositiveIntegerField(_("minimum living standard, urban"), null=True, blank=True)
-    average_rural = models.PositiveIntegerField(_("average living standard upper bound, rural"), null=True, blank=True)
-    average_urban = models.PositiveIntegerField(_("average living standard upper bound, urban"), null=True, blank=True)
-    confirmed = models.BooleanField(_("confirmed against the legal text"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
-
-    objects = IncomeLineManager()
+    units = models.ManyToManyField(
+        "households.AdministrativeUnit",
+        verbose_name=_("units of the group"),
+        blank=True,
+        related_name="+",
+        help_text=_("For a group goal on rates: measured from the approved reviews of these units."),
+    )
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
+    actual_note = models.CharField(_("source of the actual"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("income line")
-        verbose_name_plural = _("income lines")
-        ordering = ["standard", "year_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["standard", "year_from"], name="income_line_unique_start"),
-            models.CheckConstraint(condition=Q(year_from__lte=F("year_to")), name="income_line_years_ordered"),
-        ]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.standard.code}: {self.year_from}-{self.year_to}"
-
-    def natural_key(self):
-        return (*self.standard.natural_key(), self.year_from)
-
-    natural_key.dependencies = ["programmes.povertystandard"]
+        return self.description
 
     def clean(self):
         errors = {}
-        needs_minimum = self.standard_id and self.standard.method == MethodChoice.INCOME_OR_DEPRIVATION
-        for area in AreaChoice.values:
-            poor = getattr(self, f"poor_{area}")
-            for name in ("near_poor", "minimum_living", "average"):
-                value = getattr(self, f"{name}_{area}")
-                if value is not None and poor is not None and value <= poor:
-                    errors[f"{name}_{area}"] = _("Must be above the poor line.")
-            # Decision 59/2015/QĐ-TTg, art. 2: the rule reads the minimum living standard.
-            if needs_minimum and getattr(self, f"minimum_living_{area}") is None:
-                errors[f"minimum_living_{area}"] = _("This rule needs a minimum living standard.")
-        if self.standard_id and self.year_from is not None and self.year_to is not None:
-            standard = self.standard
-            if not standard.year_from <= self.year_from <= self.year_to <= standard.year_to:
-                errors["year_to"] = _("The years must lie within the period of the standard.")
-            siblings = IncomeLine.objects.filter(
-                standard=standard, year_from__lte=self.year_to, year_to__gte=self.year_from
-            ).exclude(pk=self.pk)
-            if siblings.exists():
-                errors["year_from"] = _("The years overlap another income line of this standard.")
+        if self.target_high is not None and self.target_low is not None and self.target_high < self.target_low:
+            errors["target_high"] = _("The upper end is below the target.")
+        # An unknown value is the field's own error; the wording is checked only against a known one.
+        chosen = Comparison(self.direction) if self.direction in Direction.values else None
+        if chosen is not None and self.kind == GoalKind.END_RATE and not chosen.ceiling:
+            errors["direction"] = _(
+                "A poverty rate at the end of the period is a ceiling: choose “below” or “not more than”."
+            )
+        stated = comparison_in(self.description or "", self.target_low)
+        if chosen is not None and stated is not None and stated != chosen and "direction" not in errors:
+            errors["direction"] = _("The description says “%(stated)s”, but the comparison chosen is “%(chosen)s”.") % {
+                "stated": Direction(stated).label,
+                "chosen": Direction(chosen).label,
+            }
         if errors:
             raise ValidationError(errors)
 
 
-class Dimension(models.Model):
-    """A basic social service (dịch vụ xã hội cơ bản) the indicators of a standard are grouped under."""
-
-    standard = models.ForeignKey(
-        PovertyStandard, verbose_name=_("poverty standard"), on_delete=models.CASCADE, related_name="dimensions"
-    )
-    code = models.SlugField(_("code"), max_length=40)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = StandardRowManager()
-
-    class Meta:
-        verbose_name = _("dimension")
-        verbose_name_plural = _("dimensions")
-        ordering = ["standard", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="dimension_code_unique")]
-
-    def __str__(self) -> str:
-        return self.name_vi
-
-    def natural_key(self):
-        return (*self.standard.natural_key(), self.code)
-
-    natural_key.dependencies = ["programmes.povertystandard"]
-
-
-class Indicator(models.Model):
-    """A deprivation indicator; ``thresholds`` are the facts that decide it (see ``programmes.indicators``)."""
-
-    standard = models.ForeignKey(
-        PovertyStandard, verbose_name=_("poverty standard"), on_delete=models.CASCADE, related_name="indicators"
-    )
-    dimension = models.ForeignKey(
-        Dimension, verbose_name=_("dimension"), on_delete=models.PROTECT, related_name="indicators"
-    )
-    code = models.SlugField(_("code"), max_length=40)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    confirmed = models.BooleanField(_("confirmed against the legal text"), default=False)
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("The legal source of the indicator and its threshold.")
-    )
-
-    objects = StandardRowManager()
-
-    class Meta:
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
-        ordering = ["standard", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_unique")]
-
-    def __str__(self) -> str:
-        return self.name_vi
-
-    def natural_key(self):
-        return (*self.standard.natural_key(), self.code)
-
-    natural_key.dependencies = ["programmes.povertystandard", "programmes.dimension"]
-
-    def clean(self):
-        if self.dimension_id and self.standard_id and self.dimension.standard_id != self.standard_id:
-            raise ValidationError({"dimension": _("The dimension belongs to another standard.")})
-        if not isinstance(self.thresholds, dict):
-            raise ValidationError({"thresholds": _("Thresholds are a JSON object.")})
-
-
-class PublicHoliday(models.Model):
-    """A weekday on which public servants do not work: a holiday of the Labour Code 2019 (art. 112), a day off
-    in lieu of one that fell on a weekend (art. 112(3)), or a day off swapped for a weekend worked, as the
-    Government announces each year. Data, so that an administrator adds the next years as they are announced;
-    periods counted in working days (the review's complaint period) skip these days and the weekends.
-
-    Weekends worked in exchange (ngày làm bù) are not stored: counting them as days off only lengthens a
-    period in working days, to the advantage of those who may complain."""
-
-    date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    note = models.CharField(
-        _("note"), max_length=255, blank=True, help_text=_("Where the day comes from, and what is still to check.")
-    )
-
-    class Meta:
-        verbose_name = _("public holiday")
-        verbose_name_plural = _("public holidays")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
-
-
-# Plans, targets, tasks and programme projects live in their own module; imported here so that Django
-# finds them and ``from programmes.models import Plan`` works like every other model of the app.
-from .plan_models import (  # noqa: E402
-    Direction,
-    FundingSource,
-    GoalGroup,
-    GoalKind,
-    Plan,
-    PlanGoal,
-    PlanTask,
-    PrintedTotal,
-    Programme,
-    Project,
-    ProjectBudget,
-    ProjectOutput,
-    RateBand,
-    TargetRow,
-    TaskStatus,
+# The figures of a target row, in the column order of seed 002's table (counts, then the printed rates).
+TARGET_ROW_FIGURES = (
+    "households",
+    "poor_households",
+    "poor_rate_printed",
+    "reduction_households",
+    "reduction_pp_printed",
+    "near_poor_households",
+    "near_poor_rate_printed",
+    "near_poor_reduction_households",
+    "near_poor_reduction_pp_printed",
 )
 
-__all__ = [
-    "AreaChoice",
-    "Dimension",
-    "Direction",
-    "FundingSource",
-    "GoalGroup",
-    "GoalKind",
-    "IncomeLine",
-    "Indicator",
-    "MethodChoice",
-    "Plan",
-    "PlanGoal",
-    "PlanTask",
-    "PovertyStandard",
-    "PovertyStandardQuerySet",
-    "PrintedTotal",
-    "Programme",
-    "Project",
-    "ProjectBudget",
-    "ProjectOutput",
-    "PublicHoliday",
-    "RateBand",
-    "TargetRow",
-    "TaskStatus",
-]
+
+class TargetRow(models.Model):
+    """One row of the target table, as printed: a unit's start figures and planned reduction for a year."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="target_rows")
+    unit = models.ForeignKey(
+        "households.AdministrativeUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("target year"), validators=_YEAR)
+    order = models.PositiveSmallIntegerField(_("row number"), default=0)
+    households = models.PositiveIntegerField(_("households"))
+    poor_households = models.PositiveIntegerField(_("poor households at the start"))
+    poor_rate_printed = _percent(_("poverty rate at the start, as printed (%)"))
+    reduction_households = models.PositiveIntegerField(_("planned reduction (households)"))
+    reduction_pp_printed = _percent(_("planned reduction, as printed (percentage points)"))
+    near_poor_households = models.PositiveIntegerField(_("near-poor households at the start"), null=True, blank=True)
+    near_poor_rate_printed = _percent(_("near-poor rate at the start, as printed (%)"))
+    near_poor_reduction_households = models.PositiveIntegerField(
+        _("planned near-poor reduction (households)"), null=True, blank=True
+    )
+    near_poor_reduction_pp_printed = _percent(_("planned near-poor reduction, as printed (percentage points)"))
+
+    class Meta:
+        verbose_name = _("target row")
+        verbose_name_plural = _("target rows")
+        ordering = ["plan", "year", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit", "year"], name="target_row_unique_unit_year"),
+            models.CheckConstraint(
+                condition=Q(poor_households__lte=F("households")),
+                name="target_poor_le_total",
+                violation_error_message=_("There are more poor households than households."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+
+class PrintedTotal(models.Model):
+    """The total row of a target table as the document printed it; never used for computing."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="printed_totals")
+    year = models.PositiveSmallIntegerField(_("target year"), validators=_YEAR)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    poor_households = models.PositiveIntegerField(_("poor households"), null=True, blank=True)
+    poor_rate = _percent(_("poverty rate (%)"))
+    reduction_households = models.PositiveIntegerField(_("planned reduction (households)"), null=True, blank=True)
+    reduction_pp = _percent(_("planned reduction (percentage points)"))
+    near_poor_households = models.PositiveIntegerField(_("near-poor households"), null=True, blank=True)
+    near_poor_rate = _percent(_("near-poor rate (%)"))
+
+    class Meta:
+        verbose_name = _("printed total")
+        verbose_name_plural = _("printed totals")
+        ordering = ["plan", "year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="printed_total_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.decision_number} {self.year}"
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PlanTask(models.Model):
+    """A row of the task-assignment table (seed 002, table 2)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("row number"), default=0)
+    title = models.TextField(_("task"))
+    lead_agency = models.CharField(_("lead agency"), max_length=300)
+    partner_agencies = models.TextField(_("partner agencies"), blank=True)
+    approving_body = models.CharField(_("approving body"), max_length=200, blank=True)
+    deadline_text = models.CharField(_("deadline, as printed"), max_length=100, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, help_text=_("The last day, for reminders."))
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    progress_notes = models.TextField(_("progress notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class RateBand(models.Model):
+    """A band of poverty rates for grouping communes and districts (seed 000's brackets are the default).
+
+    A rate belongs to the first band, highest first, whose lower bound it passes; an empty lower bound
+    catches everything below.
+    """
+
+    label = models.CharField(_("label"), max_length=50)
+    minimum = models.DecimalField(_("lower bound (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    minimum_inclusive = models.BooleanField(_("lower bound included"), default=True)
+
+    class Meta:
+        verbose_name = _("poverty-rate band")
+        verbose_name_plural = _("poverty-rate bands")
+        ordering = [F("minimum").desc(nulls_last=True)]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Programme(models.TextChoices):
+    NTP_2021_2025 = "2021-2025", _("National target programme for sustainable poverty reduction 2021-2025")
+    NTP_2026_2035 = "2026-2035", _("Merged national target programme 2026-2035")
+
+
+class Project(models.Model):
+    """A project or sub-project of a national target programme (Decision 90/QĐ-TTg; Resolution 257/2025/QH15)."""
+
+    programme = models.CharField(_("programme"), max_length=9, choices=Programme.choices)
+    code = models.CharField(_("code"), max_length=10, help_text=_("For example 4.1."))
+    name = models.CharField(_("name"), max_length=300)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("project"), null=True, blank=True, on_delete=models.CASCADE, related_name="subprojects"
+    )
+    unit = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The province (or commune) carrying the project out."),
+    )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    beneficiaries = models.ManyToManyField(
+        "households.Household", verbose_name=_("beneficiary households"), blank=True, related_name="projects"
+    )
+
+    class Meta:
+        verbose_name = _("programme project")
+        verbose_name_plural = _("programme projects")
+        ordering = ["programme", "unit", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "unit", "code"], name="project_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class FundingSource(models.TextChoices):
+    CENTRAL = "central", _("Central budget")
+    PROVINCIAL = "provincial", _("Provincial budget")
+    CREDIT = "credit", _("Policy credit")
+    PEOPLE = "people", _("People's contribution")
+
+
+class ProjectBudget(models.Model):
+    """Allocation and disbursement of a project for a year from one source (million VND)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="budgets")
+    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
+    source = models.CharField(_("source"), max_length=12, choices=FundingSource.choices)
+    allocated = models.DecimalField(_("allocated (million VND)"), max_digits=14, decimal_places=2, default=0)
+    disbursed = models.DecimalField(_("disbursed (million VND)"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["project", "year", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "source"], name="budget_unique_year_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.year} {self.get_source_display()}"
+
+
+class ProjectOutput(models.Model):
+    """An output indicator of a project for a year: target and actual."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="outputs")
+    name = models.CharField(_("indicator"), max_length=300)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("output indicator")
+        verbose_name_plural = _("output indicators")
+        ordering = ["project", "year", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

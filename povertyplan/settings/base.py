@@ -85,7 +85,7 @@ MIDDLEWARE = [
     # Outside everything below, so that it marks every answer to a signed-in user: pages, downloads, lockout, errors.
     "povertyplan.middleware.NoStoreMiddleware",
     # Ends idle and old sessions (SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE) before any view sees them.
-    "povertyplan.middleware.SessionLifetimeMiddleware",
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
@@ -128,7 +128,7 @@ PASSWORD_HASHERS = [
 ]
 
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after its sign-in
-# whatever happens (povertyplan.middleware.SessionLifetimeMiddleware); the cookie never outlives the latter.
+# whatever happens (accounts.sessions.SessionLifetimeMiddleware); the cookie never outlives the latter.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_MAX_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_MAX_AGE

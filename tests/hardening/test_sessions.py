@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
-from povertyplan.middleware import LAST_SEEN, SIGNED_IN_AT, TOUCH_INTERVAL
+from accounts.sessions import LAST_SEEN, SIGNED_IN_AT, TOUCH_INTERVAL
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from programmes.selectors import standard_get
-from programmes.services import standard_new_version
+from standards.selectors import standard_get
+from standards.services import standard_new_version
 
-from .legal import INDICATORS_2016, INDICATORS_2021, INDICATORS_2026
+from tests.standards.legal import INDICATORS_2016, INDICATORS_2021, INDICATORS_2026
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@
 - Decree 135/2020/NĐ-CP, art. 3(1): the moment of retirement is the end of the last day of the month in
   which the person reaches the retirement age. Until then they are of working age.
 
-Plain functions over plain data, exact to the month; ``programmes.indicators`` (employment, dependants) and
+Plain functions over plain data, exact to the month; ``standards.indicators`` (employment, dependants) and
 ``households.registry_rules`` (households with no labour capacity) use them.
 """
 

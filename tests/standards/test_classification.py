@@ -12,7 +12,7 @@ Boundaries follow the texts: "từ X trở xuống" (X and below) is poor at X a
 import pytest
 from django.utils import translation
 
-from programmes.classification import (
+from standards.classification import (
     Area,
     ClassificationError,
     IncomeLines,
@@ -24,7 +24,7 @@ from programmes.classification import (
     format_vnd,
 )
 
-from .legal import PERIODS, rules_for
+from tests.standards.legal import PERIODS, rules_for
 
 
 def _cases(period):

@@ -1,10 +1,10 @@
-"""Working age by sex and date (programmes.working_age), against the Labour Code 2019 and Decree 135/2020/NĐ-CP."""
+"""Working age by sex and date (standards.working_age), against the Labour Code 2019 and Decree 135/2020/NĐ-CP."""
 
 from datetime import date
 
 import pytest
 
-from programmes.working_age import (
+from standards.working_age import (
     is_past_working_age,
     is_working_age,
     retirement_age,

@@ -1,7 +1,7 @@
 """Periods counted in working days (the review's complaint period, Decision 24/2021/QĐ-TTg, art. 4, step 4).
 
 Pure: dates and a set of days off in, a date out. The days off are data (``programmes.PublicHoliday``, read by
-``programmes.selectors.public_holidays``).
+``standards.selectors.public_holidays``).
 """
 
 import datetime

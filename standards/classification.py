@@ -2,7 +2,7 @@
 
 This is the one implementation of the rule; forms, imports, the API and the reports all call
 ``classify``. Nothing here touches the database: the rules arrive as a ``StandardRules`` value, built
-from the standard's rows by ``programmes.selectors.standard_rules`` (or by hand in tests).
+from the standard's rows by ``standards.selectors.standard_rules`` (or by hand in tests).
 
 Boundaries follow the texts: "từ X trở xuống" (X and below) is ``income <= X``; "trên X đến Y" is
 ``X < income <= Y``. Incomes are whole VND per person per month.
@@ -106,7 +106,7 @@ class IncomeLines:
 
 @dataclass(frozen=True)
 class IndicatorRule:
-    """A deprivation indicator; ``thresholds`` are the facts that decide it (see ``programmes.indicators``)."""
+    """A deprivation indicator; ``thresholds`` are the facts that decide it (see ``standards.indicators``)."""
 
     code: str
     name_vi: str

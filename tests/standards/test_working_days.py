@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from programmes.models import PublicHoliday
-from programmes.selectors import public_holidays
-from programmes.working_days import add_working_days, is_working_day
+from standards.models import PublicHoliday
+from standards.selectors import public_holidays
+from standards.working_days import add_working_days, is_working_day
 
 D = datetime.date
 

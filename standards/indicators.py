@@ -15,11 +15,11 @@ standard, editable by an administrator. Keys read from ``thresholds``:
 - ``water``: ``safe_sources``. ``latrine``: ``hygienic_types``. ``waste``: ``adequate``.
 - ``telecom``: ``any_of`` — deprived when no member uses any of these services.
 - ``information_means``: ``devices``, ``loudspeaker_counts``.
-- ``employment``: ``working_age`` (true: the working age of ``programmes.working_age``, by sex and date) or,
+- ``employment``: ``working_age`` (true: the working age of ``standards.working_age``, by sex and date) or,
   in standards written before it, ``age_from`` and ``age_to`` (full years, both included);
   ``deprived_statuses``.
 - ``dependants``: ``child_age_below``; ``elderly_past_working_age`` (true: a member past the working age of
-  ``programmes.working_age``) or ``elderly_age_from``; ``elderly_requires_allowance``, ``disabled_levels``,
+  ``standards.working_age``) or ``elderly_age_from``; ``elderly_requires_allowance``, ``disabled_levels``,
   ``disabled_requires_allowance``, ``share_above``.
 - ``nutrition``: ``age_below``.
 
@@ -270,7 +270,7 @@ def decide_indicators(
     ``explain="deprived"`` writes the reasons of the deprived indicators only: a large import writes those
     alone (as ``HouseholdClassification.explanation`` does), and the text is most of the cost. ``only``
     gives the codes to decide; the others are left out of the result. The reasons are written in
-    ``language``, by default the active one (see ``programmes.classification.classify``).
+    ``language``, by default the active one (see ``standards.classification.classify``).
     """
     decisions: dict[str, IndicatorDecision] = {}
     # One context for all the indicators (a reason is written at once, never later): the members' ages,
@@ -304,7 +304,7 @@ class _Context:
         self.on = on
         self.explain_deprived = bool(explain)  # True or "deprived"
         self.explain_all = explain is True
-        self.text = text  # the reasons' language, read once per call (``programmes.classification.Translated``)
+        self.text = text  # the reasons' language, read once per call (``standards.classification.Translated``)
         self.ages = ages  # of the members on ``on``, in order
         self.missing: list[MissingFact] = []
         self.code = ""
@@ -361,7 +361,7 @@ class _Context:
         return self.number(Decimal(value.numerator * 100) / Decimal(value.denominator)) + "%"
 
     def working_age(self, member: MemberFacts) -> bool | None:
-        """Whether the member is of working age on ``on`` (``programmes.working_age``); ``None`` when the answer
+        """Whether the member is of working age on ``on`` (``standards.working_age``); ``None`` when the answer
         depends on a sex the facts do not hold (stored before it was kept): see ``sex_missing``."""
         return working_age_if_known(member.birth_date, member.sex, self.on)
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programmes.classification import IncomeLines, IndicatorRule, Method, StandardRules
-from programmes.multidimensional import (
+from standards.classification import IncomeLines, IndicatorRule, Method, StandardRules
+from standards.multidimensional import (
     Observation,
     cutoff_for_count,
     decompose,

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from programmes.admin import PovertyStandardForm
-from programmes.classification import Status, classify
-from programmes.indicators import HouseholdFacts, MemberFacts, decide_indicators, deprived_codes
-from programmes.models import Dimension, IncomeLine, Indicator, PovertyStandard
-from programmes.selectors import (
+from standards.classification import Status, classify
+from standards.indicators import HouseholdFacts, MemberFacts, decide_indicators, deprived_codes
+from standards.models import Dimension, IncomeLine, Indicator, PovertyStandard
+from standards.selectors import (
     rules_year,
     standard_for_round,
     standard_for_year,
@@ -22,7 +22,7 @@ from programmes.selectors import (
     standard_list,
     standard_rules,
 )
-from programmes.services import (
+from standards.services import (
     income_line_create,
     income_line_update,
     indicator_update,
@@ -33,7 +33,7 @@ from programmes.services import (
     standards_load,
 )
 
-from .legal import PERIODS
+from tests.standards.legal import PERIODS
 
 pytestmark = pytest.mark.django_db
 
@@ -298,11 +298,11 @@ def test_a_new_version_of_an_old_version_takes_the_next_number():
 
 
 def change_url(standard):
-    return reverse("admin:programmes_povertystandard_change", args=[standard.pk])
+    return reverse("admin:standards_povertystandard_change", args=[standard.pk])
 
 
 def test_the_admin_lists_the_standards(admin_client):
-    response = admin_client.get(reverse("admin:programmes_povertystandard_changelist"))
+    response = admin_client.get(reverse("admin:standards_povertystandard_changelist"))
     assert response.status_code == 200
     assert "07/2021/NĐ-CP" in response.text
     assert "351/2025/NĐ-CP" in response.text
@@ -354,7 +354,7 @@ def test_the_admin_makes_a_new_version(admin_client):
 def test_the_admin_action_makes_new_versions(admin_client):
     ids = list(PovertyStandard.objects.filter(code__in=["2016-2020", "2026-2030"]).values_list("pk", flat=True))
     response = admin_client.post(
-        reverse("admin:programmes_povertystandard_changelist"),
+        reverse("admin:standards_povertystandard_changelist"),
         {"action": "new_version", "_selected_action": ids},
     )
     assert response.status_code == 302

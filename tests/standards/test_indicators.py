@@ -18,8 +18,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programmes.classification import IncomeLines, IndicatorRule, Method, StandardRules
-from programmes.indicators import (
+from standards.classification import IncomeLines, IndicatorRule, Method, StandardRules
+from standards.indicators import (
     Device,
     Disability,
     EducationLevel,
@@ -401,7 +401,7 @@ def _fixture_rules() -> list[StandardRules]:
     rows = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "standards.json").read_text())
     found: dict[str, IndicatorRule] = {}
     for row in rows:
-        if row["model"] == "programmes.indicator":
+        if row["model"] == "standards.indicator":
             fields = row["fields"]
             key = f"{fields['code']} {json.dumps(fields.get('thresholds'), sort_keys=True)}"
             found[key] = IndicatorRule(fields["code"], "", "", "d", "d", thresholds=fields.get("thresholds") or {})

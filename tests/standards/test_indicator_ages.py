@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from programmes.classification import IncomeLines, IndicatorRule, Method, StandardRules
-from programmes.indicators import HouseholdFacts, MemberFacts, MissingFact, MissingFactsError, decide_indicators
+from standards.classification import IncomeLines, IndicatorRule, Method, StandardRules
+from standards.indicators import HouseholdFacts, MemberFacts, MissingFact, MissingFactsError, decide_indicators
 
 ON = date(2024, 9, 1)  # the reference date of the 2024 annual review
 STATUSES = ["unemployed", "employee_without_contract"]

@@ -6,7 +6,7 @@ ids; the docstrings of the tests give the full text.
 
 from dataclasses import dataclass
 
-from programmes.classification import IncomeLines, IndicatorRule, Method, StandardRules
+from standards.classification import IncomeLines, IndicatorRule, Method, StandardRules
 
 
 @dataclass(frozen=True)

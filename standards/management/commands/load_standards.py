@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.services import standards_load
+from standards.services import standards_load
 
 
 class Command(BaseCommand):
