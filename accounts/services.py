@@ -1,12 +1,16 @@
 """Writes to user accounts."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from households.models import AdministrativeUnit
-
 from .models import Role, User
+
+if TYPE_CHECKING:
+    from households.models import AdministrativeUnit
 
 
 @transaction.atomic

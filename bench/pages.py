@@ -103,7 +103,7 @@ def _setup_django(db: str) -> None:
 
 def _is_prepared() -> bool:
     from accounts.models import User
-    from programmes.plan_models import Plan
+    from programmes.models import Plan
 
     return User.objects.filter(username=USERS["chair"][0]).exists() and Plan.objects.exists()
 
@@ -188,7 +188,7 @@ def pages() -> list[Page]:
 
     from accounts.models import User
     from households.models import AdministrativeUnit, Household, HouseholdReview, ReviewKind, ReviewRound, UnitLevel
-    from programmes.plan_models import Plan
+    from programmes.models import Plan
 
     commune = User.objects.get(username=USERS["commune"][0]).units.get()
     waiting = User.objects.get(username=USERS["chair"][0]).units.get()

@@ -5,7 +5,7 @@ The generated counts reproduce seed 002's start-of-2016 table per district exact
 province rates: poor 26.61% (2016) → 19.57% (2019), near-poor 12.93% → 11.33%; the two poor districts
 (Pác Nặm, Ba Bể) reach 27.55% in 2019. (Seed 004 gives them 40.18% in 2016, which seed 002's own rows
 contradict — 36.02% — so the 2016 figure follows seed 002.) Every status is decided by
-``programmes.classification.classify`` under the 2016-2020 standard from the stored income and
+``standards.classification.classify`` under the 2016-2020 standard from the stored income and
 deprivations. Generation is seeded and written with ``bulk_create`` in batches.
 """
 
@@ -41,11 +41,7 @@ from households.models import (
 from households.review_facts import household_facts
 from households.search_words import search_text
 from households.transitions import transition
-from programmes.classification import Area, classify
-from programmes.indicators import MemberFacts, decide_indicators, deprived_codes
-from reports.services import statistics_rebuild
-
-from .models import (
+from programmes.models import (
     Direction,
     FundingSource,
     GoalGroup,
@@ -57,10 +53,13 @@ from .models import (
     ProjectBudget,
     ProjectOutput,
 )
-from .plan_services import goal_create, plan_create, target_rows_replace, task_create
-from .progress import comparison_in
-from .selectors import rules_year, standard_get, standard_rules
-from .services import standard_lock
+from programmes.progress import comparison_in
+from programmes.services import goal_create, plan_create, target_rows_replace, task_create
+from reports.services import statistics_rebuild
+from standards.classification import Area, classify
+from standards.indicators import MemberFacts, decide_indicators, deprived_codes
+from standards.selectors import rules_year, standard_get, standard_rules
+from standards.services import standard_lock
 
 D = Decimal
 

@@ -3,9 +3,8 @@
 import datetime
 
 from accounts.models import User
-
-from .models import AdministrativeUnit, Ethnicity, Household, ReviewKind
-from .services import (
+from households.models import AdministrativeUnit, Ethnicity, Household, ReviewKind
+from households.services import (
     household_create,
     review_approve,
     review_create,
@@ -15,7 +14,7 @@ from .services import (
     review_submit,
     round_open,
 )
-from .workflow import consults_district
+from households.workflow import consults_district
 
 _GOOD = {
     "housing": "permanent",

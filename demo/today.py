@@ -1,6 +1,6 @@
 """The demo province as it is on 7 December 2026: Thái Nguyên, merged with Bắc Kạn on 1 July 2025.
 
-Loaded after Bắc Kạn 2016-2019 (``programmes.demo``), everything through the app's own services:
+Loaded after Bắc Kạn 2016-2019 (``demo.history``), everything through the app's own services:
 
 1. villages for the old Thái Nguyên communes (``village_create``; Bắc Kạn's exist already);
 2. resident households per commune for 2024 and the end-2024 annual review on the old communes, approved;
@@ -69,14 +69,14 @@ from households.services import (
     village_create,
 )
 from households.workflow import consults_district
+from programmes.models import Direction, GoalGroup, GoalKind, Plan
+from programmes.progress import comparison_in
+from programmes.services import goal_actual_set, goal_create, plan_create, target_rows_replace
 from reports.resident_services import resident_count_set
+from standards.classification import Area
+from standards.selectors import rules_year, standard_for_round, standard_get, standard_rules
 
-from .classification import Area
-from .demo import FAMILY_NAMES, FEMALE_GIVEN, MALE_GIVEN, VILLAGE_NAMES
-from .models import Direction, GoalGroup, GoalKind, Plan
-from .plan_services import goal_actual_set, goal_create, plan_create, target_rows_replace
-from .progress import comparison_in
-from .selectors import rules_year, standard_for_round, standard_get, standard_rules
+from .history import FAMILY_NAMES, FEMALE_GIVEN, MALE_GIVEN, VILLAGE_NAMES
 
 D = Decimal
 TODAY = datetime.date(2026, 12, 7)

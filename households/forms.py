@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
-from programmes.models import PovertyStandard
+from standards.models import PovertyStandard
 
 from .bounds import INCOME_PER_CAPITA, ROUND_YEAR
 from .minutes_upload import minutes_problems

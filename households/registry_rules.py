@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from programmes.working_age import SEXES, is_working_age
+from standards.working_age import SEXES, is_working_age
 
 from .unit_sources import legacy_province_names
 

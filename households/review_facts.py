@@ -1,8 +1,8 @@
 """From a household's registry rows and the facts entered in a review to the standard's classification.
 
 The registry holds the member facts (schooling, insurance, employment …); the review form holds the
-household facts (housing, water, latrine …). Both go into ``programmes.indicators.HouseholdFacts``, the
-indicators are decided from them, and ``programmes.classification.classify`` gives the status. The facts
+household facts (housing, water, latrine …). Both go into ``standards.indicators.HouseholdFacts``, the
+indicators are decided from them, and ``standards.classification.classify`` gives the status. The facts
 used are kept on the review as JSON, so a later change in the registry does not rewrite the past.
 """
 
@@ -20,8 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
-from programmes.indicators import (
+from standards.classification import Area, Classification, ClassificationError, StandardRules, classify
+from standards.indicators import (
     Device,
     HouseholdFacts,
     HousingType,
@@ -35,7 +35,7 @@ from programmes.indicators import (
     decide_indicators,
     deprived_codes,
 )
-from programmes.selectors import standard_rules
+from standards.selectors import standard_rules
 
 from .bounds import LIVING_AREA_M2
 from .models import Member, ReviewKind

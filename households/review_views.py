@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from common.files import pdf_response
-from programmes.selectors import standard_rules
+from standards.selectors import standard_rules
 
 from .access import check_can_edit_unit
 from .errors import ConflictError

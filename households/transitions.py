@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from programmes.classification import Status
+from standards.classification import Status
 
 
 class Transition(StrEnum):
@@ -121,7 +121,7 @@ def transition_in_year(
 
     ``year`` is the **round's year**, the year the review is held in (``ReviewRound.year``, the year the
     statistics and the change table count it in), not the year of its list: an annual round of 2024
-    (1 September – 14 December 2024) gives the list of 2025 (``programmes.selectors.rules_year``) and the
+    (1 September – 14 December 2024) gives the list of 2025 (``standards.selectors.rules_year``) and the
     ongoing reviews of 2025 amend that list; the annual round of 2025 is compared with the 2024 round's
     result, not with the ongoing reviews of 2025 — its "previous year" is the previous round year.
 

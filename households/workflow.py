@@ -93,7 +93,7 @@ MEETING_DISAGREED_TO = ReviewState.RECHECKING
 # Decision 24/2021/QĐ-TTg, art. 4, step 3: the meeting confirms the list when at least half of those present agree.
 MEETING_MIN_SHARE = 0.5
 # Decision 24/2021/QĐ-TTg, art. 4, step 4: the list is posted for 3 working days to hear complaints (check:
-# domain.md §3). Counted by ``programmes.working_days`` over weekends and ``programmes.PublicHoliday``.
+# domain.md §3). Counted by ``standards.working_days`` over weekends and ``programmes.PublicHoliday``.
 COMPLAINT_WORKING_DAYS = 3
 # The district level ends with the 2025 reform: rounds that start before it consult the district chair.
 DISTRICT_ABOLISHED_ON = REFORM_DATE

@@ -6,8 +6,8 @@ from rest_framework.routers import DefaultRouter
 from households.api.imports import ImportJobViewSet
 from households.api.views import HouseholdViewSet, ReviewViewSet, UnitViewSet
 from povertyplan import openapi  # noqa: F401  (registers the schema's filter extension before any schema is built)
-from programmes.api.views import StandardViewSet
 from reports.api.views import StatisticsView
+from standards.api.views import StandardViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = _("Programmes, standards and targets")
+    verbose_name = _("Plans, targets and projects")

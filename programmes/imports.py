@@ -33,10 +33,9 @@ from python_calamine import CalamineWorkbook
 
 from households.models import AdministrativeUnit, UnitLevel
 
-from .models import Plan
-from .plan_models import TARGET_ROW_FIGURES, Direction, GoalKind, PlanGoal
-from .plan_services import goal_create, target_rows_replace
+from .models import TARGET_ROW_FIGURES, Direction, GoalKind, Plan, PlanGoal
 from .progress import Comparison, comparison_in, parse_figure
+from .services import goal_create, target_rows_replace
 
 if TYPE_CHECKING:
     from accounts.models import User

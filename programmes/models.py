@@ -4,7 +4,7 @@ A plan is a decision of the provincial People's Committee (seed 002: 397/QĐ-UBN
 holds, per unit and year, the figures the document printed; totals and rates are computed from the rows
 (``programmes.progress``), and where the document printed a total or a rate it is kept as printed so any
 difference from the computed value can be shown (domain.md §5). Writes go through
-``programmes.plan_services``; reads through ``programmes.plan_selectors``.
+``programmes.services``; reads through ``programmes.selectors``.
 """
 
 from django.conf import settings
@@ -46,7 +46,7 @@ class Plan(models.Model):
         help_text=_("The year of the review whose results the target table starts from."),
     )
     standard = models.ForeignKey(
-        "programmes.PovertyStandard",
+        "standards.PovertyStandard",
         verbose_name=_("poverty standard"),
         null=True,
         blank=True,

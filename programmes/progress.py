@@ -1,6 +1,6 @@
 """Pure rules of targets and progress: rates, totals against printed figures, verdicts, projection, bands.
 
-Plain data in, plain data out; no database. The selectors (``programmes.plan_selectors``) feed these with
+Plain data in, plain data out; no database. The selectors (``programmes.selectors``) feed these with
 counts aggregated from approved reviews, and reports, the API and the pages show what they return.
 """
 

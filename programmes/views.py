@@ -26,7 +26,7 @@ from .forms import (
     YearForm,
 )
 from .imports import target_table_import
-from .plan_selectors import (
+from .selectors import (
     plan_get,
     plan_list,
     plan_progress,
@@ -36,7 +36,7 @@ from .plan_selectors import (
     target_years,
     units_banded,
 )
-from .plan_services import (
+from .services import (
     check_can_edit_plan,
     goal_actual_set,
     goal_create,

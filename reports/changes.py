@@ -37,7 +37,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 
 from households.models import AdministrativeUnit, HouseholdReview, ReviewState
 from households.transitions import Transition
-from programmes.classification import Status
+from standards.classification import Status
 
 from .models import StatisticSource
 from .rollup import rollup

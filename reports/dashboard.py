@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
 from households.unit_sources import coordinates
-from programmes.plan_selectors import rate_bands, unit_targets, units_targets
 from programmes.progress import Counts, band_for, judge, row_progress
+from programmes.selectors import rate_bands, unit_targets, units_targets
 
 from .rollup import Figures
 from .selectors import counts_by_unit, default_standard, statistics_standards, unit_trend, year_end

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
-from programmes.models import PovertyStandard
-from programmes.plan_models import Plan
-from programmes.plan_selectors import plan_list
+from programmes.models import Plan
+from programmes.selectors import plan_list
+from standards.models import PovertyStandard
 
 from .resident_selectors import CommuneResidents
 from .resident_services import resident_count_set

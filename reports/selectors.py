@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from households.models import AdministrativeUnit, Cause, Ethnicity, ReviewKind, ReviewRound, UnitLevel
 from households.selectors import visible_unit_ids
 from households.transitions import TRANSITION_LABELS, Transition
-from programmes.models import PovertyStandard
-from programmes.selectors import standard_get, standard_rules
+from standards.models import PovertyStandard
+from standards.selectors import standard_get, standard_rules
 
 from .models import StatisticCount
 from .rollup import Figures, figures, rollup, year_end

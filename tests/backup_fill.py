@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import Role
 from accounts.services import user_create
-from households.demo import demo_reviews_create
+from demo.reviews import demo_reviews_create
 from households.models import AdministrativeUnit, UnitType
 from households.services import village_create
 from tests.conftest import BEFORE_REFORM

@@ -2,7 +2,7 @@ from django.utils.text import capfirst
 from rest_framework import serializers
 
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member
-from programmes.indicators import EducationLevel, Employment
+from standards.indicators import EducationLevel, Employment
 
 
 class UnitSerializer(serializers.ModelSerializer):

@@ -22,7 +22,7 @@ from unidecode import unidecode
 
 from households.bounds import INCOME_PER_CAPITA, LIVING_AREA_M2, ROUND_YEAR, Bounds
 from households.models import Cause, Relation, Sex
-from programmes.indicators import (
+from standards.indicators import (
     Device,
     Disability,
     EducationLevel,
@@ -138,7 +138,7 @@ SHEET_LABELS = {
     Sheet.MEMBERS: _("Members"),
     Sheet.REVIEWS: _("Reviews"),
 }
-# Facts of the review sheet that go into ``HouseholdReview.facts`` (names of ``programmes.indicators``).
+# Facts of the review sheet that go into ``HouseholdReview.facts`` (names of ``standards.indicators``).
 REVIEW_FACT_KEYS = tuple(
     c.key for c in REVIEW_COLUMNS if c.key not in ("household", "year", "income_per_capita", "causes")
 )

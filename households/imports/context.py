@@ -24,8 +24,8 @@ from households.models import (
     UnitLevel,
 )
 from households.selectors import cccd_owners, last_approved_statuses, visible_unit_ids
-from programmes.models import PovertyStandard
-from programmes.selectors import rules_year, standard_for_round, standard_rules
+from standards.models import PovertyStandard
+from standards.selectors import rules_year, standard_for_round, standard_rules
 
 from .columns import normalize
 from .validation import (

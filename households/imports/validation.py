@@ -26,8 +26,8 @@ from households.registry_rules import MemberSketch, birth_date_errors, cccd_erro
 from households.review_facts import FACT_LABELS, household_facts
 from households.search_words import search_text
 from households.transitions import transition_in_year
-from programmes.classification import Area, Classification, ClassificationError, StandardRules, classify
-from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
+from standards.classification import Area, Classification, ClassificationError, StandardRules, classify
+from standards.indicators import MissingFactsError, decide_indicators, deprived_codes
 
 from .columns import (
     HOUSEHOLD_COLUMNS,
@@ -158,7 +158,7 @@ class RoundInfo:
     id: int | None  # None: the round is opened by the import
     year: int
     rules: StandardRules
-    rules_year: int  # the year whose income line applies (``programmes.selectors.rules_year``)
+    rules_year: int  # the year whose income line applies (``standards.selectors.rules_year``)
     # The day the members' ages are taken on (``ReviewRound.reference_date``; the import's rounds are annual).
     reference_date: datetime.date
 
@@ -764,7 +764,7 @@ class _Checker:
         """The reviews to write. ``on_part`` is given them a part at a time, as they are checked: a review kept
         is final once kept, whatever the rows after it."""
         ctx = self.context
-        self.language = get_language()  # read once: see ``programmes.classification.classify``
+        self.language = get_language()  # read once: see ``standards.classification.classify``
         seen: dict[tuple[str, int], ReviewRecord] = {}
         kept: list[ReviewRecord] = []
         given = 0

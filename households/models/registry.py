@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.indicators import Disability, EducationLevel, Employment
+from standards.indicators import Disability, EducationLevel, Employment
 
 from .units import AdministrativeUnit
 
@@ -117,7 +117,7 @@ class Member(models.Model):
     ethnicity = models.ForeignKey(
         Ethnicity, verbose_name=_("ethnicity"), null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
-    # Facts that decide the deprivation indicators (programmes.indicators.MemberFacts); a review copies them.
+    # Facts that decide the deprivation indicators (standards.indicators.MemberFacts); a review copies them.
     # Empty (None) is "not recorded": an unknown fact never reads as a deprivation (the review names it as
     # missing where it decides an indicator).
     in_school = models.BooleanField(_("attending school or training"), null=True, blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.transitions import TRANSITION_LABELS
-from programmes.classification import Status
+from standards.classification import Status
 
 from .registry import Household
 from .units import AdministrativeUnit
@@ -42,7 +42,7 @@ class ReviewRound(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=10, choices=ReviewKind.choices)
     standard = models.ForeignKey(
-        "programmes.PovertyStandard", verbose_name=_("poverty standard"), on_delete=models.PROTECT
+        "standards.PovertyStandard", verbose_name=_("poverty standard"), on_delete=models.PROTECT
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -176,7 +176,7 @@ class HouseholdReview(models.Model):
     income_per_capita = models.PositiveBigIntegerField(_("income per person per month (VND)"))
     facts = models.JSONField(_("indicator facts"), default=dict, blank=True)
     causes = models.JSONField(_("causes of poverty"), default=list, blank=True)
-    # Computed by programmes.classification.classify, never typed.
+    # Computed by standards.classification.classify, never typed.
     deprived = models.JSONField(default=list, editable=False)
     deprived_count = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("classification"), max_length=10, choices=STATUS_CHOICES, editable=False)

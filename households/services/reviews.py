@@ -1,7 +1,7 @@
 """The review workflow: open a round, enter a household's review, and take it through the steps to approval.
 
 Each step is one function; who may take it, and from which state, is decided by ``households.workflow``.
-The status is computed by ``programmes.classification.classify`` from the facts, never typed.
+The status is computed by ``standards.classification.classify`` from the facts, never typed.
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from households.workflow import (
     meeting_agrees,
     step_refusal,
 )
-from programmes.models import PovertyStandard
-from programmes.selectors import public_holidays, rules_year, standard_for_round
-from programmes.services import standard_lock
-from programmes.working_days import SPAN_MARGIN, add_working_days
 from reports.services import statistics_apply
+from standards.models import PovertyStandard
+from standards.selectors import public_holidays, rules_year, standard_for_round
+from standards.services import standard_lock
+from standards.working_days import SPAN_MARGIN, add_working_days
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -117,7 +117,7 @@ def round_open(
     reference_date: datetime.date | None = None,
 ) -> ReviewRound:
     """Open a review round in a commune, under ``standard`` or by default the one the legal calendar gives
-    it (``programmes.selectors.standard_for_round``: an annual round gives the list of the next year)."""
+    it (``standards.selectors.standard_for_round``: an annual round gives the list of the next year)."""
     if commune.level != UnitLevel.COMMUNE:
         raise ValidationError({"commune": _("Choose a commune.")})
     check_can_edit_unit(user, commune)

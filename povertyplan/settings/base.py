@@ -68,9 +68,11 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "jobs",
+    "standards",
     "households",
     "programmes",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

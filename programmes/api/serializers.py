@@ -2,8 +2,16 @@
 
 from rest_framework import serializers
 
-from programmes.models import Plan, PlanGoal, PlanTask, Project, ProjectBudget, ProjectOutput, TargetRow
-from programmes.plan_models import TARGET_ROW_FIGURES
+from programmes.models import (
+    TARGET_ROW_FIGURES,
+    Plan,
+    PlanGoal,
+    PlanTask,
+    Project,
+    ProjectBudget,
+    ProjectOutput,
+    TargetRow,
+)
 
 
 class UnitRefSerializer(serializers.Serializer):

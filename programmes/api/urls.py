@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .plan_views import PlanViewSet, ProjectViewSet
+from .views import PlanViewSet, ProjectViewSet
 
 router = SimpleRouter()
 router.register("plans", PlanViewSet, basename="plan")

@@ -7,11 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from programmes.filters import PlanFilter, ProjectFilter
 from programmes.models import PlanTask, TargetRow
-from programmes.plan_filters import PlanFilter, ProjectFilter
-from programmes.plan_selectors import plan_list, plan_progress, project_list, target_table, target_years
+from programmes.selectors import plan_list, plan_progress, project_list, target_table, target_years
 
-from .plan_serializers import (
+from .serializers import (
     CheckSerializer,
     FiguresSerializer,
     PlanSerializer,

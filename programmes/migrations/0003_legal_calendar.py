@@ -111,8 +111,8 @@ def _rules_year(review_round, standard):
 
 
 def _rules(apps, standard):
-    """``programmes.selectors.standard_rules`` over the historical rows."""
-    from programmes.classification import IncomeLines, IndicatorRule, StandardRules
+    """``standards.selectors.standard_rules`` over the historical rows."""
+    from standards.classification import IncomeLines, IndicatorRule, StandardRules
 
     IncomeLine = apps.get_model("programmes", "IncomeLine")
     Indicator = apps.get_model("programmes", "Indicator")
@@ -163,8 +163,8 @@ def _classify_again(apps, review, rules, *, year):
     pure rules (no history row is written: the migration is not a user's change)."""
     from households.review_facts import household_facts
     from households.transitions import transition_under
-    from programmes.classification import Area, ClassificationError, classify
-    from programmes.indicators import MissingFactsError, decide_indicators, deprived_codes
+    from standards.classification import Area, ClassificationError, classify
+    from standards.indicators import MissingFactsError, decide_indicators, deprived_codes
 
     Member = apps.get_model("households", "Member")
     HouseholdReview = apps.get_model("households", "HouseholdReview")

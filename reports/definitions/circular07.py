@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, Cause, Ethnicity
-from programmes.models import PovertyStandard
-from programmes.selectors import standard_get, standard_rules
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, ChangeKinds, Flow, change_flows, change_row
 from reports.rollup import Figures
 from reports.selectors import GROUP_LABELS, UnitCounts, counts_by_unit, default_standard
 from reports.tables import Column, Report, Table, format_value, percent
+from standards.models import PovertyStandard
+from standards.selectors import standard_get, standard_rules
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from programmes.plan_models import Plan
-from programmes.plan_selectors import plan_progress, row_figures, target_rows, target_table, target_years
+from programmes.models import Plan
 from programmes.progress import total
+from programmes.selectors import plan_progress, row_figures, target_rows, target_table, target_years
 from programmes.templatetags.plans import CHECK_LABELS, VERDICT_LABELS
 from reports.charts import LineChart, Series
 from reports.tables import Column, Report, Table, format_value

@@ -159,8 +159,8 @@ def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
     assert not page.console_errors
 
     # The provincial plan of seed 002, downloaded as PDF from the reports page.
-    from programmes.demo import plans_load
-    from programmes.plan_models import Plan
+    from demo.history import plans_load
+    from programmes.models import Plan
 
     plans_load()
     plan = Plan.objects.get(decision_number="397/QĐ-UBND")

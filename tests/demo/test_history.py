@@ -6,9 +6,7 @@ import pytest
 from django.db.models import Count
 
 from accounts.models import Role
-from households.models import Household, HouseholdReview, Member, ReviewDecision, ReviewRound
-from programmes.classification import Area, classify
-from programmes.demo import (
+from demo.history import (
     NEAR_POOR_RATE,
     POOR_DISTRICTS,
     SEED_002_TABLE,
@@ -16,10 +14,12 @@ from programmes.demo import (
     households_generate,
     largest_remainder,
 )
-from programmes.plan_selectors import poverty_counts
+from households.models import Household, HouseholdReview, Member, ReviewDecision, ReviewRound
 from programmes.progress import rate
-from programmes.selectors import standard_get, standard_rules
+from programmes.selectors import poverty_counts
 from reports.models import ResidentCount
+from standards.classification import Area, classify
+from standards.selectors import standard_get, standard_rules
 
 HOUSEHOLDS = {row[0]: row[1] for row in SEED_002_TABLE}
 POOR_2016 = {row[0]: row[2] for row in SEED_002_TABLE}

@@ -1,8 +1,9 @@
-"""Today's demo province (``programmes.demo_today``), loaded at a small scale on a few new communes."""
+"""Today's demo province (``demo.today``), loaded at a small scale on a few new communes."""
 
 import pytest
 
 from accounts.models import Role
+from demo.today import today_load
 from households.models import (
     REFORM_DATE,
     AdministrativeUnit,
@@ -14,10 +15,9 @@ from households.models import (
     UnitSuccession,
 )
 from households.selectors import household_list
-from programmes.demo_today import today_load
 from programmes.models import Plan, TargetRow
-from programmes.plan_selectors import plan_progress, poverty_counts
 from programmes.progress import rate
+from programmes.selectors import plan_progress, poverty_counts
 from reports.models import ResidentCount
 from reports.rollup import figures
 from tests.conftest import AFTER_REFORM, BEFORE_REFORM

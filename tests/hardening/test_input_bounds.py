@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from programmes.plan_services import plan_create
-from programmes.selectors import standard_for_year
+from programmes.services import plan_create
+from standards.selectors import standard_for_year
 from tests.api.openapi_check import check_api_responses  # noqa: F401
 from tests.factories import HouseholdFactory, VillageFactory
 

@@ -16,9 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from demo.history import plans_load
 from households.models import HouseholdReview
-from programmes.demo import plans_load
-from programmes.plan_models import Plan
+from programmes.models import Plan
 from tests.conftest import find_unit, user_maker
 from tests.review_data import build_reviewed
 
@@ -289,7 +289,7 @@ def _report_job(user, commune):
 
 
 def _project(plan):
-    from programmes.plan_models import Project
+    from programmes.models import Project
 
     project = Project.objects.filter(unit=plan.unit).first()
     if project is None:
@@ -367,8 +367,8 @@ def test_no_row_from_outside_the_area_in_lists_and_exports(path, world, db, clie
 
 @pytest.fixture
 def reform_plan(world, db):
-    from programmes.plan_services import plan_create, target_rows_replace
-    from programmes.selectors import standard_for_year
+    from programmes.services import plan_create, target_rows_replace
+    from standards.selectors import standard_for_year
     from tests.conftest import AFTER_REFORM
     from tests.programmes.test_plans import approved
 

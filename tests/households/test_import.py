@@ -13,7 +13,7 @@ from households.imports.services import ImportRefused, import_check, import_comm
 from households.models import Household, HouseholdReview, Member, ReviewRound, ReviewState
 from households.review_facts import classify_household
 from households.services import household_create
-from programmes.selectors import rules_year
+from standards.selectors import rules_year
 from tests.factories import VillageFactory, member_data
 
 pytestmark = pytest.mark.django_db

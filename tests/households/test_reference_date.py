@@ -12,7 +12,7 @@ from households.models import HouseholdReview, ReviewKind, ReviewRound
 from households.review_facts import review_reference_date
 from households.services import household_create, review_create, review_update, round_open
 from households.services.reviews import round_standard_change
-from programmes.models import PovertyStandard
+from standards.models import PovertyStandard
 from tests.factories import member_data
 from tests.households.test_import import make_workbook, person, review
 from tests.households.test_reviews import GOOD

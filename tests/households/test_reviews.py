@@ -23,7 +23,7 @@ from households.services import (
 )
 from households.transitions import Transition
 from households.workflow import consults_district
-from programmes.models import PovertyStandard
+from standards.models import PovertyStandard
 from tests.factories import VillageFactory, member_data
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import datetime
 import importlib
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.migrations.loader import MigrationLoader
 
 from accounts.models import Role
 from households.errors import WorkflowError
@@ -14,8 +14,8 @@ from households.models import ReviewKind, ReviewRound, ReviewState
 from households.services import review_create, round_open
 from households.services.reviews import round_standard_change
 from households.transitions import Transition
-from programmes.models import IncomeLine, PovertyStandard
-from programmes.selectors import standard_get
+from standards.models import IncomeLine, PovertyStandard
+from standards.selectors import standard_get
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory
 
@@ -229,8 +229,10 @@ def test_the_migration_moves_unapproved_2026_rounds_to_decree_07(new_officer, ne
         user=new_officer, review_round=ongoing, household=household, income_per_capita=1_000_000, facts=DEPRIVED_2027
     )
     migration = importlib.import_module("programmes.migrations.0003_legal_calendar")
-    migration.correct_calendar(apps, None)
-    migration.correct_rounds(apps, None)
+    # The models as the migration knows them (the standards were then programmes' models).
+    state = MigrationLoader(None).project_state(("programmes", "0003_legal_calendar")).apps
+    migration.correct_calendar(state, None)
+    migration.correct_rounds(state, None)
     wrong.refresh_from_db()
     assert (wrong.year_from, wrong.year_to) == (2027, 2030)
     assert not IncomeLine.objects.filter(standard=wrong, year_from=2026).exists()

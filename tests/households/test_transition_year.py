@@ -9,8 +9,8 @@ from accounts.models import Role
 from households.models import ReviewKind
 from households.services import review_create, round_open
 from households.transitions import Transition, escaped_from, transition_in_year
-from programmes.classification import Status
-from programmes.models import PovertyStandard
+from standards.classification import Status
+from standards.models import PovertyStandard
 from tests.households.test_reviews import FACTS, approve_all, new_household
 
 P, N, A = Status.POOR, Status.NEAR_POOR, Status.AVERAGE

@@ -23,7 +23,7 @@ from households.services import (
     review_submit,
     round_open,
 )
-from programmes.models import PublicHoliday
+from standards.models import PublicHoliday
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory
 from tests.households.test_reviews import new_household

@@ -16,13 +16,13 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from accounts.models import Role
-from programmes.demo import plans_load
+from demo.history import plans_load
 from programmes.forms import GoalForm
 from programmes.imports import comparison_word, goals_import
-from programmes.plan_models import Direction, GoalKind, Plan, PlanGoal
-from programmes.plan_selectors import plan_progress
-from programmes.plan_services import goal_create, plan_create
+from programmes.models import Direction, GoalKind, Plan, PlanGoal
 from programmes.progress import Comparison, Verdict, comparison_in, judge, meets
+from programmes.selectors import plan_progress
+from programmes.services import goal_create, plan_create
 from reports.definitions.plan import plan_report, progress_report
 
 pytestmark = pytest.mark.django_db

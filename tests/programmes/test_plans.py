@@ -13,11 +13,12 @@ from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
+from demo.history import plans_load
 from households.models import AdministrativeUnit, HouseholdReview, ReviewDecision, ReviewRound, UnitLevel
-from programmes.demo import plans_load
 from programmes.imports import parse_number, target_table_import
 from programmes.models import GoalKind, Plan, PrintedTotal, TargetRow
-from programmes.plan_selectors import (
+from programmes.progress import Counts, Verdict, rate
+from programmes.selectors import (
     plan_get,
     plan_list,
     plan_progress,
@@ -25,10 +26,9 @@ from programmes.plan_selectors import (
     target_table,
     units_banded,
 )
-from programmes.plan_services import goal_create, plan_create, target_rows_replace
-from programmes.progress import Counts, Verdict, rate
-from programmes.selectors import standard_for_year
+from programmes.services import goal_create, plan_create, target_rows_replace
 from reports.services import statistics_rebuild
+from standards.selectors import standard_for_year
 from tests.conftest import AFTER_REFORM
 from tests.factories import HouseholdFactory, VillageFactory, residents_everywhere
 

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from programmes.demo import plans_load
+from demo.history import plans_load
 from programmes.models import Plan
 from programmes.progress import rate
 from tests.conftest import AFTER_REFORM

@@ -18,10 +18,10 @@ from households.models import Household, HouseholdReview, ReviewKind, ReviewStat
 from households.services import review_create, round_open
 from households.services.reviews import _set_transition
 from households.transitions import Transition
-from programmes.models import PovertyStandard
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, Flow, change_flows, change_row
 from reports.definitions.circular07 import circular07_report
 from reports.services import statistics_apply
+from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM, find_unit
 from tests.factories import VillageFactory
 from tests.households.test_reviews import FACTS, new_household

@@ -64,7 +64,7 @@ def plan_2024(unit):
     """A plan for Bắc Kạn with 2024 and 2025 targets for two districts (start figures, planned reduction)."""
     import datetime
 
-    from programmes.plan_models import Plan, TargetRow
+    from programmes.models import Plan, TargetRow
 
     plan = Plan.objects.create(
         title="Kế hoạch giảm nghèo 2024–2025",

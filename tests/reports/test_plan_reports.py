@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Role
-from programmes.demo import plans_load
-from programmes.plan_models import Plan
+from demo.history import plans_load
+from programmes.models import Plan
 from reports.definitions.plan import plan_report, progress_report
 from tests.factories import residents_everywhere
 
@@ -83,7 +83,7 @@ def test_the_progress_report_draws_the_rate_against_the_target_line(client, seed
     from decimal import Decimal
 
     from households.models import HouseholdReview
-    from programmes.selectors import standard_get
+    from standards.selectors import standard_get
 
     # Progress reads the plan's standard; the shared reviews (2023, 2024) are under 2021-2025.
     seed_002.standard = standard_get("2021-2025")

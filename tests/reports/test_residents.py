@@ -12,12 +12,13 @@ from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from programmes.models import Plan, PovertyStandard, TargetRow
-from programmes.plan_selectors import plan_progress, poverty_counts
+from programmes.models import Plan, TargetRow
+from programmes.selectors import plan_progress, poverty_counts
 from reports.models import ResidentCount
 from reports.resident_services import resident_count_set, resident_counts_import
 from reports.rollup import figures, rate, rollup
 from reports.selectors import default_standards
+from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM
 from tests.factories import ResidentCountFactory, residents_everywhere
 from tests.programmes.test_plans import approved

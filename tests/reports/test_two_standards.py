@@ -14,11 +14,11 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Role
 from households.models import ReviewKind
 from households.services import household_create, review_create, round_open
-from programmes.selectors import standard_get
 from reports.definitions.circular07 import circular07_report
 from reports.list_selectors import poverty_list
 from reports.models import StatisticCount, StatisticSource
 from reports.selectors import default_standard, statistics_standards
+from standards.selectors import standard_get
 from tests.factories import VillageFactory, member_data
 from tests.households.test_reviews import approve_all
 from tests.review_data import FACTS as _FACTS

@@ -6,7 +6,6 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Role
 from standards.selectors import standard_get
 from standards.services import standard_new_version
-
 from tests.standards.legal import INDICATORS_2016, INDICATORS_2021, INDICATORS_2026
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,6 @@ from standards.classification import (
     classify,
     format_vnd,
 )
-
 from tests.standards.legal import PERIODS, rules_for
 
 

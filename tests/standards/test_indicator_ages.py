@@ -206,7 +206,7 @@ def test_the_fixture_holds_the_corrected_thresholds():
     thresholds = {
         (row["fields"]["standard"][0], row["fields"]["code"]): row["fields"]["thresholds"]
         for row in rows
-        if row["model"] == "programmes.indicator"
+        if row["model"] == "standards.indicator"
     }
     for standard in ("2021-2025", "2026-2030"):
         assert thresholds[(standard, "employment")] == EMPLOYMENT

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from programmes.admin import PovertyStandardForm
+from standards.admin import PovertyStandardForm
 from standards.classification import Status, classify
 from standards.indicators import HouseholdFacts, MemberFacts, decide_indicators, deprived_codes
 from standards.models import Dimension, IncomeLine, Indicator, PovertyStandard
@@ -32,7 +32,6 @@ from standards.services import (
     standard_update,
     standards_load,
 )
-
 from tests.standards.legal import PERIODS
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +320,7 @@ def test_the_admin_shows_a_locked_standard_read_only_and_refuses_changes(admin_c
     assert response.status_code == 200
     assert 'name="_save"' not in response.text
     assert 'name="indicators-0-thresholds"' not in response.text
-    assert reverse("admin:programmes_povertystandard_new_version", args=[standard.pk]) in response.text
+    assert reverse("admin:standards_povertystandard_new_version", args=[standard.pk]) in response.text
     assert admin_client.post(change_url(standard), {"name": "changed"}).status_code == 403
     assert standard_get("2021-2025").name == standard.name
 
@@ -341,7 +340,7 @@ def test_the_admin_form_refuses_a_standard_locked_meanwhile():
 
 def test_the_admin_makes_a_new_version(admin_client):
     standard = standard_lock(standard=standard_get("2021-2025"))
-    url = reverse("admin:programmes_povertystandard_new_version", args=[standard.pk])
+    url = reverse("admin:standards_povertystandard_new_version", args=[standard.pk])
     assert admin_client.get(url).status_code == 405
     response = admin_client.post(url)
     new = standard_get("2021-2025")

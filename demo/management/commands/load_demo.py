@@ -6,10 +6,10 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from households.demo import demo_reviews_create
+from demo.reviews import demo_reviews_create
+from demo.today import SCALE, today_load
 from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
 from households.services import village_create
-from programmes.demo_today import SCALE, today_load
 
 DEMO_PROVINCES = ["Bắc Kạn", "Thái Nguyên"]
 # Bắc Kạn is the province of seed 002; units are named as of a date before or after the 2025 reform.
@@ -20,7 +20,7 @@ DEMO_USERS = [
     ("xa.luongthuong", Role.COMMUNE_OFFICER, "Lương Thị Hà", [("Xã Lương Thượng", BEFORE)]),
     ("chutich.luongthuong", Role.COMMUNE_CHAIR, "Hà Văn Khánh", [("Xã Lương Thượng", BEFORE)]),
     ("xem.babe", Role.VIEWER, "Triệu Văn Sơn", [("Huyện Ba Bể", BEFORE)]),
-    # Today's province (programmes.demo_today): Thái Nguyên since the 2025 reform, and Xã Văn Lang, which took
+    # Today's province (demo.today): Thái Nguyên since the 2025 reform, and Xã Văn Lang, which took
     # in Lương Thượng and Kim Hỷ.
     (
         "tinh.thainguyen",
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             villages=list(commune.children.order_by("name")),
         )
         self.stdout.write(f"Demo households created: {created}.")
-        # Plans of seeds 002 and 000, and Bắc Kạn's households and reviews 2016-2019 (programmes.demo).
+        # Plans of seeds 002 and 000, and Bắc Kạn's households and reviews 2016-2019 (demo.history).
         call_command("load_plan_demo", households=True, stdout=self.stdout)
         # Thái Nguyên as it is today: the carry-over, 2024-2026 reviews, resident households, the 2026-2030 plan.
         users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from programmes.demo import households_generate, plans_load
+from demo.history import households_generate, plans_load
 
 
 class Command(BaseCommand):
