@@ -9,11 +9,13 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from common.files import XLSX_CONTENT_TYPE
 
+NO_NUL = "^[^\\x00]*$"
+
 
 class FilterParameters(DjangoFilterExtension):
     """django-filter's query parameters as its filters read them: an empty value is no filter
-    (``allowEmptyValue``), and a number's kind and bounds (the form field's: whole or not, ``min_value``,
-    ``max_value``) are stated."""
+    (``allowEmptyValue``), a number's kind and bounds (the form field's: whole or not, ``min_value``,
+    ``max_value``) are stated, and text holds no NUL character."""
 
     priority = 1  # before drf-spectacular's own extension for the same backend
 
@@ -27,6 +29,10 @@ class FilterParameters(DjangoFilterExtension):
         whole = issubclass(filter_field.field_class, forms.IntegerField)
         for parameter in parameters:
             parameter["allowEmptyValue"] = True
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and not {"enum", "format", "pattern"} & schema.keys():
+                # Django's form fields refuse a NUL character (a 400): the description says so.
+                parameter["schema"] = {**schema, "pattern": NO_NUL}
             if parameter.get("schema", {}).get("type") in ("integer", "number"):
                 # A filter with a method is typed by its class (a number); its form field may take whole numbers only.
                 kind = {"type": "integer"} if whole else {}
@@ -51,9 +57,7 @@ ERRORS = {
 # Every answer can also come as a table (``?format=csv`` or ``?format=xlsx``).
 TABLES = {
     "text/csv": {"schema": {"type": "string"}},
-    XLSX_CONTENT_TYPE: {
-        "schema": {"type": "string", "format": "binary"}
-    },
+    XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
 }
 
 
