@@ -250,9 +250,11 @@ def main() -> None:
 
     from django.db import connection
 
+    from common.process import mark_dedicated
     from households.imports.services import import_commit
     from households.models import Household, HouseholdReview, Member
 
+    mark_dedicated()  # as the job's own process or a worker runs it
     _checkpoint(connection)
     wal = _wal_position(connection)
     backend_cpu = _backend_cpu(connection)

@@ -345,7 +345,8 @@ def run(args: argparse.Namespace, prepared: Prepared, env: dict[str, str]) -> Ru
 
     # As a worker runs a confirmed job: another process, the same code path as the import page's "Save".
     commit = (
-        "from households.imports.jobs import import_job_confirm; from households.models import ImportJob;"
+        "from common.process import mark_dedicated; from households.imports.jobs import import_job_confirm;"
+        " from households.models import ImportJob; mark_dedicated();"
         f" job = ImportJob.objects.get(pk={prepared.job_id}); import_job_confirm(user=job.user, job=job)"
     )
     importer = subprocess.Popen([sys.executable, "manage.py", "shell", "--no-imports", "-c", commit], cwd=ROOT, env=env)
@@ -428,7 +429,8 @@ def main() -> int:
 
     media_root = Path(tempfile.mkdtemp(prefix="povertyplan-bench-load-"))
     prepared = prepare(args, media_root)
-    env = {**statistics_bench.environment(DB), "MEDIA_ROOT": str(media_root), "REDIS_URL": ""}
+    # The commit runs in the process started below, as a worker would run it: not in one of its own.
+    env = {**statistics_bench.environment(DB), "MEDIA_ROOT": str(media_root), "REDIS_URL": "", "JOB_OWN_PROCESS": "0"}
     # bench/statistics.py's serve() reads its module's port and environment.
     statistics_bench.PORT, statistics_bench.ENV = PORT, env
     server = statistics_bench.serve()

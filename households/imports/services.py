@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from psycopg2.errorcodes import FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION
 
 from accounts.models import Role
+from common.process import is_dedicated
 from households.access import check_can_edit_unit
 from households.errors import ScopeError
 from households.models import AdministrativeUnit, Household, UnitLevel
@@ -139,7 +140,11 @@ def _no_cycle_collection() -> Iterator[None]:
     reference cycle: Python's cycle collector would walk them all again and again, a quarter of the time
     of the parse and check phases. Reference counting still frees what is dropped. The callers drop the
     records before the collector is on again: its first pass would otherwise walk every one of them
-    (0.3 s for 100,000 households)."""
+    (0.3 s for 100,000 households). Only in a process that exists for such work (``common.process``): the
+    collector is the whole interpreter's."""
+    if not is_dedicated():
+        yield
+        return
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -325,7 +330,11 @@ def _writes_keep_up() -> Iterator[None]:
     GIL go while PostgreSQL reads what it sent, and then waits for it again up to the interpreter's switch
     interval (5 ms) while the check holds it: PostgreSQL sat half idle during the reviews' check, and 2 to
     3.5 s of writes were left when it ended. With 0.5 ms the writes keep up (1.1 s left). The interval is
-    the process's: the last of several imports running at once puts it back."""
+    the process's: the last of several imports running at once puts it back, and it is changed only in a
+    process that exists for such work (``common.process``), never in a web worker's other requests."""
+    if not is_dedicated():
+        yield
+        return
     with _switching:
         if not _switch_users[0]:
             _switch_users[1] = sys.getswitchinterval()

@@ -543,11 +543,12 @@ def test_members_written_first_are_not_looked_up_again(officer, commune, village
     ]  # twice in the file
 
 
-def test_the_switch_interval_is_put_back_after_the_last_of_imports_running_at_once():
+def test_the_switch_interval_is_put_back_after_the_last_of_imports_running_at_once(monkeypatch):
     import sys
 
     from households.imports.services import _writes_keep_up
 
+    monkeypatch.setattr("common.process._dedicated", True)  # a worker's or a job's own process
     before = sys.getswitchinterval()
     with _writes_keep_up():
         assert sys.getswitchinterval() == min(before, 0.0005)
@@ -555,6 +556,28 @@ def test_the_switch_interval_is_put_back_after_the_last_of_imports_running_at_on
             assert sys.getswitchinterval() == min(before, 0.0005)
         assert sys.getswitchinterval() == min(before, 0.0005)
     assert sys.getswitchinterval() == before
+
+
+def test_a_web_worker_keeps_its_interpreter_settings_during_an_import(officer, commune, village, monkeypatch):
+    """The cycle collector and the switch interval are the whole process's: a web worker's other requests
+    would share the import's settings."""
+    import gc
+    import sys
+
+    from households.imports import services
+
+    seen = []
+    read = services.read_workbook
+
+    def read_and_look(*args, **kwargs):
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(services, "read_workbook", read_and_look)
+    before = (gc.isenabled(), sys.getswitchinterval())
+    assert import_commit(user=officer, commune=commune, source=clean_file()).committed
+    assert seen == [before]
+    assert (gc.isenabled(), sys.getswitchinterval()) == before
 
 
 def test_a_member_record_takes_the_member_fields_in_their_order():

@@ -1,6 +1,8 @@
 from celery import current_app as app
 from django.core.management.base import BaseCommand, CommandError
 
+from common.process import mark_dedicated
+
 
 class Command(BaseCommand):
     help = (
@@ -15,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, task: str, pk: int, **options):
         # The project's Celery app (made current when the project package is imported); its task modules, found
         # as a worker finds them when it starts. Only those tasks run: the name is no path to any code.
+        mark_dedicated()
         app.loader.import_default_modules()
         if task not in app.tasks:
             raise CommandError(f"No task {task!r}.")
