@@ -38,6 +38,8 @@ class _StrictPageSize:
                 parameter["description"] = f"Rows per page, 1 to {self.max_page_size} ({self.page_size} by default)."
             elif parameter["name"] == getattr(self, "page_query_param", None):
                 parameter["schema"] = {"type": "integer", "minimum": 1}
+                # ``?page=`` is the first page, as get_page_number reads it (and DRF did).
+                parameter["allowEmptyValue"] = True
         return parameters
 
 

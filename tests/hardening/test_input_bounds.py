@@ -87,7 +87,7 @@ def test_a_year_out_of_range_is_a_400_naming_it(officer, plan, path, query, fiel
     assert refused(officer.get(path.format(plan=plan.pk), {**query, field: value}), field)
 
 
-@pytest.mark.parametrize("value", ["1e30", "1e999999", "²", "1.5", "abc", "9" * 5000])
+@pytest.mark.parametrize("value", ["1e30", "1e999999", "²", "1.5", "abc", "9" * 5000, "0.0", "+5", "1_0", "٣"])
 def test_a_plan_id_that_is_not_a_whole_number_is_a_400_naming_it(officer, value):
     assert refused(officer.get(f"/api/v1/projects/?plan={value}"), "plan")
 
@@ -113,6 +113,14 @@ def test_a_plan_id_no_plan_can_have_matches_nothing(officer, plan, value):
 )
 def test_an_updated_since_outside_the_calendar_is_a_400(officer, value):
     assert refused(officer.get("/api/v1/reviews/", {"updated_since": value}), "updated_since")
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-01-01T00:00:00+16:00", "0233-12-13T14:53:27-17:56", "2024-01-01T00:00:00+15:59"]
+)
+def test_an_updated_since_with_any_offset_is_read(officer, value):
+    """PostgreSQL refuses an offset of 16 hours or more (a 500): the moment is handed on in UTC."""
+    assert officer.get("/api/v1/reviews/", {"updated_since": value}).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["99999-01-01", "2024-02-30", HUGE, "1e30", "²"])
