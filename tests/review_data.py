@@ -9,7 +9,7 @@ from households.models import ReviewKind
 from households.services import household_create, review_create, round_open
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory, member_data
-from tests.households.test_reviews import approve_all
+from tests.reviews import approve_all
 
 POOR, NEAR, AVERAGE = "P", "N", "A"
 GOOD = {

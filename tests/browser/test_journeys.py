@@ -126,7 +126,7 @@ def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
     from households.models import ReviewKind
     from households.services import household_create, review_create, round_open
     from tests.factories import member_data
-    from tests.households.test_reviews import approve_all
+    from tests.reviews import approve_all
 
     year = datetime.date.today().year
     household = household_create(

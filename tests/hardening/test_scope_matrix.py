@@ -370,7 +370,7 @@ def reform_plan(world, db):
     from programmes.services import plan_create, target_rows_replace
     from standards.selectors import standard_for_year
     from tests.conftest import AFTER_REFORM
-    from tests.programmes.test_plans import approved
+    from tests.plans import approved
 
     bach_thong = find_unit("Xã Bạch Thông", on=AFTER_REFORM)
     approved(bach_thong, 2026, ["poor", "poor", "near_poor", "not_poor"], signer=world["users"]["province"])

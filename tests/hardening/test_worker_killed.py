@@ -23,7 +23,7 @@ from django.db import connection
 from django.urls import reverse
 
 from households.models import Household, ImportJob, ImportStatus, Member
-from tests.households.test_import import make_workbook, person
+from tests.workbooks import make_workbook, person
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

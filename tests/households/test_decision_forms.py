@@ -10,8 +10,8 @@ from django.urls import reverse
 from accounts.models import Role
 from households.models import ReviewKind
 from households.services import review_create, round_open
-from tests.households.test_review_pages import pdf_text
-from tests.households.test_reviews import FACTS, approve_all, new_household
+from tests.pdfs import pdf_text
+from tests.reviews import FACTS, approve_all, new_household
 
 pytestmark = pytest.mark.django_db
 

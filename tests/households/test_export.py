@@ -11,7 +11,7 @@ from accounts.models import Role
 from households.exports import export_households_xlsx, export_reviews_csv, export_reviews_xlsx
 from households.imports.services import import_check, import_commit
 from households.models import ReviewRound
-from tests.households.test_import import clean_file
+from tests.workbooks import clean_file
 
 pytestmark = pytest.mark.django_db
 

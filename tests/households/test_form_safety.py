@@ -13,7 +13,7 @@ from households.models import Household, HouseholdReview, Member, ReviewKind
 from households.services import round_open
 from tests.conftest import AFTER_REFORM
 from tests.factories import HouseholdFactory, MemberFactory, VillageFactory
-from tests.households.test_reviews import DEPRIVED, new_household
+from tests.reviews import DEPRIVED, new_household
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from accounts.models import Role
 from households.imports.jobs import import_job_confirm, import_job_create
 from households.models import Household, HouseholdReview, ImportJob, ImportStatus
 from povertyplan.celery import app
-from tests.households.test_import import clean_file, household, make_workbook, person
+from tests.workbooks import clean_file, household, make_workbook, person
 
 pytestmark = pytest.mark.django_db
 

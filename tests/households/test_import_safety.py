@@ -13,7 +13,7 @@ from households.imports.reader import CellError, parse_decimal, parse_id_number,
 from households.imports.services import ImportRefused, import_check, import_commit
 from households.models import Household, HouseholdReview, Member
 from tests.factories import HouseholdFactory, MemberFactory, VillageFactory
-from tests.households.test_import import household, make_workbook, person, review
+from tests.workbooks import household, make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from households.imports import copy, validation, writer
 from households.imports.services import ImportRefused, import_check, import_commit
 from households.models import Ethnicity, Household, HouseholdReview, Member, ReviewRound
-from tests.households.test_import import clean_file, household, make_workbook, person, review
+from tests.workbooks import clean_file, household, make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from households.models import ReviewKind, ReviewState, VillageMeeting
 from households.services import review_create, round_open
-from tests.households.test_reviews import GOOD, new_household
+from tests.reviews import GOOD, new_household
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from households.imports.services import import_commit
 from households.models import AdministrativeUnit, HouseholdReview, ReviewKind
 from households.services import household_create, review_create, round_open
 from tests.factories import member_data
-from tests.households.test_import import make_workbook, person
+from tests.workbooks import make_workbook, person
 
 pytestmark = pytest.mark.django_db
 

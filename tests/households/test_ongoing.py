@@ -10,7 +10,7 @@ from django.utils import timezone
 from households.models import ReviewKind
 from households.ongoing import OngoingRequest, decision_due, ongoing_schedule, report_days, taken_up_on
 from households.services import review_create, round_open
-from tests.households.test_reviews import DEPRIVED, new_household
+from tests.reviews import DEPRIVED, new_household
 
 D = datetime.date
 

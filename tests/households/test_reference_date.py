@@ -14,8 +14,8 @@ from households.services import household_create, review_create, review_update, 
 from households.services.reviews import round_standard_change
 from standards.models import PovertyStandard
 from tests.factories import member_data
-from tests.households.test_import import make_workbook, person, review
-from tests.households.test_reviews import GOOD
+from tests.reviews import GOOD
+from tests.workbooks import make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
 

@@ -1,16 +1,14 @@
 """Review pages over HTTP: entry with Vietnamese numbers, the workflow buttons by role, Forms 02 and 03 as PDF."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from accounts.models import Role
 from households.models import HouseholdReview, ReviewKind, ReviewRound, ReviewState
 from households.services import review_create, round_open
 from tests.factories import VillageFactory
-from tests.households.test_reviews import DEPRIVED, GOOD, approve_all, new_household
+from tests.pdfs import pdf_text
+from tests.reviews import DEPRIVED, GOOD, approve_all, new_household
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +21,6 @@ def village(commune):
 @pytest.fixture
 def review_round(officer, commune):
     return round_open(user=officer, commune=commune, year=2024, kind=ReviewKind.ANNUAL)
-
-
-def pdf_text(response) -> str:
-    assert response["Content-Type"] == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
 def test_opening_a_round_from_the_list_page(client, officer, commune):
@@ -176,7 +169,7 @@ def submitted_reviews(officer, village, review_round, codes):
     import datetime
 
     from households.services import review_district_consult, review_meeting_confirm, review_post, review_submit
-    from tests.households.test_reviews import district_officer_of
+    from tests.reviews import district_officer_of
 
     reviews = [
         review_create(

@@ -18,8 +18,7 @@ from standards.models import IncomeLine, PovertyStandard
 from standards.selectors import standard_get
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory
-
-from .test_reviews import DEPRIVED, GOOD, approve_all, new_household
+from tests.reviews import DEPRIVED, GOOD, approve_all, new_household
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from households.search import household_search_refresh, households_matching
 from households.search_words import _folded, _folded_token, fold, search_text, words
 from households.services import household_create, household_update
 from tests.factories import HouseholdFactory, MemberFactory, member_data
-from tests.households.test_import import household, make_workbook, person
+from tests.workbooks import household, make_workbook, person
 
 
 def test_fold_is_lower_case_without_diacritics():

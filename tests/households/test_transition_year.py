@@ -11,7 +11,7 @@ from households.services import review_create, round_open
 from households.transitions import Transition, escaped_from, transition_in_year
 from standards.classification import Status
 from standards.models import PovertyStandard
-from tests.households.test_reviews import FACTS, approve_all, new_household
+from tests.reviews import FACTS, approve_all, new_household
 
 P, N, A = Status.POOR, Status.NEAR_POOR, Status.AVERAGE
 NOW, EARLIER, LATER = "2021-2025", "2016-2020", "2026-2030"

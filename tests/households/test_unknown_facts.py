@@ -11,8 +11,8 @@ from households.imports.services import import_check
 from households.models import Member, ReviewKind
 from households.services import household_create, review_create, round_open
 from tests.factories import MemberFactory, member_data
-from tests.households.test_import import make_workbook, person, review
-from tests.households.test_reviews import GOOD
+from tests.reviews import GOOD
+from tests.workbooks import make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
 

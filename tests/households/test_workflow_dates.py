@@ -26,8 +26,8 @@ from households.services import (
 from standards.models import PublicHoliday
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory
-from tests.households.test_reviews import new_household
 from tests.review_data import DEPRIVED
+from tests.reviews import new_household
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -32,9 +32,9 @@ from households.workflow import (
 )
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory
-from tests.households.test_import import clean_file, household, make_workbook, person
-from tests.households.test_reviews import district_officer_of, new_household
 from tests.review_data import DEPRIVED, GOOD
+from tests.reviews import district_officer_of, new_household
+from tests.workbooks import clean_file, household, make_workbook, person
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

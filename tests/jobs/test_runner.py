@@ -15,7 +15,7 @@ from households.imports.jobs import import_job_rerun, run_import_job
 from households.models import Household, ImportJob, ImportStatus
 from jobs.runner import job_claim, job_rerun, job_run, stale_jobs_fail, worker_identity
 from tests.factories import VillageFactory
-from tests.households.test_import import clean_file
+from tests.workbooks import clean_file
 
 pytestmark = pytest.mark.django_db
 

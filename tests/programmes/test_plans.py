@@ -14,7 +14,6 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from demo.history import plans_load
-from households.models import AdministrativeUnit, HouseholdReview, ReviewDecision, ReviewRound, UnitLevel
 from programmes.imports import parse_number, target_table_import
 from programmes.models import GoalKind, Plan, PrintedTotal, TargetRow
 from programmes.progress import Counts, Verdict, rate
@@ -26,11 +25,8 @@ from programmes.selectors import (
     target_table,
     units_banded,
 )
-from programmes.services import goal_create, plan_create, target_rows_replace
-from reports.services import statistics_rebuild
-from standards.selectors import standard_for_year
+from programmes.services import plan_create, target_rows_replace
 from tests.conftest import AFTER_REFORM
-from tests.factories import HouseholdFactory, VillageFactory, residents_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -39,47 +35,6 @@ pytestmark = pytest.mark.django_db
 def seed_002():
     plans_load()
     return Plan.objects.get(decision_number="397/QĐ-UBND")
-
-
-@pytest.fixture
-def province_user(make_user, unit):
-    return make_user(Role.PROVINCE_OFFICER, [unit("Tỉnh Bắc Kạn")])
-
-
-def approved(commune, year, statuses, *, signer, households=None):
-    """Approved annual reviews of ``commune`` in ``year`` with these statuses (rows written directly, then
-    the statistics rebuilt from them, as ``manage.py rebuild_statistics`` does)."""
-    village = AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE).first()
-    village = village or VillageFactory(parent=commune)
-    review_round = ReviewRound.objects.create(
-        commune=commune,
-        year=year,
-        kind="annual",
-        standard=standard_for_year(year),
-        starts_on=datetime.date(year, 9, 1),
-        ends_on=datetime.date(year, 12, 14),
-    )
-    decision = ReviewDecision.objects.create(
-        round=review_round, number=f"{year}/QĐ-UBND", signed_on=datetime.date(year, 12, 1), signer=signer
-    )
-    households = households or [HouseholdFactory(village=village) for _ in statuses]
-    HouseholdReview.objects.bulk_create(
-        HouseholdReview(
-            round=review_round,
-            household=household,
-            commune=commune,
-            village=village,
-            is_urban=False,
-            income_per_capita=1_000_000,
-            status=status,
-            transition="stayed_poor",
-            state="approved",
-            decision=decision,
-        )
-        for household, status in zip(households, statuses, strict=True)
-    )
-    statistics_rebuild()
-    return households
 
 
 # --- seed 002 as printed -----------------------------------------------------------------------------
@@ -253,63 +208,6 @@ def test_numbers_in_vietnamese_format():
 
 
 # --- progress on hand-made reviews -------------------------------------------------------------------
-
-
-@pytest.fixture
-def reviewed_plan(unit, province_user, make_user):
-    signer = make_user(Role.COMMUNE_CHAIR)
-    luong_thuong, boc_bo = unit("Xã Lương Thượng"), unit("Xã Bộc Bố")
-    first = approved(luong_thuong, 2023, ["poor", "poor", "near_poor", "not_poor"], signer=signer)
-    approved(luong_thuong, 2024, ["poor", "near_poor", "near_poor", "not_poor"], signer=signer, households=first)
-    second = approved(boc_bo, 2023, ["poor", "poor", "poor", "near_poor"], signer=signer)
-    approved(boc_bo, 2024, ["poor", "poor", "near_poor", "near_poor"], signer=signer, households=second)
-    # Resident households: 4 in each reviewed commune (as if everyone were reviewed), 1 in every other one.
-    for year in (2023, 2024):
-        residents_everywhere(year, 1, under=unit("Tỉnh Bắc Kạn"), **{"Xã Lương Thượng": 4, "Xã Bộc Bố": 4})
-    plan = plan_create(
-        user=province_user,
-        title="Kế hoạch giảm nghèo 2024-2025",
-        decision_number="5/QĐ-UBND",
-        decision_date=datetime.date(2024, 1, 10),
-        issuing_body="UBND tỉnh Bắc Kạn",
-        unit=unit("Tỉnh Bắc Kạn"),
-        period_from=2021,
-        period_to=2025,
-        year_from=2024,
-        year_to=2025,
-        baseline_year=2023,
-    )
-    target_rows_replace(
-        user=province_user,
-        plan=plan,
-        year=2024,
-        rows=[
-            {"unit": luong_thuong, "households": 4, "poor_households": 2, "reduction_households": 1},
-            {"unit": boc_bo, "households": 4, "poor_households": 3, "reduction_households": 2},
-            {"unit": unit("Huyện Na Rì"), "households": 4, "poor_households": 2, "reduction_households": 1},
-        ],
-    )
-    goal_create(user=province_user, plan=plan, kind=GoalKind.REDUCTION_PP, description="≥ 2%/năm", target_low=2)
-    goal_create(
-        user=province_user,
-        plan=plan,
-        kind=GoalKind.END_RATE,
-        # "Dưới" is strict (issue 19 D): the goal is worded "below"; "at_most" now contradicts the description.
-        direction="below",
-        description="Dưới 30% năm 2025",
-        target_low=30,
-        year=2025,
-    )
-    goal_create(
-        user=province_user,
-        plan=plan,
-        kind=GoalKind.OUTPUT,
-        description="Việc làm",
-        target_low=100,
-        unit_of_measure="người",
-        actual=80,
-    )
-    return plan
 
 
 def test_progress_verdicts_per_row(reviewed_plan, province_user):

@@ -7,7 +7,6 @@ from demo.history import plans_load
 from programmes.models import Plan
 from programmes.progress import rate
 from tests.conftest import AFTER_REFORM
-from tests.programmes.test_plans import province_user, reviewed_plan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def test_the_plan_endpoints_need_authentication(client, seed_002):
         assert client.get(url).status_code == 401
 
 
-def test_the_list_shows_plans_with_goals_and_tasks(api, seed_002, province_user, django_assert_max_num_queries):  # noqa: F811
+def test_the_list_shows_plans_with_goals_and_tasks(api, seed_002, province_user, django_assert_max_num_queries):
     client = api(province_user)
     # Session, user, visible units (2), count, plans, goals, tasks.
     with django_assert_max_num_queries(9):
@@ -46,7 +45,7 @@ def test_the_list_shows_plans_with_goals_and_tasks(api, seed_002, province_user,
     assert plan["tasks"][0]["lead_agency"] == "Sở Kế hoạch và Đầu tư"
 
 
-def test_the_target_table_keeps_the_printed_figures(api, seed_002, province_user, django_assert_max_num_queries):  # noqa: F811
+def test_the_target_table_keeps_the_printed_figures(api, seed_002, province_user, django_assert_max_num_queries):
     client = api(province_user)
     with django_assert_max_num_queries(10):
         body = client.get(f"/api/v1/plans/{seed_002.pk}/targets/?year=2017").json()
@@ -91,20 +90,20 @@ def test_a_plan_outside_the_area_is_a_404(api, seed_002, make_user, unit):
         "/api/v1/plans/{pk}/progress/?year=3000",
     ],
 )
-def test_bad_filters_are_400_with_field_errors(api, seed_002, province_user, url):  # noqa: F811
+def test_bad_filters_are_400_with_field_errors(api, seed_002, province_user, url):
     response = api(province_user).get(url.format(pk=seed_002.pk))
     assert response.status_code == 400
     assert set(response.json()) <= {"year", "programme"}
 
 
-def test_filters(api, seed_002, province_user):  # noqa: F811
+def test_filters(api, seed_002, province_user):
     client = api(province_user)
     assert client.get("/api/v1/plans/?year=2017").json()["count"] == 1
     assert client.get("/api/v1/plans/?year=2019").json()["count"] == 0
     assert client.get("/api/v1/plans/?decision_number=397").json()["count"] == 1
 
 
-def test_progress_with_verdicts_and_projection(api, reviewed_plan, province_user, django_assert_max_num_queries):  # noqa: F811
+def test_progress_with_verdicts_and_projection(api, reviewed_plan, province_user, django_assert_max_num_queries):
     client = api(province_user)
     # 16: a plan without a standard reads each year under its default standard (two queries); 18: the
     # roll-up reads the resident counts and the registry besides the counts.
@@ -127,7 +126,7 @@ def test_progress_with_verdicts_and_projection(api, reviewed_plan, province_user
     assert verdicts == {"reduction_pp": "behind", "end_rate": "reached", "output": "behind"}
 
 
-def test_projects_with_budgets_and_outputs(api, seed_002, province_user, django_assert_max_num_queries):  # noqa: F811
+def test_projects_with_budgets_and_outputs(api, seed_002, province_user, django_assert_max_num_queries):
     client = api(province_user)
     with django_assert_max_num_queries(9):
         body = client.get("/api/v1/projects/?programme=2021-2025").json()

@@ -9,8 +9,8 @@ from households.models import ReviewKind
 from households.services import review_create, round_open
 from reports.aggregates import ReviewFacts, add_up, contributions
 from reports.models import StatisticCount, StatisticSource
-from tests.households.test_reviews import approve_all
 from tests.review_data import DEPRIVED
+from tests.reviews import approve_all
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from reports.services import statistics_apply
 from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM, find_unit
 from tests.factories import VillageFactory
-from tests.households.test_reviews import FACTS, new_household
+from tests.reviews import FACTS, new_household
 
 MAIN, EARLIER = "2021-2025", "2016-2020"
 T = Transition

@@ -21,7 +21,7 @@ from reports.selectors import default_standards
 from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM
 from tests.factories import ResidentCountFactory, residents_everywhere
-from tests.programmes.test_plans import approved
+from tests.plans import approved
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from reports.models import StatisticCount, StatisticSource
 from reports.selectors import default_standard, statistics_standards
 from standards.selectors import standard_get
 from tests.factories import VillageFactory, member_data
-from tests.households.test_reviews import approve_all
 from tests.review_data import FACTS as _FACTS
+from tests.reviews import approve_all
 
 pytestmark = pytest.mark.django_db
 
