@@ -54,6 +54,28 @@ class MemberFactory(factory.django.DjangoModelFactory):
             household_search_refresh(Household.objects.filter(pk=member.household_id))
 
 
+def household_form_data(village, code: str, **member) -> dict:
+    """The household page's form as a commune officer posts it: one member, the head, with ``member``'s fields."""
+    data = {
+        "village": village.pk,
+        "code": code,
+        "address": "Thôn Nà Hin",
+        "status": "active",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-full_name": "Đàm Thị Nguyệt",
+        "members-0-sex": "female",
+        "members-0-date_of_birth": "17/05/1980",
+        "members-0-relation": "head",
+        "members-0-national_id": "",
+        "members-0-disability": "none",
+    }
+    data.update({f"members-0-{key}": value for key, value in member.items()})
+    return data
+
+
 def member_data(**overrides) -> dict:
     """A member as the services take it (plain data)."""
     return {

@@ -7,21 +7,15 @@ import pytest
 from accounts.models import Role
 from households.models import ReviewKind
 from households.services import household_create, review_create, round_open
+from tests import reviews
 from tests.conftest import AFTER_REFORM
 from tests.factories import VillageFactory, member_data
 from tests.reviews import approve_all
 
 POOR, NEAR, AVERAGE = "P", "N", "A"
-GOOD = {
-    "housing": "permanent",
-    "living_area_m2": "60",
-    "water_source": "piped",
-    "latrine": "septic",
-    "telecom": ["phone"],
-    "devices": ["tv"],
-    "waste": "collected",
-}
-DEPRIVED = {**GOOD, "housing": "simple", "water_source": "surface", "latrine": "none"}
+# The review tests' facts, with the waste indicator of the 2026-2030 standard answered too.
+GOOD = {**reviews.GOOD, "waste": "collected"}
+DEPRIVED = {**reviews.DEPRIVED, "waste": "collected"}
 FACTS = {POOR: (1_000_000, DEPRIVED), NEAR: (1_000_000, GOOD), AVERAGE: (2_000_000, GOOD)}
 
 # commune → statuses of its households, per year. Lương Thượng and Kim Hỷ (Na Rì) became Xã Văn Lang;

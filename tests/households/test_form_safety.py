@@ -12,7 +12,7 @@ from accounts.models import Role
 from households.models import Household, HouseholdReview, Member, ReviewKind
 from households.services import round_open
 from tests.conftest import AFTER_REFORM
-from tests.factories import HouseholdFactory, MemberFactory, VillageFactory
+from tests.factories import HouseholdFactory, MemberFactory, VillageFactory, household_form_data
 from tests.reviews import DEPRIVED, new_household
 
 pytestmark = pytest.mark.django_db
@@ -29,29 +29,8 @@ def officer_client(client, officer):
     return client
 
 
-def household_data(village, **member):
-    data = {
-        "village": village.pk,
-        "code": "VL-0001",
-        "address": "Thôn Nà Hin",
-        "status": "active",
-        "members-TOTAL_FORMS": "1",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1",
-        "members-MAX_NUM_FORMS": "1000",
-        "members-0-full_name": "Đàm Thị Nguyệt",
-        "members-0-sex": "female",
-        "members-0-date_of_birth": "17/05/1980",
-        "members-0-relation": "head",
-        "members-0-national_id": "",
-        "members-0-disability": "none",
-    }
-    data.update({f"members-0-{k}": v for k, v in member.items()})
-    return data
-
-
 def post_household(client, village, **member):
-    return client.post(reverse("households:household-create"), household_data(village, **member))
+    return client.post(reverse("households:household-create"), household_form_data(village, "VL-0001", **member))
 
 
 def test_a_full_width_citizen_id_is_stored_in_ascii_digits(officer_client, village):

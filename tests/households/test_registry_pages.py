@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Role
 from households.models import Household
 from tests.conftest import AFTER_REFORM
-from tests.factories import HouseholdFactory, MemberFactory, VillageFactory
+from tests.factories import HouseholdFactory, MemberFactory, VillageFactory, household_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +23,7 @@ def officer_client(client, make_user, commune):
 
 
 def form_data(village, **member):
-    data = {
-        "village": village.pk,
-        "code": "BB-0001",
-        "address": "Thôn Nà Hin",
-        "status": "active",
-        "members-TOTAL_FORMS": "1",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1",
-        "members-MAX_NUM_FORMS": "1000",
-        "members-0-full_name": "Đàm Thị Nguyệt",
-        "members-0-sex": "female",
-        "members-0-date_of_birth": "17/05/1980",
-        "members-0-relation": "head",
-        "members-0-national_id": "",
-        "members-0-disability": "none",
-    }
-    data.update({f"members-0-{k}": v for k, v in member.items()})
-    return data
+    return household_form_data(village, "BB-0001", **member)
 
 
 def test_registering_a_household_on_one_page(officer_client, village):
