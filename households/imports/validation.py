@@ -569,6 +569,7 @@ class _Checker:
         self.classified: dict[tuple[Any, ...], Classification] = {}
         self.language: str | None = None  # of the messages and explanations, read once by ``reviews``
         self.unreadable: set[tuple[str, int, str]] | None = None  # cells reported as unreadable, by ``missing``
+        self.foreign_codes: set[str] = set()  # codes of households of another commune or outside the user's area
 
     def error(self, sheet: Sheet, row: int, columns: tuple[Column, ...] | None, key: str, message: str) -> None:
         label = _col_label(columns, key) if columns and key else ""
@@ -627,9 +628,16 @@ class _Checker:
                         _("Household code %(code)s belongs to a household of another commune or outside your area.")
                         % {"code": record.code},
                     )
+                    # Nothing of it is matched or counted: the dry run tells nothing of another area's household.
+                    self.foreign_codes.add(record.code)
+                    continue
                 record.id = existing.id
                 record.version = existing.version
         return by_code
+
+    def existing(self, code: str) -> ExistingHousehold | None:
+        """The household the database holds under ``code``, if the import may touch it."""
+        return None if code in self.foreign_codes else self.context.households.get(code)
 
     def ethnicity(self, sheet: Sheet, row: int, name: str | None, key: str) -> int | None:
         try:
@@ -675,7 +683,9 @@ class _Checker:
             else:
                 seen_numbers[number] = member
             owner = self.context.cccd_owners.get(number)
-            if owner is not None and owner[0] != member.household_code:
+            # An ID of the household being imported is its own, unless that household is another area's: then
+            # saying nothing would tell which household holds the ID.
+            if owner is not None and (owner[0] != member.household_code or owner[0] in self.foreign_codes):
                 self.error(Sheet.MEMBERS, member.row, MEMBER_COLUMNS, "national_id", owner[1])
 
     def household_members(self, by_code: dict[str, HouseholdRecord], deletions: list[int], counts) -> None:
@@ -714,7 +724,7 @@ class _Checker:
             )
             head_ethnicity = values.get("head_ethnicity_id")
             values["is_ethnic_minority"] = bool(head_ethnicity and self.minority.get(head_ethnicity))
-            existing = self.context.households.get(household.code)
+            existing = self.existing(household.code)
             if existing is None:
                 counts["households"].created += 1
                 counts["members"].created += len(household.members)
@@ -807,7 +817,7 @@ class _Checker:
                 continue  # already reported: the income was missing or not a number
             if self.classify(review, household, found) is None:
                 continue
-            existing = ctx.reviews.get(key)
+            existing = None if review.household_code in self.foreign_codes else ctx.reviews.get(key)
             if existing is None:
                 counts["reviews"].created += 1
                 kept.append(_compact(review))
@@ -908,7 +918,7 @@ class _Checker:
             self.classified[key] = result
         # The household as the database holds it, not ``household.id``: the commit writes new households
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
-        existing = self.context.households.get(household.code)
+        existing = self.existing(household.code)
         history = self.context.approved_history.get(existing.id, []) if existing is not None else []
         # Against the end of the previous round year, under the round's standard only, as the services
         # compute it (``households.services.reviews._set_transition``; Circular 07/2021/TT-BLĐTBXH).

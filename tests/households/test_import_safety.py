@@ -223,3 +223,22 @@ def test_a_review_the_check_drops_without_a_reason_still_stops_the_import(office
     with pytest.raises(ImportRefused):
         import_commit(user=officer, commune=commune, source=one_household())
     assert not Household.objects.exists()
+
+
+def test_another_communes_household_code_tells_nothing_of_that_household(officer, commune, village, unit):
+    """Found by the attack tour: with another commune's household code the dry run counted that household's
+    members as updated and deleted, and an ID it holds drew no message (so the pair was confirmed)."""
+    elsewhere = VillageFactory(parent=unit("Xã Nam Mẫu"), name="Bản Pác Ngòi")
+    theirs = HouseholdFactory(village=elsewhere)
+    MemberFactory(household=theirs, national_id="006075001234", relation="head")
+    MemberFactory(household=theirs, relation="spouse")
+    source = make_workbook(
+        households=[household(theirs.code)],
+        members=[person(theirs.code, "Hoàng Văn Páo", **{"Số CCCD": "006075001234"})],
+        reviews=[review(theirs.code, 2_000_000)],
+    )
+    checked = import_check(user=officer, commune=commune, source=source)
+    assert [(e.sheet, e.column) for e in checked.errors] == [("households", "Mã hộ"), ("members", "Số CCCD")]
+    assert "xã khác" in checked.errors[1].message
+    assert checked.summary["members"]["deleted"] == checked.summary["members"]["updated"] == 0
+    assert checked.summary["households"]["updated"] == 0
