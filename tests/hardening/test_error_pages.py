@@ -100,3 +100,19 @@ def test_the_500_page_stands_alone():
     source = (ROOT / "templates" / "500.html").read_text()
     for needs_more in ("{% extends", "{% include", "{% static", "{% url", "{{ user", "{{ request", "csrf"):
         assert needs_more not in source, needs_more
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "heading"), [("vi", "Biểu mẫu đã hết hạn"), ("en", "The form has expired")])
+def test_a_form_sent_without_its_token_has_the_sites_page_in_the_users_language(language, heading):
+    """Found by the attack tour: the CSRF failure was Django's bare English page."""
+    # The override puts the language back afterwards: the middleware leaves the request's language active.
+    with override_settings(DEBUG=False), translation.override("vi"):
+        page = Client(enforce_csrf_checks=True).post(
+            "/accounts/login/", {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE=language
+        )
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert f'<html lang="{language}">' in text
+    assert f'<h1 id="error-title">{heading}</h1>' in text
+    assert 'class="topbar"' in text
