@@ -1,8 +1,9 @@
 """Who may take which step of a household review, from which state, and in which period (Decision 24/2021/QĐ-TTg,
 art. 4).
 
-Pure: roles, states and dates in, a refusal message (or None) out. The services enforce it; the pages use it to
-show only the buttons a user may press.
+Pure: roles, states and dates in, a refusal message (or None) out. ``households.access.ReviewPolicy`` applies it
+to a user and a review, with the area: the services enforce the policy's answer and the pages ask it, to show only
+the buttons a user may press.
 """
 
 import datetime

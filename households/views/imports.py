@@ -1,24 +1,23 @@
 """Pages of imports and exports: upload, the dry run's report with a progress bar, confirm; file downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
+from households.access import check_can_edit
+from households.exports import export_households_csv, export_households_xlsx, export_reviews_csv, export_reviews_xlsx
+from households.imports.forms import ImportForm
+from households.imports.jobs import import_job_confirm, import_job_create, import_job_rerun
+from households.imports.selectors import import_job_get, import_job_list
+from households.imports.template import template_bytes
+from households.models import ImportJob
+from households.selectors import household_list, round_get
 from jobs.runner import stale_jobs_fail
 from jobs.views import job_action_response
-
-from .exports import export_households_csv, export_households_xlsx, export_reviews_csv, export_reviews_xlsx
-from .imports.forms import ImportForm
-from .imports.jobs import import_job_confirm, import_job_create, import_job_rerun
-from .imports.selectors import import_job_get, import_job_list
-from .imports.template import template_bytes
-from .models import ImportJob
-from .selectors import household_list, round_get
 
 
 @login_required
@@ -28,8 +27,7 @@ def import_template_view(request):
 
 @login_required
 def import_start_view(request):
-    if not request.user.can_edit:
-        raise PermissionDenied(_("Your role may not change data."))
+    check_can_edit(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import check_can_edit_unit, may_carry_over
-from .models import AdministrativeUnit, UnitLevel
-from .selectors import carry_over_plan, commune_get, commune_villages, province_list, village_history
-from .services import (
+from households.access import check_can_edit_unit, may_carry_over
+from households.models import AdministrativeUnit, UnitLevel
+from households.selectors import carry_over_plan, commune_get, commune_villages, province_list, village_history
+from households.services import (
     carry_over_commit,
     village_assign,
     village_close,
@@ -24,7 +24,7 @@ from .services import (
     village_rename,
     villages_import,
 )
-from .village_forms import (
+from households.village_forms import (
     CarryOverAssignForm,
     CarryOverCommitForm,
     CarryOverProvinceForm,

@@ -1,20 +1,20 @@
-"""Pages of the registry and the reviews. Thin: forms validate, services write, selectors read."""
+"""Pages of the registry: the units, the households and their members. Thin: forms validate, services write,
+selectors read."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import check_can_edit_unit, may_carry_over
-from .errors import ConflictError
-from .forms import AsOfForm, HouseholdForm, MemberFormSet
-from .models import REFORM_DATE, Household, Member
-from .selectors import household_get, household_list, unit_tree
-from .services import household_create, household_update
+from households.access import check_can_edit, check_can_edit_unit, may_carry_over
+from households.forms import AsOfForm, HouseholdForm, MemberFormSet
+from households.models import REFORM_DATE, Household, Member
+from households.selectors import household_get, household_list, unit_tree
+from households.services import household_create, household_update
 
 PAGE_SIZE = 50
 
@@ -89,9 +89,7 @@ def _save_household(request, household: Household | None):
                         data=data,
                         members=formset.member_data(),
                     )
-        except ConflictError as error:
-            form.add_error(None, error)
-        except ValidationError as error:
+        except ValidationError as error:  # a ConflictError too: someone saved the household meanwhile
             form.add_error(None, error)
         else:
             messages.success(request, _("Household %(code)s saved.") % {"code": household.code})
@@ -101,8 +99,7 @@ def _save_household(request, household: Household | None):
 
 @login_required
 def household_create_view(request):
-    if not request.user.can_edit:
-        raise PermissionDenied(_("Your role may not change data."))
+    check_can_edit(request.user)
     return _save_household(request, None)
 
 
