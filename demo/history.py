@@ -4,25 +4,25 @@ projects, and synthetic households with approved reviews for Bắc Kạn 2016-20
 The generated counts reproduce seed 002's start-of-2016 table per district exactly, and seed 004's
 province rates: poor 26.61% (2016) → 19.57% (2019), near-poor 12.93% → 11.33%; the two poor districts
 (Pác Nặm, Ba Bể) reach 27.55% in 2019. (Seed 004 gives them 40.18% in 2016, which seed 002's own rows
-contradict — 36.02% — so the 2016 figure follows seed 002.) Every status is decided by
-``standards.classification.classify`` under the 2016-2020 standard from the stored income and
-deprivations. Generation is seeded and written with ``bulk_create`` in batches.
+contradict — 36.02% — so the 2016 figure follows seed 002.) Every review stores what
+``households.review_outcome.review_outcome`` decides from its income and facts under the 2016-2020 standard,
+as the review form and the import store it. Generation is seeded, the households written with
+``bulk_create`` and the reviews with raw ``INSERT``s, in batches.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from psycopg2.extras import execute_values
 
 from households.models import (
@@ -39,8 +39,9 @@ from households.models import (
     UnitType,
 )
 from households.review_facts import household_facts
+from households.review_outcome import Classifications, review_outcome
 from households.search_words import search_text
-from households.transitions import transition
+from households.services.statistics import statistics_rebuild
 from programmes.models import (
     Direction,
     FundingSource,
@@ -55,9 +56,8 @@ from programmes.models import (
 )
 from programmes.progress import comparison_in
 from programmes.services import goal_create, plan_create, target_rows_replace, task_create
-from reports.services import statistics_rebuild
-from standards.classification import Area, classify
-from standards.indicators import MemberFacts, decide_indicators, deprived_codes
+from standards.classification import Area, StandardRules
+from standards.indicators import HouseholdFacts
 from standards.selectors import rules_year, standard_get, standard_rules
 from standards.services import standard_lock
 
@@ -460,7 +460,6 @@ def households_generate(
     standard = standard_get("2016-2020")
     rules = standard_rules(standard)
     ethnicities = {e.name: e for e in Ethnicity.objects.filter(name__in=list(FAMILY_NAMES))}
-    template_deprived = _template_deprivations(rules)
     # The JSON of the causes, prepared once for the database.
     prepared = {
         "causes": {True: _prepared("causes", ["no_capital", "no_skills"]), False: _prepared("causes", [])},
@@ -470,34 +469,7 @@ def households_generate(
         # The annual round of ``year`` gives the next year's list, under that year's line.
         return rules_year(year=year, kind=ReviewKind.ANNUAL, standard=standard)
 
-    @cache
-    def classified(year: int, urban: bool, income: int, template: int):
-        result = classify(
-            rules,
-            year=line_year(year),
-            area=Area.URBAN if urban else Area.RURAL,
-            income=income,
-            deprived=template_deprived[template],
-        )
-        return (
-            result.status.value,
-            _prepared("deprived", list(result.deprived)),
-            len(result.deprived),
-            _prepared("explanation", list(result.explanation)),
-        )
-
-    expected = {"poor": {"poor"}, "near_poor": {"near_poor"}, "other": {"average", "not_poor"}}
-
-    def checked(year: int, urban: bool, income: int, template: int, wanted: str):
-        found = classified(year, urban, income, template)
-        if found[0] not in expected[wanted]:
-            raise AssertionError(f"{income} with template {template} is {found[0]}, not {wanted}")
-        return found
-
-    @cache
-    def moved(history: tuple[str, ...], current: str) -> str:
-        return transition(history, current).value
-
+    outcomes = _Outcomes(rules=rules, income_year=line_year)
     total_households = total_reviews = 0
     with transaction.atomic():
         standard_lock(standard=standard)
@@ -514,8 +486,7 @@ def households_generate(
                 signer=signer,
                 ethnicities=ethnicities,
                 lines=lambda year, urban: rules.lines_for(line_year(year), Area.URBAN if urban else Area.RURAL),
-                classified=checked,
-                moved=moved,
+                outcomes=outcomes,
                 prepared=prepared,
                 batch_size=batch_size,
             )
@@ -536,21 +507,6 @@ def households_generate(
 
 def _scaled(value: int, scale: float) -> int:
     return value if scale == 1.0 else max(1, round(value * scale))
-
-
-def _template_deprivations(rules) -> tuple[tuple[str, ...], ...]:
-    # The generated members are adults with insurance and schooling, so only the household facts deprive.
-    adult = MemberFacts(
-        birth_date=datetime.date(1975, 1, 1),
-        education="lower_secondary",
-        health_insurance=True,
-        employment="self_employed",
-    )
-    found = []
-    for template in FACT_TEMPLATES:
-        facts = dataclasses.replace(household_facts(template, []), members=(adult, adult))
-        found.append(tuple(deprived_codes(decide_indicators(rules, facts, on=datetime.date(2016, 10, 1)))))
-    return tuple(found)
 
 
 def _villages_for(rng: random.Random, commune: AdministrativeUnit) -> list[AdministrativeUnit]:
@@ -591,8 +547,7 @@ def _generate_district(
     signer,
     ethnicities,
     lines,
-    classified,
-    moved,
+    outcomes,
     prepared,
     batch_size,
 ) -> tuple[int, int]:
@@ -672,7 +627,8 @@ def _generate_district(
         # The facts a review keeps, as ``review_create`` stores them: the template's household facts and
         # the members' facts from the registry (the statistics count people from them).
         facts_for = _ReviewFacts(created_members)
-        histories: list[list[str]] = [[] for _ in range(size)]
+        # Each household's approved (round year, standard code, status) triples, as the services read them.
+        histories: list[list[tuple[int, str, str]]] = [[] for _ in range(size)]
         reviews = _ReviewRows()
         now = timezone.now()
         for year in YEARS:
@@ -703,6 +659,7 @@ def _generate_district(
                 round_id=review_round.pk,
                 commune_id=commune.pk,
                 is_urban=commune.is_urban,
+                is_mountain_island=commune.is_mountain_island,
                 state=ReviewState.APPROVED.value,
                 posted_on=datetime.date(year, 11, 1),
                 complaints_until=datetime.date(year, 11, 4),
@@ -715,25 +672,19 @@ def _generate_district(
             )
             for i, household in enumerate(new_households):
                 income, template = _income_for(rng, wanted[i], lines(year, commune.is_urban))
-                status, deprived, deprived_count, explanation = classified(
-                    year, commune.is_urban, income, template, wanted[i]
-                )
-                history = histories[i]
+                outcome = outcomes.columns(review_round, facts_for, household.pk, template, income, histories[i])
+                if outcome["status"] not in _WANTED[wanted[i]]:
+                    raise AssertionError(f"{income} with template {template} is {outcome['status']}, not {wanted[i]}")
                 reviews.add(
                     base,
+                    **outcome,
                     household_id=household.pk,
                     village_id=household.village_id,
                     income_per_capita=income,
-                    facts=facts_for.get(household.pk, template),
-                    causes=prepared["causes"][status == "poor"],
-                    deprived=deprived,
-                    deprived_count=deprived_count,
-                    status=status,
-                    explanation=explanation,
-                    previous_status=history[-1] if history else "",
-                    transition=moved(tuple(history), status),
+                    facts=facts_for.prepared(household.pk, template),
+                    causes=prepared["causes"][outcome["status"] == "poor"],
                 )
-                history.append(status)
+                histories[i].append((year, standard.code, outcome["status"]))
             if len(reviews) >= batch_size:
                 made_reviews += reviews.flush()
         made_reviews += reviews.flush()
@@ -741,9 +692,69 @@ def _generate_district(
     return made_households, made_reviews
 
 
+class _Outcomes:
+    """What each generated review stores, decided by ``households.review_outcome.review_outcome`` as the review
+    form and the import decide it, the columns prepared for the database.
+
+    The generated members are adults with health insurance and schooling, so only the template's household
+    facts deprive: the reviews of a round year with the same area, template, income and past have the same
+    outcome, decided once, from the first of them (each review keeps its own facts)."""
+
+    def __init__(self, *, rules: StandardRules, income_year: Callable[[int], int]):
+        self.rules = rules
+        self.income_year = income_year
+        self.language = get_language()  # read once: every explanation is written in it
+        self.classifications: Classifications = {}
+        self.found: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # The JSON of the deprivations and explanations, which households of different pasts share.
+        self.lists: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Any, Any]] = {}
+
+    def columns(
+        self,
+        review_round: ReviewRound,
+        facts_for: _ReviewFacts,
+        household_id: int,
+        template: int,
+        income: int,
+        history: list[tuple[int, str, str]],
+    ) -> dict[str, Any]:
+        """The review's outcome columns; ``history`` is the household's approved (round year, standard code,
+        status) triples, as the services read them."""
+        commune = review_round.commune
+        key = (review_round.year, commune.is_urban, commune.is_mountain_island, template, income, tuple(history))
+        found = self.found.get(key)
+        if found is None:
+            outcome = review_outcome(
+                rules=self.rules,
+                year=review_round.year,
+                income_year=self.income_year(review_round.year),
+                is_urban=commune.is_urban,
+                income=income,
+                facts=facts_for.facts(household_id, template),
+                on=review_round.ages_on,
+                mountain_island=commune.is_mountain_island,
+                history=history,
+                language=self.language,
+                classifications=self.classifications,
+            )
+            lists = (outcome.deprived, outcome.explanation)
+            if lists not in self.lists:
+                self.lists[lists] = (_prepared("deprived", list(lists[0])), _prepared("explanation", list(lists[1])))
+            deprived, explanation = self.lists[lists]
+            found = self.found[key] = {
+                "status": outcome.status.value,
+                "deprived": deprived,
+                "deprived_count": outcome.deprived_count,
+                "explanation": explanation,
+                "previous_status": outcome.previous_status,
+                "transition": outcome.transition.value,
+            }
+        return found
+
+
 class _ReviewFacts:
-    """The facts a review keeps, as ``review_create`` stores them: the template's household facts with the
-    members' facts from the registry (the statistics count people from them); prepared once per household."""
+    """The facts a review is decided from and keeps, as ``review_create`` takes them: the template's household
+    facts with the members' facts from the registry (the statistics count people from them)."""
 
     def __init__(self, members: list[Member]):
         self.members: dict[int, list[Member]] = {}
@@ -751,12 +762,19 @@ class _ReviewFacts:
             self.members.setdefault(member.household_id, []).append(member)
         self.cache: dict[tuple[int, int], Any] = {}
 
-    def get(self, household_id: int, template: int):
+    def facts(self, household_id: int, template: int) -> HouseholdFacts:
+        return household_facts(FACT_TEMPLATES[template], self.members[household_id])
+
+    def prepared(self, household_id: int, template: int) -> Any:
+        """The facts' JSON prepared for the database, once per household and template."""
         key = (household_id, template)
         if key not in self.cache:
-            facts = household_facts(FACT_TEMPLATES[template], self.members[household_id]).to_json()
-            self.cache[key] = _prepared("facts", facts)
+            self.cache[key] = _prepared("facts", self.facts(household_id, template).to_json())
         return self.cache[key]
+
+
+# The statuses a review drawn as poor, near-poor or other may have (``_income_for``).
+_WANTED = {"poor": {"poor"}, "near_poor": {"near_poor"}, "other": {"average", "not_poor"}}
 
 
 def _prepared(field: str, value):
@@ -767,7 +785,7 @@ class _ReviewRows:
     """Approved reviews written with ``executemany`` in batches, their values already in database form.
 
     Through ``bulk_create`` the per-field preparation of 312,800 reviews took most of the generation time;
-    here the JSON of the few fact templates and classification results is prepared once and reused.
+    here the JSON of each household's facts and of the outcomes (``_Outcomes``) is prepared once and reused.
     """
 
     def __init__(self):

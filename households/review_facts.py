@@ -1,16 +1,17 @@
-"""From a household's registry rows and the facts entered in a review to the standard's classification.
+"""From a household's registry rows and the facts entered in a review to the review's outcome.
 
 The registry holds the member facts (schooling, insurance, employment …); the review form holds the
-household facts (housing, water, latrine …). Both go into ``standards.indicators.HouseholdFacts``, the
-indicators are decided from them, and ``standards.classification.classify`` gives the status. The facts
-used are kept on the review as JSON, so a later change in the registry does not rewrite the past.
+household facts (housing, water, latrine …). Both go into ``standards.indicators.HouseholdFacts``, from which
+``households.review_outcome.review_outcome`` decides what the review stores. The facts used are kept on the
+review as JSON, so a later change in the registry does not rewrite the past. This module holds the form's
+side of it: the fields the standard needs, the facts of the registry's members, and the messages a
+problem becomes.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from typing import Any
@@ -20,25 +21,24 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standards.classification import Area, Classification, ClassificationError, StandardRules, classify
+from standards.classification import ClassificationError, StandardRules
 from standards.indicators import (
     Device,
     HouseholdFacts,
     HousingType,
-    IndicatorDecision,
     Latrine,
     MemberFacts,
     MissingFactsError,
     TelecomService,
     WasteTreatment,
     WaterSource,
-    decide_indicators,
-    deprived_codes,
 )
+from standards.models import PovertyStandard
 from standards.selectors import standard_rules
 
 from .bounds import LIVING_AREA_M2
 from .models import Member, ReviewKind
+from .review_outcome import ReviewOutcome, review_outcome
 
 # The household-level facts each indicator reads (member-level facts come from the registry).
 INDICATOR_FACTS: dict[str, tuple[str, ...]] = {
@@ -154,66 +154,46 @@ def household_facts(facts: Mapping[str, Any], members: Iterable[Member]) -> Hous
     return HouseholdFacts(members=tuple(member_facts(m) for m in members), **values)
 
 
-@dataclass(frozen=True)
-class HouseholdClassification:
-    classification: Classification
-    decisions: Mapping[str, IndicatorDecision]
-    facts: dict[str, Any]
-
-    @property
-    def status(self) -> str:
-        return self.classification.status
-
-    @property
-    def deprived(self) -> tuple[str, ...]:
-        return self.classification.deprived
-
-    @property
-    def deprived_count(self) -> int:
-        return self.classification.deprived_count
-
-    @property
-    def explanation(self) -> tuple[str, ...]:
-        reasons = tuple(f"{code}: {d.reason}" for code, d in self.decisions.items() if d.deprived and d.reason)
-        return self.classification.explanation + reasons
-
-
-def classify_household(
+def registry_review_outcome(
     *,
-    standard,
+    standard: PovertyStandard,
     year: int,
+    income_year: int,
     is_urban: bool,
     income: int,
     facts: Mapping[str, Any],
     members: Iterable[Member],
     on: datetime.date,
     mountain_island: bool = False,
-) -> HouseholdClassification:
-    """Decide the indicators from the facts and classify; problems become a ``ValidationError`` by field.
+    history: Sequence[tuple[int, str, str]] = (),
+) -> ReviewOutcome:
+    """``households.review_outcome.review_outcome`` of the facts entered for a household of the registry, with
+    its members' facts; problems become a ``ValidationError`` by field, a missing member fact naming the member.
 
-    ``on`` is the review's reference date (``review_reference_date``); ``mountain_island`` the commune's
-    flag for the 2001-2005 rural mountainous and island line (Decision 1143/2000/QĐ-LĐTBXH)."""
-    rules = standard_rules(standard)
+    ``year`` is the round's year, ``income_year`` the year whose income line applies
+    (``standards.selectors.rules_year``); ``on`` the review's reference date (``review_reference_date``);
+    ``mountain_island`` the commune's flag for the 2001-2005 rural mountainous and island line (Decision
+    1143/2000/QĐ-LĐTBXH); ``history`` the household's approved ``(round year, standard code, status)`` triples,
+    oldest first."""
     members = list(members)
+    rules = standard_rules(standard)
     full_facts = household_facts(facts, members)
-    decisions: Mapping[str, IndicatorDecision] = {}
-    if rules.uses_deprivation:
-        try:
-            decisions = decide_indicators(rules, full_facts, on=on)
-        except MissingFactsError as error:
-            raise ValidationError([_missing_message(m.fact, members) for m in error.missing]) from None
     try:
-        result = classify(
-            rules,
+        return review_outcome(
+            rules=rules,
             year=year,
-            area=Area.URBAN if is_urban else Area.RURAL,
+            income_year=income_year,
+            is_urban=is_urban,
             income=income,
-            deprived=deprived_codes(decisions),
+            facts=full_facts,
+            on=on,
             mountain_island=mountain_island,
+            history=history,
         )
+    except MissingFactsError as error:
+        raise ValidationError([_missing_message(m.fact, members) for m in error.missing]) from None
     except ClassificationError as error:
         raise ValidationError({_FIELDS.get(error.field, "__all__"): error.message}) from None
-    return HouseholdClassification(result, decisions, full_facts.to_json())
 
 
 _FIELDS = {"income": "income_per_capita", "year": "round", "deprived": "facts"}

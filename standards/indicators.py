@@ -267,8 +267,8 @@ def decide_indicators(
     """Decide every indicator of ``rules`` for the household, in the standard's order.
 
     ``explain=False`` decides exactly the same way but leaves every ``reason`` empty, and
-    ``explain="deprived"`` writes the reasons of the deprived indicators only: a large import writes those
-    alone (as ``HouseholdClassification.explanation`` does), and the text is most of the cost. ``only``
+    ``explain="deprived"`` writes the reasons of the deprived indicators only, the ones a review keeps
+    (``households.review_outcome.review_outcome``): the text is most of the cost. ``only``
     gives the codes to decide; the others are left out of the result. The reasons are written in
     ``language``, by default the active one (see ``standards.classification.classify``).
     """

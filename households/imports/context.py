@@ -1,5 +1,5 @@
 """What the database holds for an import, loaded in bulk (a query per few thousand rows, never per row)
-and handed to the pure checks of ``households.imports.validation`` as plain data."""
+and handed to the pure checks of ``households.imports.checking`` as plain data."""
 
 from __future__ import annotations
 
@@ -27,19 +27,9 @@ from households.selectors import cccd_owners, last_approved_statuses, visible_un
 from standards.models import PovertyStandard
 from standards.selectors import rules_year, standard_for_round, standard_rules
 
+from .checking import ExistingHousehold, ExistingMember, ExistingReview, ImportContext, RoundInfo, VillageInfo
 from .columns import normalize
-from .validation import (
-    GROUP_FIELDS,
-    HOUSEHOLD_FIELDS,
-    MEMBER_FIELDS,
-    ExistingHousehold,
-    ExistingMember,
-    ExistingReview,
-    ImportContext,
-    Records,
-    RoundInfo,
-    VillageInfo,
-)
+from .records import GROUP_FIELDS, HOUSEHOLD_FIELDS, MEMBER_FIELDS, Records
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -34,7 +34,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models
 from django.utils import timezone
 
-from .validation import RawJSON
+from .records import RawJSON
 
 ROWS_PER_BATCH = 2000
 # What psycopg2 reads of the stream per call, and sends. It lets the GIL go for each send and waits for it

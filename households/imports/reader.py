@@ -1,7 +1,7 @@
 """Reading an import workbook with python-calamine: sheets and headers found leniently, cells to Python values.
 
 Pure: bytes or a path in, plain rows out; nothing here touches the database. Cell values are parsed by the
-functions below, which raise ``CellError`` with a message for the user; ``validation`` collects them.
+functions below, which raise ``CellError`` with a message for the user; ``parsing`` collects them.
 """
 
 from __future__ import annotations

@@ -32,20 +32,13 @@ from households.models import AdministrativeUnit, Household, UnitLevel
 from households.selectors import visible_unit_ids
 from households.workflow import may_enter_reviews
 
+from .checking import ChecksInStages, ImportContext, Plan
 from .columns import Sheet
 from .context import load_context, load_context_before_members, new_household_codes, with_citizen_ids
 from .copy import CopiedRows, reserve_ids
+from .parsing import parse_records
 from .reader import WorkbookError, read_workbook
-from .validation import (
-    ChecksInStages,
-    ImportContext,
-    MemberRecord,
-    Plan,
-    Records,
-    ReviewRecord,
-    RowError,
-    parse_records,
-)
+from .records import MemberRecord, Records, ReviewRecord, RowError
 from .writer import PreparedReviews, ReviewWriter, write_households, write_members_first, write_plan
 
 if TYPE_CHECKING:

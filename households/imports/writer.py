@@ -20,19 +20,17 @@ from common.lookups import value_parts
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
 from households.services import round_open
 
+from .checking import ImportContext, Plan, ethnicity_id
 from .context import new_household_codes
 from .copy import CopiedRows, FormattedRows, copy_formatted, copy_with_history, format_rows, reserve_ids
-from .validation import (
+from .records import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
     HouseholdRecord,
-    ImportContext,
     MemberRecord,
-    Plan,
     Records,
     ReviewRecord,
     as_python,
-    ethnicity_id,
     member_field_values,
 )
 

@@ -1,7 +1,8 @@
 """The review workflow: open a round, enter a household's review, and take it through the steps to approval.
 
 Each step is one function; who may take it, and from which state, is decided by ``households.workflow``.
-The status is computed by ``standards.classification.classify`` from the facts, never typed.
+What a review stores (status, deprivations, explanation, transition) is decided by
+``households.review_outcome.review_outcome`` from the facts and the household's past, never typed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction, Role
-from households.access import check_can_edit_unit
+from households.access import ReviewPolicy, check_can_edit_unit
 from households.errors import EDITED_MEANWHILE, ConflictError, WorkflowError
 from households.models import (
     AdministrativeUnit,
@@ -33,8 +34,9 @@ from households.models import (
     UnitLevel,
     VillageMeeting,
 )
-from households.review_facts import classify_household, review_reference_date
+from households.review_facts import registry_review_outcome, review_reference_date
 from households.selectors import last_approved_statuses
+from households.services.statistics import statistics_apply
 from households.transitions import transition_in_year
 from households.workflow import (
     COMPLAINT_WORKING_DAYS,
@@ -45,7 +47,6 @@ from households.workflow import (
     meeting_agrees,
     step_refusal,
 )
-from reports.services import statistics_apply
 from standards.models import PovertyStandard
 from standards.selectors import public_holidays, rules_year, standard_for_round
 from standards.services import standard_lock
@@ -70,20 +71,15 @@ def _refuse_unless_allowed(step: Step, *, user: User, reviews: Sequence[Househol
         .filter(pk__in=[r.pk for r in reviews])
         .values("pk", "round__starts_on", *_STEP_FIELDS)
     }
+    # The decision is the policy's, the one the pages ask to offer the step (``households.access.ReviewPolicy``:
+    # the area, then Decision 24/2021/QĐ-TTg, art. 4); here it is enforced on the rows as they are now.
+    policy = ReviewPolicy(user)
     for review in reviews:
         row = rows.get(review.pk, {})
         for field in _STEP_FIELDS:
             if field in row:
                 setattr(review, field, row[field])
-        starts_on = row.get("round__starts_on")
-        check_can_edit_unit(user, review.village)
-        refusal = step_refusal(
-            step,
-            role=user.role,
-            is_superuser=user.is_superuser,
-            state=review.state,
-            with_district=consults_district(starts_on or review.round.starts_on),
-        )
+        refusal = policy.refusal(step, review, starts_on=row.get("round__starts_on"))
         if refusal:
             raise WorkflowError(f"{review.household.code}: {refusal}")
 
@@ -209,8 +205,6 @@ def round_standard_change(*, user: User, review_round: ReviewRound, standard: Po
                 "standard": standard,
                 "missing": " ".join(error.messages),
             }
-        else:
-            _set_transition(review)
         review.version += 1
         review._history_user = user
         review.save()
@@ -226,15 +220,19 @@ def _check_causes(causes: Iterable[str]) -> list[str]:
 
 
 def _classify(review: HouseholdReview) -> None:
-    """Classify the review from its facts and the household's members; keep the facts used.
+    """Decide what the review stores (``households.review_outcome.review_outcome``) from its facts, the
+    household's members and its approved past; keep the facts used.
 
     Ages are taken on the review's reference date, not on the day of entry (``review_reference_date``), and
-    the commune's mountainous or island flag is the one stored on the review (Decision 1143/2000/QĐ-LĐTBXH)."""
+    the commune's mountainous or island flag is the one stored on the review (Decision 1143/2000/QĐ-LĐTBXH).
+    The transition is against the household's status at the end of the previous round year, under the
+    round's standard only (``_approved_history``)."""
     review_round = review.round
-    result = classify_household(
+    outcome = registry_review_outcome(
         standard=review_round.standard,
+        year=review_round.year,
         # The year whose income line applies: the next year for an annual round (its list is that year's).
-        year=rules_year(year=review_round.year, kind=review_round.kind, standard=review_round.standard),
+        income_year=rules_year(year=review_round.year, kind=review_round.kind, standard=review_round.standard),
         is_urban=review.is_urban,
         income=review.income_per_capita,
         facts=review.facts,
@@ -243,25 +241,34 @@ def _classify(review: HouseholdReview) -> None:
             kind=review_round.kind, round_date=review_round.ages_on, requested_on=review.requested_on
         ),
         mountain_island=review.is_mountain_island,
+        history=_approved_history(review),
     )
-    review.facts = result.facts
-    review.status = result.status
-    review.deprived = list(result.deprived)
-    review.deprived_count = result.deprived_count
-    review.explanation = list(result.explanation)
+    review.facts = outcome.facts.to_json()
+    review.status = outcome.status
+    review.deprived = list(outcome.deprived)
+    review.deprived_count = outcome.deprived_count
+    review.explanation = list(outcome.explanation)
+    review.previous_status, review.transition = outcome.previous_status, outcome.transition
+
+
+def _approved_history(review: HouseholdReview) -> list[tuple[int, str, str]]:
+    """The household's approved ``(round year, standard code, status)`` triples up to the review's round year,
+    the review itself left out: what its transition is compared with (domain.md §2;
+    ``households.transitions.transition_in_year``). An ongoing review earlier in the same year is not compared
+    with, its change was counted in its own month (Decision 24/2021/QĐ-TTg, art. 5; Circular
+    07/2021/TT-BLĐTBXH, Appendix VII). The year is the round's year, the year the review is held and counted
+    in, not the year of the list an annual round gives."""
+    return last_approved_statuses(
+        household_ids=[review.household_id], up_to_year=review.round.year, exclude_review_id=review.pk
+    ).get(review.household_id, [])
 
 
 def _set_transition(review: HouseholdReview) -> None:
-    """The transition against the household's status at the end of the previous round year, under the
-    round's standard only (domain.md §2; ``households.transitions.transition_in_year``): an ongoing review
-    earlier in the same year is not compared with, its change was counted in its own month (Decision
-    24/2021/QĐ-TTg, art. 5; Circular 07/2021/TT-BLĐTBXH, Appendix VII). The year is the round's year, the
-    year the review is held and counted in, not the year of the list an annual round gives."""
-    history = last_approved_statuses(
-        household_ids=[review.household_id], up_to_year=review.round.year, exclude_review_id=review.pk
-    ).get(review.household_id, [])
+    """Compare the review again with the household's approved past, which may have changed since the review
+    was entered (an earlier round approved meanwhile): the transition as ``review_outcome`` gives it, the
+    status kept as it was decided from the facts entered."""
     review.previous_status, review.transition = transition_in_year(
-        history, review.status, year=review.round.year, standard_code=review.round.standard.code
+        _approved_history(review), review.status, year=review.round.year, standard_code=review.round.standard.code
     )
 
 
@@ -302,7 +309,6 @@ def review_create(
         created_by=user,
     )
     _classify(review)
-    _set_transition(review)
     review.full_clean(exclude=["round", "household"])
     review._history_user = user
     review.save()
@@ -328,7 +334,6 @@ def review_update(
     review.facts = dict(facts)
     review.causes = _check_causes(causes)
     _classify(review)
-    _set_transition(review)
     review._history_user = user
     review.save()
     return review

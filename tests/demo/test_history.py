@@ -14,10 +14,9 @@ from demo.history import (
     households_generate,
     largest_remainder,
 )
-from households.models import Household, HouseholdReview, Member, ReviewDecision, ReviewRound
+from households.models import Household, HouseholdReview, Member, ResidentCount, ReviewDecision, ReviewRound
 from programmes.progress import rate
 from programmes.selectors import poverty_counts
-from reports.models import ResidentCount
 from standards.classification import Area, classify
 from standards.selectors import standard_get, standard_rules
 

@@ -9,17 +9,17 @@ from households.models import (
     AdministrativeUnit,
     Household,
     HouseholdReview,
+    ResidentCount,
     ReviewKind,
     ReviewRound,
     ReviewState,
     UnitSuccession,
 )
 from households.selectors import household_list
+from households.selectors.rollup import figures
 from programmes.models import Plan, TargetRow
 from programmes.progress import rate
 from programmes.selectors import plan_progress, poverty_counts
-from reports.models import ResidentCount
-from reports.rollup import figures
 from tests.conftest import AFTER_REFORM, BEFORE_REFORM
 
 # A merged commune of Bắc Kạn (Văn Lang took in Lương Thượng and Kim Hỷ), one that took in part of a split

@@ -217,7 +217,7 @@ def test_cell_parsers_keep_what_people_type():
 def test_a_review_the_check_drops_without_a_reason_still_stops_the_import(officer, commune, village, monkeypatch):
     """The safety net under every other check: were a future check to skip a review without reporting it,
     the file is refused rather than saved without that review."""
-    monkeypatch.setattr("households.imports.validation._Checker.classify", lambda *args: None)
+    monkeypatch.setattr("households.imports.checking._Checker.classify", lambda *args: None)
     checked = import_check(user=officer, commune=commune, source=one_household())
     assert [(e.sheet, e.row, e.column) for e in checked.errors] == [("reviews", 3, "Mã hộ")]
     with pytest.raises(ImportRefused):

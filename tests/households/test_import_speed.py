@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
-from households.imports import copy, validation, writer
+from households.imports import checking, copy, parsing, writer
+from households.imports.columns import MEMBER_COLUMNS
+from households.imports.records import MEMBER_FIELDS, MemberRecord
 from households.imports.services import ImportRefused, import_check, import_commit
 from households.models import Ethnicity, Household, HouseholdReview, Member, ReviewRound
 from tests.workbooks import clean_file, household, make_workbook, person, review
@@ -230,7 +232,7 @@ def test_a_true_cell_among_ones_is_read_as_itself(officer, commune, village):
 @pytest.fixture
 def parts_written(monkeypatch):
     """The reviews checked one at a time, and the sizes of the parts written."""
-    monkeypatch.setattr(validation, "REVIEWS_PER_PART", 1)
+    monkeypatch.setattr(checking, "REVIEWS_PER_PART", 1)
     sizes = []
     write = writer.ReviewWriter.write
 
@@ -264,7 +266,7 @@ def test_a_wrong_review_after_parts_were_written_saves_nothing(officer, commune,
             review("BB-03", 1_200_000, **{"Nguồn nước sinh hoạt": None}),
         ],
     )
-    classify = validation._Checker.classify
+    classify = checking._Checker.classify
 
     def after_two_parts(self, record, *args):
         # The wrong review is checked once the two before it are written.
@@ -273,7 +275,7 @@ def test_a_wrong_review_after_parts_were_written_saves_nothing(officer, commune,
             time.sleep(0.01)
         return classify(self, record, *args)
 
-    monkeypatch.setattr(validation._Checker, "classify", after_two_parts)
+    monkeypatch.setattr(checking._Checker, "classify", after_two_parts)
     with pytest.raises(ImportRefused) as refused:
         import_commit(user=officer, commune=commune, source=source)
     assert parts_written == [1, 1]
@@ -436,15 +438,15 @@ def test_an_unknown_ethnicity_stops_the_members_written_first(officer, commune, 
 def test_an_error_reading_the_members_sheet_is_raised_as_itself(officer, commune, village, monkeypatch):
     """psycopg2 reports any error of the COPY's source as the database's: the commit must not take a
     failing read for a refused member and go on with the rows read so far."""
-    read = validation._Parser.read_values
+    read = parsing._Parser.read_values
 
     def failing(self, sheet, *args, **kwargs):
         for number, values in read(self, sheet, *args, **kwargs):
-            if sheet == validation.Sheet.MEMBERS and number > 3:
+            if sheet == parsing.Sheet.MEMBERS and number > 3:
                 raise MemoryError("out of memory")
             yield number, values
 
-    monkeypatch.setattr(validation._Parser, "read_values", failing)
+    monkeypatch.setattr(parsing._Parser, "read_values", failing)
     with pytest.raises(MemoryError):
         import_commit(user=officer, commune=commune, source=clean_file())
 
@@ -582,10 +584,10 @@ def test_a_web_worker_keeps_its_interpreter_settings_during_an_import(officer, c
 
 def test_a_member_record_takes_the_member_fields_in_their_order():
     """The members sheet's values come as a tuple (no dict a row): the household code, then MEMBER_FIELDS."""
-    assert [c.key for c in validation.MEMBER_COLUMNS] == ["household", *validation.MEMBER_FIELDS]
-    values = [f"value of {name}" for name in validation.MEMBER_FIELDS]
-    record = validation.MemberRecord(7, "BB-01", values)
-    assert record.values == dict(zip(validation.MEMBER_FIELDS, values, strict=True))
+    assert [c.key for c in MEMBER_COLUMNS] == ["household", *MEMBER_FIELDS]
+    values = [f"value of {name}" for name in MEMBER_FIELDS]
+    record = MemberRecord(7, "BB-01", values)
+    assert record.values == dict(zip(MEMBER_FIELDS, values, strict=True))
     assert (record.row, record.household_code, record.id, record.changed) == (7, "BB-01", None, True)
 
 
@@ -707,7 +709,7 @@ def test_once_a_write_failed_the_checking_thread_makes_no_more_copy_text(officer
 
     failed = threading.Event()
     prepared = []
-    check_households = validation.ChecksInStages.households_and_members
+    check_households = checking.ChecksInStages.households_and_members
 
     def refused(self):
         failed.set()
@@ -725,7 +727,7 @@ def test_once_a_write_failed_the_checking_thread_makes_no_more_copy_text(officer
         return prepare(self, reviews)
 
     monkeypatch.setattr(services._Commit, "write_members_history", refused)
-    monkeypatch.setattr(validation.ChecksInStages, "households_and_members", after_the_failure)
+    monkeypatch.setattr(checking.ChecksInStages, "households_and_members", after_the_failure)
     monkeypatch.setattr(writer.ReviewWriter, "prepare", spied)
     with pytest.raises(DatabaseError, match="refused"):
         import_commit(user=officer, commune=commune, source=clean_file())
@@ -739,7 +741,7 @@ def test_a_write_failing_while_parts_wait_does_not_leave_the_check_waiting(offic
     check still hands over, so that neither waits for the other forever."""
     from households.imports import services
 
-    monkeypatch.setattr(validation, "REVIEWS_PER_PART", 1)
+    monkeypatch.setattr(checking, "REVIEWS_PER_PART", 1)
     monkeypatch.setattr(services, "PARTS_WAITING", 1)
     codes = [f"BB-{n:02d}" for n in range(1, 7)]
     source = make_workbook(

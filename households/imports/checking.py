@@ -1,21 +1,21 @@
-"""Checking an import: parsed rows and what the database already holds in, every problem and a plan out.
+"""Checking an import: the parsed records against each other and against what the database holds, every
+problem by sheet, row and column, and the plan of what the import would do.
 
-Pure: ``parse_records`` turns cells into typed records (cell errors by sheet, row and column);
-``check_records`` compares them with an ``ImportContext`` (plain data loaded by ``households.imports.context``)
-and returns a ``Plan``: what would be created, updated and left unchanged, classified by the one rule of
-``programmes`` (``decide_indicators`` and ``classify``), or the list of errors. Nothing is written here.
+Pure: ``check_records`` compares ``households.imports.records`` with an ``ImportContext`` (plain data about
+the database, loaded by ``households.imports.context``) and returns a ``Plan``: what would be created,
+updated and left unchanged, each review with what it stores as ``households.review_outcome.review_outcome``
+decides it (the one rule the review form and the API go through too), or the list of errors. The writer
+(``households.imports.writer``) carries the plan out. ``ChecksInStages`` checks in two stages, so that the
+commit writes the households while the reviews are checked. Nothing is written here.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from itertools import islice
-from operator import attrgetter, itemgetter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -24,71 +24,27 @@ from django.utils.translation import gettext as _
 
 from households.registry_rules import MemberSketch, birth_date_errors, cccd_errors, household_groups
 from households.review_facts import FACT_LABELS, household_facts
+from households.review_outcome import Classifications, review_outcome
 from households.search_words import search_text
-from households.transitions import transition_in_year
-from standards.classification import Area, Classification, ClassificationError, StandardRules, classify
-from standards.indicators import MissingFactsError, decide_indicators, deprived_codes
+from standards.classification import ClassificationError, StandardRules
+from standards.indicators import MissingFactsError
 
-from .columns import (
-    HOUSEHOLD_COLUMNS,
-    MEMBER_COLUMNS,
-    REVIEW_COLUMNS,
-    REVIEW_FACT_KEYS,
-    SHEET_LABELS,
-    SHEETS,
-    Column,
-    Kind,
-    Sheet,
-    choice_lookup,
-    normalize,
-    vietnamese_label,
-)
-from .reader import (
-    CellError,
-    ParsedWorkbook,
-    SheetRows,
-    parse_boolean,
-    parse_choice,
-    parse_choices,
-    parse_date,
-    parse_decimal,
-    parse_id_number,
-    parse_integer,
-    parse_text,
-    within,
+from .columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REVIEW_COLUMNS, Column, Sheet, normalize
+from .records import (
+    GROUP_FIELDS,
+    HOUSEHOLD_FIELDS,
+    MEMBER_FIELDS,
+    HouseholdRecord,
+    MemberRecord,
+    RawJSON,
+    Records,
+    ReviewRecord,
+    RowError,
+    as_python,
+    member_field_values,
 )
 
 logger = logging.getLogger(__name__)
-MEMBER_FIELDS = tuple(c.key for c in MEMBER_COLUMNS if c.key != "household")
-# What a household's blank cell (or one that cannot be read) stands for.
-HOUSEHOLD_DEFAULTS: dict[str, Any] = {
-    "code": "",
-    "village": "",
-    "address": "",
-    "phone": "",
-    "has_meritorious_person": False,
-}
-# Defaults of the member model for a blank cell (``households.models.Member``).
-MEMBER_DEFAULTS: dict[str, Any] = {
-    "national_id": "",
-    "ethnicity": None,
-    # A blank cell is "not recorded", never "no" (an unknown fact is not a deprivation).
-    "in_school": None,
-    "at_age_appropriate_level": None,
-    "education": "",
-    "has_health_insurance": None,
-    "employment": "",
-    "has_labour_capacity": True,
-    "disability": "none",
-    "receives_social_allowance": False,
-    "sick_untreated": False,
-    "malnourished": False,
-}
-HOUSEHOLD_FIELDS = ("village_id", "address", "phone", "head_ethnicity_id", "has_meritorious_person")
-GROUP_FIELDS = ("head_name", "is_ethnic_minority", "has_no_labour", "is_female_headed", "receives_social_allowance")
-# What the import derives from the members and writes: the groups, compared to tell a change, and the search
-# text (households.search_words), which follows the names and is written, never compared.
-DERIVED_FIELDS = (*GROUP_FIELDS, "search_text")
 # Member facts an indicator may miss, and the member column that holds each.
 MEMBER_FACT_COLUMNS = {
     "health_insurance": "has_health_insurance",
@@ -101,18 +57,7 @@ MEMBER_FACT_COLUMNS = {
 # The states in which staff may change a review (``households.workflow``: draft, returned, being checked again).
 EDITABLE_REVIEW_STATES = frozenset({"draft", "returned", "rechecking"})
 _existing_member_values = itemgetter(*MEMBER_FIELDS)  # of ``ExistingMember.values``, as a tuple
-
-
-@dataclass(frozen=True)
-class RowError:
-    sheet: str  # a ``Sheet`` value; "" for the whole file
-    row: int  # the Excel row number; 0 for the whole sheet or file
-    column: str  # the column's header in the user's language; "" for the whole row
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        label = str(SHEET_LABELS[Sheet(self.sheet)]) if self.sheet else ""
-        return {"sheet": label, "row": self.row, "column": self.column, "message": self.message}
+REVIEWS_PER_PART = 5000  # the last part is written after the check ends: the smaller, the sooner it ends
 
 
 # Plain data about what the database holds, loaded before the check (``households.imports.context``).
@@ -191,86 +136,6 @@ def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) 
     return found[0]
 
 
-# Typed records parsed from the rows.
-
-
-class MemberRecord:
-    """A row of the members sheet, its fields (``MEMBER_FIELDS``) as attributes: ``ethnicity`` is the name
-    written until the check puts its id there. A slotted object, not a dict of values: there are hundreds of
-    thousands in a large import, and a dict of 16 values takes three times the memory. The attributes are
-    those of ``households.models.Member`` that ``households.review_facts.member_facts`` reads."""
-
-    __slots__ = ("changed", "household_code", "id", "row", *MEMBER_FIELDS)
-
-    def __init__(self, row: int, household_code: str, values: Sequence[Any]):
-        """``values``: the ``MEMBER_FIELDS`` in their order."""
-        self.row = row
-        self.household_code = household_code
-        self.id: int | None = None
-        self.changed = True
-        (
-            self.full_name,
-            self.sex,
-            self.date_of_birth,
-            self.relation,
-            self.national_id,
-            self.ethnicity,
-            self.in_school,
-            self.at_age_appropriate_level,
-            self.education,
-            self.has_health_insurance,
-            self.employment,
-            self.has_labour_capacity,
-            self.disability,
-            self.receives_social_allowance,
-            self.sick_untreated,
-            self.malnourished,
-        ) = values
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """The fields as a new dict (a copy: change the attributes to change the record)."""
-        return dict(zip(MEMBER_FIELDS, member_field_values(self), strict=True))
-
-
-member_field_values = attrgetter(*MEMBER_FIELDS)  # a member record's MEMBER_FIELDS, as a tuple
-
-
-@dataclass(slots=True)  # hundreds of thousands in a large import
-class HouseholdRecord:
-    row: int
-    code: str
-    village_name: str
-    values: dict[str, Any]  # HOUSEHOLD_FIELDS but village and ethnicity still as text
-    members: list[MemberRecord] = field(default_factory=list)
-    id: int | None = None
-    changed: bool = True
-    is_urban: bool = False
-    version: int = 0
-
-
-@dataclass(slots=True)  # hundreds of thousands in a large import
-class ReviewRecord:
-    row: int
-    household_code: str
-    year: int
-    income_per_capita: int
-    facts: dict[str, Any]
-    causes: list[str]
-    id: int | None = None
-    changed: bool = True
-    round_id: int | None = None
-    version: int = 0
-    result: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Records:
-    households: list[HouseholdRecord]
-    members: list[MemberRecord]
-    reviews: list[ReviewRecord]
-
-
 @dataclass
 class Counts:
     created: int = 0
@@ -302,256 +167,6 @@ class Plan:
         }
 
 
-def _allowed(column: Column) -> str:
-    return ", ".join(vietnamese_label(column.choices, v) for v in column.choices.values)
-
-
-_PARSERS = {
-    Kind.TEXT: parse_text,
-    Kind.ID_NUMBER: parse_id_number,
-    Kind.DATE: parse_date,
-    Kind.INTEGER: parse_integer,
-    Kind.DECIMAL: parse_decimal,
-    Kind.BOOLEAN: parse_boolean,
-}
-# Kinds whose cells repeat a few values over and over: each distinct cell is read once per file.
-_MEMO_KINDS = frozenset({Kind.BOOLEAN, Kind.CHOICE, Kind.CHOICES, Kind.DATE})
-
-
-class _Parser:
-    def __init__(self):
-        self.errors: list[RowError] = []
-        # Household codes repeat on every member's and review's row: one string for each code.
-        self.codes: dict[str, str] = {}
-
-    def error(self, sheet: Sheet, row: int, column: Column | None, message: str) -> None:
-        self.errors.append(RowError(sheet.value, row, column.label if column else "", str(message)))
-
-    def converters(self, columns: tuple[Column, ...], rows: SheetRows) -> list[tuple[Column, int | None, Any, dict]]:
-        """For each column: its position in the sheet, the function reading a cell, and a memo of read cells."""
-        found = []
-        for column in columns:
-            if column.kind in (Kind.CHOICE, Kind.CHOICES):
-                lookup, allowed = choice_lookup(column.choices), _allowed(column)
-                read = parse_choice if column.kind == Kind.CHOICE else parse_choices
-
-                def convert(raw, read=read, lookup=lookup, allowed=allowed):
-                    return read(raw, lookup, allowed)
-
-            else:
-                convert = _PARSERS[column.kind]
-            if column.bounds is not None:
-
-                def convert(raw, parse=convert, bounds=column.bounds):
-                    return within(parse(raw), bounds)
-
-            found.append((column, rows.columns.get(column.key), convert, {}))
-        return found
-
-    def read(
-        self,
-        sheet: Sheet,
-        columns: tuple[Column, ...],
-        sheet_rows: SheetRows,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> Iterator[tuple[int, dict]]:
-        """``(Excel row number, values by column key)`` of each data row of the sheet; a cell without a value
-        (blank, or that cannot be read) takes its column's value in ``defaults``, else ``None``."""
-        keys = [column.key for column in columns]
-        for number, values in self.read_values(sheet, columns, sheet_rows, defaults):
-            yield number, dict(zip(keys, values, strict=True))
-
-    def read_values(
-        self,
-        sheet: Sheet,
-        columns: tuple[Column, ...],
-        sheet_rows: SheetRows,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """As ``read``, the values in the order of ``columns``: no dict a row (the members sheet's
-        records take them as they are)."""
-        converters = self.converters(columns, sheet_rows)
-        defaults = [(defaults or {}).get(column.key) for column in columns]
-        rows = sheet_rows.iter_rows()
-        while batch := list(islice(rows, ROWS_PER_BATCH)):
-            yield from zip(
-                (number for number, _cells in batch), self.rows(sheet, converters, defaults, batch), strict=True
-            )
-
-    def rows(
-        self, sheet: Sheet, converters, defaults: list[Any], batch: list[tuple[int, list[Any]]]
-    ) -> list[tuple[Any, ...]]:
-        """The values of a batch of rows, read a column at a time (the same values and errors, in the same
-        order, as cell by cell: a blank cell is the default, an error for a required column, a cell that
-        cannot be read is the default and its error). A column whose cells repeat (codes, choices, dates,
-        villages) is read once per distinct cell, through ``memo``."""
-        widths = set(map(len, (cells for _number, cells in batch)))
-        # Calamine gives rows of the sheet's width: the batch is turned into columns in one step.
-        grid = list(zip(*(cells for _number, cells in batch), strict=True)) if len(widths) == 1 else None
-        width = min(widths)
-        columns: list[list[Any]] = []
-        found: list[tuple[int, int, Column, str]] = []  # (row in batch, column position, column, message)
-        for position, (column, index, convert, memo) in enumerate(converters):
-            if index is None:
-                cells = [None] * len(batch)
-            elif grid is not None and index < width:
-                cells = grid[index]
-            else:
-                cells = [row[index] if index < len(row) else None for _number, row in batch]
-            distinct = set(cells)
-            if column.kind not in _MEMO_KINDS and (
-                len(distinct) * 2 > len(cells) or bool in set(map(type, cells))  # not ``distinct``: True is 1 there
-            ):
-                # Mostly different cells (names, numbers), or True among 1s (equal as keys, read differently):
-                # cell by cell.
-                values = [_read_cell(raw, convert) for raw in cells]
-                problems = any(value.__class__ is _Problem for value in values)
-            else:
-                for raw in distinct:
-                    if raw not in memo:
-                        memo[raw] = _read_cell(raw, convert)
-                values = list(map(memo.__getitem__, cells))
-                problems = any(memo[raw].__class__ is _Problem for raw in distinct)
-            if problems:
-                default = defaults[position]
-                for i, value in enumerate(values):
-                    if value.__class__ is _Problem:
-                        values[i] = default
-                        if value is _BLANK:
-                            if column.required:
-                                found.append((i, position, column, _("This column is required.")))
-                        else:
-                            found.append((i, position, column, str(value.error)))
-            columns.append(values)
-        for i, _position, column, message in sorted(found, key=lambda f: (f[0], f[1])):
-            self.error(sheet, batch[i][0], column, message)
-        return list(zip(*columns, strict=True))
-
-
-class _Problem:
-    """A cell that gives no value: blank, or that cannot be read (``error``)."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: CellError | None = None):
-        self.error = error
-
-
-_BLANK = _Problem()
-ROWS_PER_BATCH = 2000
-REVIEWS_PER_PART = 5000  # the last part is written after the check ends: the smaller, the sooner it ends
-
-
-def _read_cell(raw: Any, convert: Callable[[Any], Any]) -> Any:
-    if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
-        return _BLANK
-    try:
-        return convert(raw)
-    except CellError as error:
-        return _Problem(error)
-
-
-MembersRead = Callable[[Records, Iterator[list[MemberRecord]]], None]
-
-
-def parse_records(
-    workbook: ParsedWorkbook,
-    on_members: MembersRead | None = None,
-    before_members: Callable[[Records], None] | None = None,
-) -> tuple[Records, list[RowError]]:
-    """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
-
-    A missing sheet or column is reported alone (with the others of the file), before any cell. Each sheet is
-    let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile.
-    It is read last: ``before_members`` is given the records of the other two while calamine still reads
-    it (the import loads its context from the database then). When those two have no error,
-    ``on_members`` is given the records read so far and the member records a part at a time as they are
-    read (the commit writes some meanwhile); what it leaves unread is read after it."""
-    parser = _Parser()
-    for sheet, rows in workbook.sheets.items():
-        if not rows.found and sheet != Sheet.REVIEWS:
-            parser.error(sheet, 0, None, _("The sheet “%(sheet)s” is missing.") % {"sheet": SHEETS[sheet][0]})
-    header_errors = parser.errors
-    parser.errors = []
-    records = Records([], [], [])
-    read = {Sheet.HOUSEHOLDS: _households, Sheet.REVIEWS: _reviews, Sheet.MEMBERS: _members}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
-        # The members sheet (four rows a household) is read in a thread while the others become records.
-        members_read = workbook.load_in_thread(Sheet.MEMBERS, pool)
-        for sheet, reader in read.items():
-            rows = workbook.sheets[sheet]
-            if not rows.found:
-                continue
-            if sheet == Sheet.MEMBERS and before_members is not None and not header_errors:
-                before_members(records)
-            if sheet == Sheet.MEMBERS and members_read is not None:
-                members_read.result()
-            else:
-                rows.load()
-            for column in rows.missing:
-                header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
-            if header_errors:
-                rows.release()  # its headers were all that was needed
-            elif sheet == Sheet.MEMBERS and on_members is not None and not parser.errors:
-                parts = _member_parts(parser, rows, records)
-                on_members(records, parts)
-                for _rest in parts:
-                    pass
-            else:
-                reader(parser, rows, records)
-    if header_errors:
-        return Records([], [], []), header_errors
-    return records, parser.errors
-
-
-def _households(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
-    households = records.households
-    for number, values in parser.read(Sheet.HOUSEHOLDS, HOUSEHOLD_COLUMNS, sheet_rows, HOUSEHOLD_DEFAULTS):
-        code = values.pop("code")
-        code = parser.codes.setdefault(code, code)
-        village = values.pop("village")
-        households.append(HouseholdRecord(number, code, village, values))
-
-
-def _members(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
-    for _part in _member_parts(parser, sheet_rows, records):
-        pass
-
-
-def _member_parts(parser: _Parser, sheet_rows: SheetRows, records: Records) -> Iterator[list[MemberRecord]]:
-    """The members sheet's records, added to ``records`` and given a part at a time as they are read."""
-    members = records.members
-    defaults = {**MEMBER_DEFAULTS, "household": "", "full_name": ""}
-    codes = parser.codes
-    part: list[MemberRecord] = []
-    for number, (code, *values) in parser.read_values(Sheet.MEMBERS, MEMBER_COLUMNS, sheet_rows, defaults):
-        part.append(MemberRecord(number, codes.setdefault(code, code), values))
-        if len(part) == ROWS_PER_BATCH:
-            members.extend(part)
-            yield part
-            part = []
-    members.extend(part)
-    if part:
-        yield part
-
-
-def _reviews(parser: _Parser, sheet_rows: SheetRows, records: Records) -> None:
-    reviews = records.reviews
-    for number, values in parser.read(Sheet.REVIEWS, REVIEW_COLUMNS, sheet_rows):
-        facts = {key: values[key] for key in REVIEW_FACT_KEYS if values[key] is not None}
-        code = values["household"] or ""
-        reviews.append(
-            ReviewRecord(
-                number,
-                parser.codes.setdefault(code, code),
-                values["year"] or 0,
-                values["income_per_capita"] if values["income_per_capita"] is not None else -1,
-                facts,
-                values["causes"] or [],
-            )
-        )
-
-
 def _column(columns: tuple[Column, ...], key: str) -> Column:
     return next(c for c in columns if c.key == key)
 
@@ -566,7 +181,7 @@ class _Checker:
         self.context = context
         self.errors = errors
         self.minority = dict(context.ethnicities.values())
-        self.classified: dict[tuple[Any, ...], Classification] = {}
+        self.classified: Classifications = {}  # ``review_outcome``'s memo, for the whole file
         self.language: str | None = None  # of the messages and explanations, read once by ``reviews``
         self.unreadable: set[tuple[str, int, str]] | None = None  # cells reported as unreadable, by ``missing``
         self.foreign_codes: set[str] = set()  # codes of households of another commune or outside the user's area
@@ -774,7 +389,7 @@ class _Checker:
         """The reviews to write. ``on_part`` is given them a part at a time, as they are checked: a review kept
         is final once kept, whatever the rows after it."""
         ctx = self.context
-        self.language = get_language()  # read once: see ``standards.classification.classify``
+        self.language = get_language()  # read once for ``review_outcome``: a read costs as much as a classify
         seen: dict[tuple[str, int], ReviewRecord] = {}
         kept: list[ReviewRecord] = []
         given = 0
@@ -876,61 +491,45 @@ class _Checker:
             )
 
     def classify(self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo) -> bool | None:
-        rules = round_info.rules
+        """Put on ``review.result`` what the review stores, as ``review_outcome`` decides it for the form and
+        the API alike; None when a problem was reported instead."""
         members = household.members  # read as ``households.models.Member`` (``MemberRecord``)
         if any(m.date_of_birth is None for m in members):
             return None
-        full_facts = household_facts(review.facts, members)
-        on = round_info.reference_date  # never the day of the import: people as they were
-        deprived: tuple[str, ...] = ()
-        reasons: tuple[str, ...] = ()
-        if rules.uses_deprivation:
-            # Only the deprived indicators' reasons are written, as ``HouseholdClassification.explanation``
-            # does; the text of the others (most of the cost) is never made.
-            try:
-                decided = decide_indicators(rules, full_facts, on=on, explain="deprived", language=self.language)
-            except MissingFactsError as error:
-                for missing in error.missing:
-                    self.missing(review, household, missing.fact)
-                return None
-            deprived = tuple(deprived_codes(decided))
-            reasons = tuple(f"{code}: {decided[code].reason}" for code in deprived if decided[code].reason)
-        area = Area.URBAN if household.is_urban else Area.RURAL
-        # ``classify`` is pure: many households share its inputs, so each combination is classified once.
-        mountain_island = self.context.mountain_island
-        key = (id(rules), round_info.rules_year, area, mountain_island, review.income_per_capita, deprived)
-        result = self.classified.get(key)
-        if result is None:
-            try:
-                result = classify(
-                    rules,
-                    year=round_info.rules_year,
-                    area=area,
-                    income=review.income_per_capita,
-                    deprived=deprived,
-                    mountain_island=mountain_island,
-                    language=self.language,
-                )
-            except ClassificationError as error:
-                field = "income_per_capita" if error.field == "income" else "year"
-                self.error(Sheet.REVIEWS, review.row, REVIEW_COLUMNS, field, error.message)
-                return None
-            self.classified[key] = result
         # The household as the database holds it, not ``household.id``: the commit writes new households
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
         existing = self.existing(household.code)
         history = self.context.approved_history.get(existing.id, []) if existing is not None else []
-        # Against the end of the previous round year, under the round's standard only, as the services
-        # compute it (``households.services.reviews._set_transition``; Circular 07/2021/TT-BLĐTBXH).
-        previous, change = transition_in_year(history, result.status, year=round_info.year, standard_code=rules.code)
+        try:
+            outcome = review_outcome(
+                rules=round_info.rules,
+                year=round_info.year,
+                income_year=round_info.rules_year,
+                is_urban=household.is_urban,
+                income=review.income_per_capita,
+                facts=household_facts(review.facts, members),
+                on=round_info.reference_date,  # never the day of the import: people as they were
+                mountain_island=self.context.mountain_island,
+                history=history,
+                language=self.language,
+                classifications=self.classified,
+            )
+        except MissingFactsError as error:
+            for missing in error.missing:
+                self.missing(review, household, missing.fact)
+            return None
+        except ClassificationError as error:
+            field = "income_per_capita" if error.field == "income" else "year"
+            self.error(Sheet.REVIEWS, review.row, REVIEW_COLUMNS, field, error.message)
+            return None
         review.result = {
-            "facts": RawJSON(full_facts.to_json_text()),
-            "status": result.status.value,
-            "deprived": list(result.deprived),
-            "deprived_count": result.deprived_count,
-            "explanation": [*result.explanation, *reasons],
-            "previous_status": previous,
-            "transition": change.value,
+            "facts": RawJSON(outcome.facts.to_json_text()),
+            "status": outcome.status.value,
+            "deprived": list(outcome.deprived),
+            "deprived_count": outcome.deprived_count,
+            "explanation": list(outcome.explanation),
+            "previous_status": outcome.previous_status,
+            "transition": outcome.transition.value,
         }
         return True
 
@@ -963,15 +562,6 @@ class _Checker:
             fact,
             _("Missing: %(fact)s.") % {"fact": FACT_LABELS.get(fact, fact)},
         )
-
-
-class RawJSON(str):
-    """A value already serialised as JSON: a large import keeps each review's facts as one string rather
-    than as nested dicts (a tenth of the memory)."""
-
-
-def as_python(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, RawJSON) else value
 
 
 def _compact(review: ReviewRecord) -> ReviewRecord:
