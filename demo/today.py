@@ -68,11 +68,11 @@ from households.services import (
     village_assign,
     village_create,
 )
+from households.services.residents import resident_count_set
 from households.workflow import consults_district
 from programmes.models import Direction, GoalGroup, GoalKind, Plan
 from programmes.progress import comparison_in
 from programmes.services import goal_actual_set, goal_create, plan_create, target_rows_replace
-from reports.resident_services import resident_count_set
 from standards.classification import Area
 from standards.selectors import rules_year, standard_for_round, standard_get, standard_rules
 

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standards.working_age import SEXES, is_working_age
 
@@ -65,6 +67,26 @@ def birth_date_errors(date_of_birth: date, *, today: date) -> list[str]:
     if date_of_birth < EARLIEST_BIRTH:
         return [_("The date of birth is before %(year)s: check the year.") % {"year": EARLIEST_BIRTH.year}]
     return []
+
+
+class HouseholdGroup(TextChoices):
+    """The groups Circular 07/2021/TT-BLĐTBXH reports households by (forms 7.x)."""
+
+    ETHNIC_MINORITY = "ethnic_minority", gettext_lazy("Ethnic minority")
+    NO_LABOUR = "no_labour", gettext_lazy("No labour capacity")
+    MERITORIOUS = "meritorious", gettext_lazy("Person with meritorious service")
+    FEMALE_HEADED = "female_headed", gettext_lazy("Female-headed")
+    SOCIAL_ALLOWANCE = "social_allowance", gettext_lazy("Social allowance")
+
+
+# The household's flag that puts it in each group: the statistics count them, the API filters by them.
+GROUP_FLAGS: dict[str, str] = {
+    HouseholdGroup.ETHNIC_MINORITY.value: "is_ethnic_minority",
+    HouseholdGroup.NO_LABOUR.value: "has_no_labour",
+    HouseholdGroup.MERITORIOUS.value: "has_meritorious_person",
+    HouseholdGroup.FEMALE_HEADED.value: "is_female_headed",
+    HouseholdGroup.SOCIAL_ALLOWANCE.value: "receives_social_allowance",
+}
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def transition_in_year(
     """The previous status ("" if none) and the transition of a household's review of ``year`` under the
     standard ``standard_code``, from its approved ``(year, standard code, status)`` triples, oldest first
     (by year, then by approval: the last of a year is the one that stands for it, as
-    ``reports.models.StatisticSource`` keeps it).
+    ``households.models.StatisticSource`` keeps it).
 
     **Against the status at the end of the previous year.** Only statuses of years before ``year`` are
     compared: a year's ongoing reviews (Decision 24/2021/QĐ-TTg, art. 5: monthly, decided within the

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import visible_unit_ids
-from reports.rollup import Figures, figures
-from reports.selectors import default_standards
+from households.selectors.rollup import Figures, figures
+from households.selectors.statistics import default_standards
 
 from .models import GoalKind, Plan, PlanGoal, PrintedTotal, Project, RateBand, TargetRow
 from .progress import (
@@ -214,10 +214,10 @@ def poverty_counts(
 ) -> dict[tuple[int, int], Counts]:
     """Households reviewed, poor and near-poor households and resident households per (unit id, year).
 
-    The figures of the one roll-up (``reports.rollup.figures``) the dashboard, the statistics API and the
+    The figures of the one roll-up (``households.selectors.rollup.figures``) the dashboard, the statistics API and the
     Circular 07 report show: the same communes within the user's area, the same rates over resident
     households, the same notes. Every year is read under ``standard`` (a plan's: the rates it sets targets
-    for), or under its own default standard when none is given (``reports.selectors.default_standards``).
+    for), or under its own default standard when none is given (``households.selectors.statistics.default_standards``).
     Units outside the user's area are left out, and so is a unit in a year when one of its communes lies outside
     the area the roll-up composes from the units assigned to the user; a unit with no approved review in a year
     has no entry.

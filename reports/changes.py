@@ -3,7 +3,7 @@ every column counted from the households themselves, none a residual.
 
 A household's start is the approved review that stands for it in the previous year, its end the one that
 stands for it in the year (``StatisticSource``: one per household, year and standard), both under the
-report's standard. Each is placed in the row unit its commune adds up to in that year (``reports.rollup``),
+report's standard. Each is placed in the row unit its commune adds up to in that year (``households.selectors.rollup``),
 so a household whose commune was merged in the 2025 reform is in the same row at both ends — it did not
 move — while one whose old commune was split, or lies outside the user's area, has no row at that end (the
 roll-up's notes name those communes).
@@ -35,12 +35,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 
-from households.models import AdministrativeUnit, HouseholdReview, ReviewState
+from households.models import AdministrativeUnit, HouseholdReview, ReviewState, StatisticSource
+from households.selectors.rollup import rollup
 from households.transitions import Transition
 from standards.classification import Status
-
-from .models import StatisticSource
-from .rollup import rollup
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
+from households.selectors.rollup import Figures, year_end
+from households.selectors.statistics import default_standard
 from households.unit_sources import coordinates
 from programmes.progress import Counts, band_for, judge, row_progress
 from programmes.selectors import rate_bands, unit_targets, units_targets
 
-from .rollup import Figures
-from .selectors import counts_by_unit, default_standard, statistics_standards, unit_trend, year_end
+from .selectors import counts_by_unit, statistics_standards, unit_trend
 from .statistics import change, status_row
 
 if TYPE_CHECKING:

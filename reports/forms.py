@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
+from households.selectors.residents import CommuneResidents
+from households.services.residents import resident_count_set
 from programmes.models import Plan
 from programmes.selectors import plan_list
 from standards.models import PovertyStandard
-
-from .resident_selectors import CommuneResidents
-from .resident_services import resident_count_set
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -12,11 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from households.models import Member
-
-from .models import StatisticSource
-from .rollup import rollup
-from .selectors import default_standard
+from households.models import Member, StatisticSource
+from households.selectors.rollup import rollup
+from households.selectors.statistics import default_standard
 
 if TYPE_CHECKING:
     import datetime

@@ -1,119 +1,12 @@
-"""Aggregate tables behind the statistics: counts per commune, year, standard and slice, kept up to date on
-approval.
-
-Statistics never scan households per request. Each approved review contributes a few rows of counts
-(``reports.aggregates.contributions``); ``StatisticSource`` remembers which review currently stands for a
-household in a year under a standard (an ongoing review approved later in the year replaces the annual one
-of the same standard; the end-of-period annual review under the next standard stands beside it), so an
-approval adds the new review's contributions and takes back the old one's, in the same transaction.
-``manage.py rebuild_statistics`` recomputes everything from the approved reviews. ``ReportJob``: a report
-prepared in the background (a whole province's lists), what was asked and the file made.
+"""``ReportJob``: a report prepared in the background (a whole province's lists), what was asked and the file
+made. The statistics tables the reports read are ``households.models.statistics``.
 """
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from jobs.models import BackgroundJob, JobState
-
-
-class Dimension(models.TextChoices):
-    STATUS = "status", _("Status")
-    TRANSITION = "transition", _("Transition")
-    ETHNICITY = "ethnicity", _("Ethnicity")
-    GROUP = "group", _("Group")
-    CAUSE = "cause", _("Cause")
-    INDICATOR = "indicator", _("Indicator")
-
-
-class StatisticCount(models.Model):
-    """Households (and people) of a commune in a year, in one slice of one dimension, by status.
-
-    ``key`` is the slice: empty for the status dimension, else a transition, ethnicity code, group, cause
-    or indicator code. For the indicator dimension the counts are of households deprived in it.
-    """
-
-    year = models.PositiveSmallIntegerField()
-    # The period code of the standard the reviews were classified under: a year can have official figures
-    # under two standards (the end-of-period annual review is the next period's baseline), never added up.
-    standard = models.CharField(max_length=9)
-    commune = models.ForeignKey("households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=10)
-    households = models.IntegerField(default=0)
-    people = models.IntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("statistic count")
-        verbose_name_plural = _("statistic counts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "standard", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["year", "standard", "dimension", "commune"])]
-
-    def __str__(self) -> str:
-        cell = f"{self.year} {self.standard} {self.commune_id} {self.dimension}:{self.key} {self.status}"
-        return f"{cell} = {self.households}"
-
-
-class StatisticSource(models.Model):
-    """The approved review that stands for a household in a year's statistics under one standard."""
-
-    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    standard = models.CharField(max_length=9)
-    review = models.ForeignKey("households.HouseholdReview", on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["household", "year", "standard"], name="statistic_source_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.household_id} {self.year} {self.standard} → {self.review_id}"
-
-
-class ResidentCount(models.Model):
-    """Resident households and people of a commune in a year (tổng số hộ dân cư), from its population records.
-
-    The denominator of the official poverty and near-poor rates (``reports.rollup``): only listed and applying
-    households are reviewed (Decision 24/2021/QĐ-TTg, art. 4), so the registry is not the population. Set
-    through ``reports.resident_services`` (the page, the .xlsx import), which check who may change a commune.
-    """
-
-    commune = models.ForeignKey(
-        "households.AdministrativeUnit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    households = models.PositiveIntegerField(_("resident households"), validators=[MinValueValidator(1)])
-    people = models.PositiveIntegerField(_("resident people"), validators=[MinValueValidator(1)])
-    source = models.CharField(
-        _("source"),
-        max_length=300,
-        blank=True,
-        help_text=_("Where the figures come from, e.g. the commune police's population records at 31/12."),
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    history = HistoricalRecords(no_db_index=["commune", "entered_by"])
-
-    class Meta:
-        verbose_name = _("resident count")
-        verbose_name_plural = _("resident counts")
-        ordering = ["-year", "commune__name"]
-        constraints = [models.UniqueConstraint(fields=["commune", "year"], name="resident_count_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.commune} {self.year}: {self.households}"
 
 
 class ReportJob(BackgroundJob):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,26 +12,19 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from households.models import AdministrativeUnit, Cause, Ethnicity, ReviewKind, ReviewRound, UnitLevel
+from households.models import AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
+from households.registry_rules import HouseholdGroup
 from households.selectors import visible_unit_ids
+from households.selectors.rollup import Figures, figures, rollup, year_end
+from households.selectors.statistics import default_standard, default_standards
 from households.transitions import TRANSITION_LABELS, Transition
 from standards.models import PovertyStandard
 from standards.selectors import standard_get, standard_rules
 
-from .models import StatisticCount
-from .rollup import Figures, figures, rollup, year_end
 from .statistics import SLICE_DIMENSIONS, change, indicator_row, status_row
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-GROUP_LABELS = {
-    "ethnic_minority": _("Ethnic minority"),
-    "no_labour": _("No labour capacity"),
-    "meritorious": _("Person with meritorious service"),
-    "female_headed": _("Female-headed"),
-    "social_allowance": _("Social allowance"),
-}
 
 
 class StatisticsError(ValueError):
@@ -41,42 +34,6 @@ class StatisticsError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def default_standards(*, years: Iterable[int]) -> dict[int, str]:
-    """The standard each year's statistics are read under when none is asked for (two queries at most).
-
-    A year can have official figures under two standards: the annual review at the end of a period's last
-    year is the next period's baseline (domain notes §2; seed 003: 2021 under 2016-2020 and 2021-2025). The
-    year's figures are those of its latest annual round: of the year's annual rounds, the one whose standard
-    is the newest. A year with no annual round takes the standard with most households counted that year.
-    Years with neither are left out.
-    """
-    years = set(years)
-    found: dict[int, str] = {}
-    rounds = (
-        ReviewRound.objects.filter(year__in=years, kind=ReviewKind.ANNUAL)
-        .values_list("year", "standard__code")
-        .order_by("year", "standard__year_from", "standard__code")
-    )
-    for year, code in rounds:
-        found[year] = code  # the newest comes last
-    rest = years - set(found)
-    if rest:
-        counted = (
-            StatisticCount.objects.filter(year__in=rest, dimension="status")
-            .values_list("year", "standard")
-            .annotate(households=Sum("households"))
-            .order_by("year", "households", "standard")
-        )
-        for year, code, _households in counted:
-            found[year] = code
-    return found
-
-
-def default_standard(*, year: int) -> str | None:
-    """``default_standards`` of one year."""
-    return default_standards(years=[year]).get(year)
 
 
 def check_standard(code: str) -> str:
@@ -125,7 +82,7 @@ def _slice_labels(dimension: str, standard: str) -> dict[str, str]:
     if dimension == "ethnicity":
         return dict(Ethnicity.objects.values_list("code", "name"))
     if dimension == "group":
-        return {k: str(v) for k, v in GROUP_LABELS.items()}
+        return {value: str(label) for value, label in HouseholdGroup.choices}
     if dimension == "cause":
         return {c.value: str(c.label) for c in Cause}
     if dimension == "transition":
@@ -152,7 +109,7 @@ class StatisticsTable:
 
 def _counts(*, year: int, standard: str, units: Sequence[AdministrativeUnit], dimension: str, user: User):
     """Sum the cells of ``dimension`` under ``standard`` per (row unit, key, status), over the communes the
-    roll-up gives each row unit (``reports.rollup``). Two or three queries whatever the size."""
+    roll-up gives each row unit (``households.selectors.rollup``). Two or three queries whatever the size."""
     owner: dict[int, AdministrativeUnit] = {}
     notes: list[str] = []
     for part in rollup(user=user, units=units, years=[year]).values():

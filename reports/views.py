@@ -13,6 +13,8 @@ from common.files import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
 from households.errors import READ_ONLY_ROLE
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
+from households.selectors.residents import resident_counts
+from households.services.residents import resident_counts_import
 from jobs.models import JobState
 from jobs.runner import stale_jobs_fail
 from jobs.views import job_action_response
@@ -23,9 +25,7 @@ from .dashboard import dashboard, default_unit
 from .forms import DashboardForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
 from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
 from .models import ReportJob
-from .rendering import report_context
-from .resident_selectors import resident_counts
-from .resident_services import resident_counts_import
+from .report_formats import report_context
 
 
 def home(request):

@@ -5,11 +5,10 @@ from datetime import date
 import factory
 from django.db.models import Q
 
-from households.models import AdministrativeUnit, Household, Member, UnitLevel, UnitType
+from households.models import AdministrativeUnit, Household, Member, ResidentCount, UnitLevel, UnitType
 from households.search import household_search_refresh
 from households.search_words import search_text
-from reports.models import ResidentCount
-from reports.rollup import year_end
+from households.selectors.rollup import year_end
 
 
 class VillageFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@
 import datetime
 
 from households.models import AdministrativeUnit, HouseholdReview, ReviewDecision, ReviewRound, UnitLevel
-from reports.services import statistics_rebuild
+from households.services.statistics import statistics_rebuild
 from standards.selectors import standard_for_year
 from tests.factories import HouseholdFactory, VillageFactory
 

@@ -1,4 +1,4 @@
-"""Models of the households app: administrative units, the household registry and reviews."""
+"""Models of the households app: administrative units, the household registry, reviews and the statistics tables."""
 
 from .imports import ImportJob, ImportStatus
 from .registry import Ethnicity, Household, HouseholdStatus, Member, Relation, Sex
@@ -11,6 +11,7 @@ from .reviews import (
     ReviewState,
     VillageMeeting,
 )
+from .statistics import ResidentCount, StatisticCount, StatisticDimension, StatisticSource
 from .units import (
     LAST_LEGACY_DAY,
     REFORM_DATE,
@@ -38,11 +39,15 @@ __all__ = [
     "ImportStatus",
     "Member",
     "Relation",
+    "ResidentCount",
     "ReviewDecision",
     "ReviewKind",
     "ReviewRound",
     "ReviewState",
     "Sex",
+    "StatisticCount",
+    "StatisticDimension",
+    "StatisticSource",
     "UnitLevel",
     "UnitSuccession",
     "UnitType",

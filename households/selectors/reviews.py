@@ -50,7 +50,7 @@ def last_approved_statuses(
 ) -> dict[int, list[tuple[int, str, str]]]:
     """Approved ``(year, standard code, status)`` triples of each household, oldest first: by round year,
     then approval time, so the last of a year is the review that stands for it (as
-    ``reports.models.StatisticSource`` keeps it). One query. The year and the standard come with each
+    ``households.models.StatisticSource`` keeps it). One query. The year and the standard come with each
     status because a transition compares a review with the end of the previous year, under the same
     standard only (``households.transitions.transition_in_year``)."""
     reviews = HouseholdReview.objects.filter(household_id__any_of=list(household_ids), state=ReviewState.APPROVED)

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, Cause, Ethnicity
+from households.registry_rules import HouseholdGroup
+from households.selectors.rollup import Figures
+from households.selectors.statistics import default_standard
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, ChangeKinds, Flow, change_flows, change_row
-from reports.rollup import Figures
-from reports.selectors import GROUP_LABELS, UnitCounts, counts_by_unit, default_standard
+from reports.selectors import UnitCounts, counts_by_unit
 from reports.tables import Column, Report, Table, format_value, percent
 from standards.models import PovertyStandard
 from standards.selectors import standard_get, standard_rules
@@ -229,7 +231,12 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
         _changes(row_units, flows, kinds=POOR_CHANGES, title=_("Changes in poor households")),
         _changes(row_units, flows, kinds=NEAR_POOR_CHANGES, title=_("Changes in near-poor households")),
         _deprivations(whole("indicator").households, status_totals, standard),
-        _slices(_("By group"), _("Group"), {k: str(v) for k, v in GROUP_LABELS.items()}, whole("group").households),
+        _slices(
+            _("By group"),
+            _("Group"),
+            {value: str(label) for value, label in HouseholdGroup.choices},
+            whole("group").households,
+        ),
         _slices(
             _("By ethnicity of the head"),
             _("Ethnicity"),

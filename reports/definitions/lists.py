@@ -13,9 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from households.models import Relation, Sex
+from households.selectors.statistics import default_standard
 from reports.definitions.circular07 import subtitle
 from reports.list_selectors import ListedHousehold, poverty_list, poverty_list_size
-from reports.selectors import default_standard
 from reports.tables import Column, Report, Table
 from standards.classification import Status
 

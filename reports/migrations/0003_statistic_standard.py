@@ -3,7 +3,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-from reports.aggregates import GROUP_FLAGS, ReviewFacts, add_up
+from households.aggregates import ReviewFacts, add_up
+from households.registry_rules import GROUP_FLAGS
 
 _BATCH = 5000
 

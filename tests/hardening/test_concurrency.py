@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from households.errors import WorkflowError
-from households.models import ReviewKind, ReviewState
+from households.models import ReviewKind, ReviewState, StatisticCount
 from households.services import (
     household_create,
     review_approve,
@@ -18,7 +18,6 @@ from households.services import (
     review_submit,
     round_open,
 )
-from reports.models import StatisticCount
 from tests.factories import member_data
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]

@@ -240,7 +240,7 @@ def test_a_legacy_district_officer_reads_the_carried_history_but_changes_nothing
 
 
 def test_the_old_communes_registry_of_past_years_still_counts_the_carried_households(world):
-    from reports.rollup import figures
+    from households.selectors.rollup import figures
 
     carry_over_commit(user=world["officer"], code="99", decision="NQ 1")
     (before,) = figures(user=world["officer"], units=[world["a"]], years=[2024], standards={2024: "2021-2025"}).values()

@@ -5,10 +5,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from households.models import ReviewKind
+from households.aggregates import ReviewFacts, add_up, contributions
+from households.models import ReviewKind, StatisticCount, StatisticSource
 from households.services import review_create, round_open
-from reports.aggregates import ReviewFacts, add_up, contributions
-from reports.models import StatisticCount, StatisticSource
 from tests.review_data import DEPRIVED
 from tests.reviews import approve_all
 

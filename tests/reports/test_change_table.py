@@ -17,10 +17,10 @@ from accounts.models import Role
 from households.models import Household, HouseholdReview, ReviewKind, ReviewState
 from households.services import review_create, round_open
 from households.services.reviews import _set_transition
+from households.services.statistics import statistics_apply
 from households.transitions import Transition
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, Flow, change_flows, change_row
 from reports.definitions.circular07 import circular07_report
-from reports.services import statistics_apply
 from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM, find_unit
 from tests.factories import VillageFactory

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from accounts.models import Role
+from households.models import ResidentCount
+from households.selectors.rollup import rate
 from programmes.progress import band_for
-from reports.models import ResidentCount
-from reports.rollup import rate
 from tests.factories import residents_everywhere
 
 pytestmark = pytest.mark.django_db

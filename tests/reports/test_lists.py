@@ -172,11 +172,11 @@ def test_a_job_checks_the_choice_again_as_its_user(reviewed, make_user, unit):
 
 
 def test_a_long_list_is_written_as_plain_values_with_its_header(reviewed, province_officer, unit, monkeypatch):
-    from reports import rendering
+    from reports import report_formats
 
-    monkeypatch.setattr(rendering, "_STYLED_ROWS", 1)
+    monkeypatch.setattr(report_formats, "_STYLED_ROWS", 1)
     report = poverty_list_report(user=province_officer, unit=unit("Tỉnh Bắc Kạn"), year=2024, status="near_poor")
-    sheet = load_workbook(io.BytesIO(rendering.report_xlsx(report))).active
+    sheet = load_workbook(io.BytesIO(report_formats.report_xlsx(report))).active
     codes = approved_codes(["Xã Lương Thượng", "Xã Kim Hỷ", "Xã Bộc Bố"], 2024, "near_poor")
     cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
     assert all(code in cells for code in codes)
@@ -186,16 +186,16 @@ def test_a_long_list_is_written_as_plain_values_with_its_header(reviewed, provin
 
 
 def test_writing_a_long_list_tells_its_progress(monkeypatch):
-    from reports import rendering
+    from reports import report_formats
     from reports.tables import Column, Report, Table
 
-    monkeypatch.setattr(rendering, "_PROGRESS_ROWS", 100)
+    monkeypatch.setattr(report_formats, "_PROGRESS_ROWS", 100)
     rows = [{"code": f"BB-{i:04d}", "name": "Hoàng Văn Páo"} for i in range(450)]
     columns = [Column("code", "Mã hộ", "text"), Column("name", "Chủ hộ", "text")]
     report = Report(
         "Danh sách", tables=[Table("Hộ nghèo", columns, rows[:250]), Table("Hộ cận nghèo", columns, rows[250:])]
     )
     told: list[float] = []
-    sheet = load_workbook(io.BytesIO(rendering.report_xlsx(report, progress=told.append))).active
+    sheet = load_workbook(io.BytesIO(report_formats.report_xlsx(report, progress=told.append))).active
     assert told == [100 / 450, 200 / 450, 300 / 450, 400 / 450, 1.0]
     assert sum(1 for row in sheet.iter_rows(values_only=True) if str(row[0]).startswith("BB-")) == 450

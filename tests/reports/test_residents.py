@@ -12,12 +12,12 @@ from openpyxl import Workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from households.models import ResidentCount
+from households.selectors.rollup import figures, rate, rollup
+from households.selectors.statistics import default_standards
+from households.services.residents import resident_count_set, resident_counts_import
 from programmes.models import Plan, TargetRow
 from programmes.selectors import plan_progress, poverty_counts
-from reports.models import ResidentCount
-from reports.resident_services import resident_count_set, resident_counts_import
-from reports.rollup import figures, rate, rollup
-from reports.selectors import default_standards
 from standards.models import PovertyStandard
 from tests.conftest import AFTER_REFORM
 from tests.factories import ResidentCountFactory, residents_everywhere

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from households.models import ReviewKind
+from households.models import ReviewKind, StatisticCount, StatisticSource
+from households.selectors.statistics import default_standard
 from households.services import household_create, review_create, round_open
 from reports.definitions.circular07 import circular07_report
 from reports.list_selectors import poverty_list
-from reports.models import StatisticCount, StatisticSource
-from reports.selectors import default_standard, statistics_standards
+from reports.selectors import statistics_standards
 from standards.selectors import standard_get
 from tests.factories import VillageFactory, member_data
 from tests.review_data import FACTS as _FACTS

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reports.services import statistics_rebuild
+from households.services.statistics import statistics_rebuild
 
 
 class Command(BaseCommand):

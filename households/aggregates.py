@@ -4,15 +4,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# Groups reported by Circular 07/2021/TT-BLĐTBXH (forms 7.x), read from the household's flags.
-GROUP_FLAGS = {
-    "ethnic_minority": "is_ethnic_minority",
-    "no_labour": "has_no_labour",
-    "meritorious": "has_meritorious_person",
-    "female_headed": "is_female_headed",
-    "social_allowance": "receives_social_allowance",
-}
-
 
 @dataclass(frozen=True)
 class ReviewFacts:

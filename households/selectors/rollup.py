@@ -13,8 +13,8 @@ year (``ResidentCount``), never over the reviewed households: only listed and ap
 reviewed (Decision 24/2021/QĐ-TTg, art. 4). Where a commune of the unit has no resident count for the year,
 the unit has no rate, and the notes say which communes are missing.
 
-This module reads only the units (``households``) and the statistics tables; ``programmes`` reads it for
-plans, progress and bands, so it must not import ``programmes`` or ``reports.selectors``.
+It reads only the units and the statistics tables of this app: ``programmes`` (plans, progress, bands) and
+``reports`` read it from above.
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from households.models import (
     AdministrativeUnit,
     Household,
     HouseholdStatus,
+    ResidentCount,
+    StatisticCount,
     UnitLevel,
     UnitSuccession,
 )
-from households.selectors import visible_unit_ids
-
-from .models import ResidentCount, StatisticCount
+from households.selectors.units import visible_unit_ids
 
 if TYPE_CHECKING:
     from accounts.models import User

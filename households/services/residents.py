@@ -17,10 +17,8 @@ from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
 from households.access import check_can_edit_unit
-from households.models import AdministrativeUnit, UnitLevel
-
-from .models import ResidentCount
-from .rollup import year_end
+from households.models import AdministrativeUnit, ResidentCount, UnitLevel
+from households.selectors.rollup import year_end
 
 if TYPE_CHECKING:
     from accounts.models import User

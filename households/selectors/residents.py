@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from households.models import UnitLevel
-from households.selectors import units_visible_to
-
-from .models import ResidentCount
-from .rollup import year_end
+from households.models import ResidentCount, UnitLevel
+from households.selectors.rollup import year_end
+from households.selectors.units import units_visible_to
 
 if TYPE_CHECKING:
     from accounts.models import User

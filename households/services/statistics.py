@@ -5,10 +5,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField
 
-from households.models import HouseholdReview, ReviewState
-
-from .aggregates import GROUP_FLAGS, Cell, ReviewFacts, add_up, contributions, subtract
-from .models import StatisticCount, StatisticSource
+from households.aggregates import Cell, ReviewFacts, add_up, contributions, subtract
+from households.models import HouseholdReview, ReviewState, StatisticCount, StatisticSource
+from households.registry_rules import GROUP_FLAGS
 
 _BATCH = 5000
 
