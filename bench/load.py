@@ -7,7 +7,7 @@ helpers: Bắc Kạn's units, the standards and ``--base`` households with appro
 in every commune, the statistics rebuilt. That loader rather than ``manage.py load_demo``: the demo's
 households (seed 002, reviews 2016-2019 written through the services) take far longer to load and leave 2024,
 the year the import writes, without figures; COPY takes seconds and gives every commune and district of the
-province 2024 figures to show. bench/import.py's helpers add the 40 villages of Xã Bộc Bố, the officer who
+province 2024 figures to show. bench/imports.py's helpers add the 40 villages of Xã Bộc Bố, the officer who
 imports and the seeded workbook of ``--households`` households (4 members and one review each).
 
 Then the officers (a fifth assigned to the province, the others to its districts) and an API client with a
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
 import io
 import os
 import random
@@ -71,9 +70,9 @@ DB = "povertyplan_bench_load"
 PORT = 8797
 YEAR = 2024
 PASSWORD = "bench-Load-secret-2024"
-# bench/import.py reads its database from this variable when its module is loaded.
+# bench/imports.py reads its database from this variable when its module is loaded.
 os.environ["BENCH_DATABASE_URL"] = statistics_bench.db_url(DB)
-import_bench = importlib.import_module("bench.import")  # "import" is a keyword: no import statement reaches it
+from bench import imports as import_bench  # noqa: E402
 
 
 @dataclass
@@ -98,7 +97,7 @@ def prepare(args: argparse.Namespace, media_root: Path) -> Prepared:
     """The database, the users, the workbook checked as an import job (the dry run), static files collected."""
     lap = _stopwatch()
     workbook = Path(tempfile.gettempdir()) / f"povertyplan-bench-import-{args.households}.xlsx"
-    if not workbook.exists():  # the same cache as bench/import.py --keep-file
+    if not workbook.exists():  # the same cache as bench/imports.py --keep-file
         subprocess.run(
             [sys.executable, import_bench.__file__, "--write-only", str(workbook), str(args.households)],
             check=True,
@@ -115,7 +114,7 @@ def prepare(args: argparse.Namespace, media_root: Path) -> Prepared:
     # The dry run in this process, before the server starts: neither Celery nor a process of its own.
     os.environ.update(MEDIA_ROOT=str(media_root), REDIS_URL="", JOB_OWN_PROCESS="0")
     import_bench._setup_django()
-    # bench/import.py's reference data: units and standards again (both loads are idempotent), the villages
+    # bench/imports.py's reference data: units and standards again (both loads are idempotent), the villages
     # its workbook names and the commune officer who imports.
     importer, commune = import_bench._load_reference_data()
     lap("villages and the importing officer")

@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import IntegerFilter
 from common.numbers import MAX_ID
-from households.filters import IntegerFilter
 
 from .models import Plan, Programme, Project
 

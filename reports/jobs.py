@@ -21,7 +21,7 @@ from jobs.runner import JobProgress, job_dispatch, job_owner_check, job_rerun, j
 
 from .catalogue import REPORTS
 from .models import ReportJob
-from .rendering import report_pdf, report_xlsx
+from .report_formats import report_pdf, report_xlsx
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -1,7 +1,7 @@
 """One definition of a report, many renderers: a report is titled tables of columns and rows (plain data).
 
 Totals are always computed from the rows; rate columns are recomputed from their summed parts, never
-averaged. Renderers (``reports.rendering``) turn a ``Report`` into an HTML page, a PDF and an XLSX file.
+averaged. ``reports.report_formats`` turns a ``Report`` into an HTML page, a PDF and an XLSX file.
 """
 
 from __future__ import annotations

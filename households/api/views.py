@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from common.pagination import LargeListPagination
-from households.api_filters import HouseholdApiFilter, ReviewApiFilter
+from households.api.filters import HouseholdApiFilter, ReviewApiFilter
 from households.filters import UnitFilter
 from households.models import Member
 from households.selectors import review_list, units_visible_to

@@ -240,8 +240,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "reports.api.renderers.CSVRenderer",
-        "reports.api.renderers.XLSXRenderer",
+        "common.renderers.CSVRenderer",
+        "common.renderers.XLSXRenderer",
     ],
     # Per token (or session user), counted in the shared cache: a runaway client cannot starve the officers' pages.
     "DEFAULT_THROTTLE_CLASSES": ["povertyplan.throttling.UserThrottle"],

@@ -14,7 +14,7 @@ from django.utils.http import parse_header_parameters
 
 from accounts.audit import download_name
 from common import files
-from reports.api.renderers import CSVRenderer
+from common.renderers import CSVRenderer
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNED = re.compile(r"""\[["']Content-Disposition["']\]\s*=""")

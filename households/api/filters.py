@@ -5,18 +5,10 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from common.filters import IntegerFilter, StoredDateTimeFilter
 from households.models import AdministrativeUnit, Cause, Household, HouseholdReview, HouseholdStatus, UnitLevel
 from households.models.reviews import STATUS_CHOICES, TRANSITION_CHOICES, ReviewState
-
-from .filters import IntegerFilter, StoredDateTimeFilter
-
-GROUPS = {
-    "ethnic_minority": "is_ethnic_minority",
-    "no_labour": "has_no_labour",
-    "meritorious": "has_meritorious_person",
-    "female_headed": "is_female_headed",
-    "social_allowance": "receives_social_allowance",
-}
+from households.registry_rules import GROUP_FLAGS, HouseholdGroup
 
 
 def _communes_with_code(code: str) -> Q:
@@ -36,7 +28,7 @@ class _UnitFilterMixin:
 class HouseholdApiFilter(_UnitFilterMixin, django_filters.FilterSet):
     unit = django_filters.CharFilter(method="filter_unit", label=_("Unit code (province, district or commune)"))
     status = django_filters.ChoiceFilter(choices=HouseholdStatus.choices)
-    group = django_filters.ChoiceFilter(choices=[(g, g) for g in GROUPS], method="filter_group", label=_("Group"))
+    group = django_filters.ChoiceFilter(choices=HouseholdGroup.choices, method="filter_group", label=_("Group"))
     ethnicity = django_filters.CharFilter(field_name="head_ethnicity__code", label=_("Ethnicity code (01-54)"))
     code = django_filters.CharFilter()
 
@@ -45,7 +37,7 @@ class HouseholdApiFilter(_UnitFilterMixin, django_filters.FilterSet):
         fields = ["unit", "status", "group", "ethnicity", "code"]
 
     def filter_group(self, queryset, name, value):
-        return queryset.filter(**{GROUPS[value]: True})
+        return queryset.filter(**{GROUP_FLAGS[value]: True})
 
 
 class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
@@ -57,7 +49,7 @@ class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
     transition = django_filters.ChoiceFilter(choices=TRANSITION_CHOICES)
     state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     cause = django_filters.ChoiceFilter(choices=Cause.choices, method="filter_cause")
-    group = django_filters.ChoiceFilter(choices=[(g, g) for g in GROUPS], method="filter_group")
+    group = django_filters.ChoiceFilter(choices=HouseholdGroup.choices, method="filter_group")
     ethnicity = django_filters.CharFilter(field_name="household__head_ethnicity__code")
     updated_since = StoredDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
@@ -70,4 +62,4 @@ class ReviewApiFilter(_UnitFilterMixin, django_filters.FilterSet):
         return queryset.annotate(causes_text=Cast("causes", TextField())).filter(causes_text__contains=f'"{value}"')
 
     def filter_group(self, queryset, name, value):
-        return queryset.filter(**{f"household__{GROUPS[value]}": True})
+        return queryset.filter(**{f"household__{GROUP_FLAGS[value]}": True})

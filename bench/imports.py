@@ -1,6 +1,6 @@
 """Benchmark of the Excel import (issue 6): 100,000 households, 400,000 members and their review answers.
 
-    .venv/bin/python bench/import.py [--households 100000] [--keep-file]
+    .venv/bin/python bench/imports.py [--households 100000] [--keep-file]
 
 Creates the database ``povertyplan_bench_import`` on 127.0.0.1:5432 (dropped first; ``BENCH_DATABASE_URL``
 overrides), loads Bắc Kạn's units, the standards and the ethnicities, writes a seeded workbook with

@@ -1,4 +1,4 @@
-"""The three renderers of a ``reports.tables.Report``: HTML page, PDF (WeasyPrint) and XLSX (openpyxl)."""
+"""The three formats of a ``reports.tables.Report``: HTML page, PDF (WeasyPrint) and XLSX (openpyxl)."""
 
 import io
 from collections.abc import Callable
