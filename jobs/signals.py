@@ -2,10 +2,10 @@
 
 from celery.signals import worker_ready
 
+from .runner import stale_jobs_fail_all
+
 
 def _on_worker_ready(**_kwargs) -> None:
-    from .runner import stale_jobs_fail_all
-
     stale_jobs_fail_all()
 
 
