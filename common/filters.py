@@ -37,7 +37,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 class WholeNumberField(forms.IntegerField):
     """An integer as the API's description writes one: ASCII digits, with a minus for a negative number.
     Django's IntegerField also read "2024.0", "+5", " 5", "1_0" and "٣", which the schema's ``integer`` does
-    not admit: ``?plan=0.0`` was answered 200, a request the description calls invalid."""
+    not admit, so ``?plan=0.0`` is an error as the description says."""
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -51,7 +51,7 @@ class WholeNumberField(forms.IntegerField):
 
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number (a year, an id): 2024.5 is an error, not a filter on a decimal. Give it bounds where the
-    database has them: ``?commune=`` 10^20, past a bigint, crashed SQLite's driver (a 500)."""
+    database has them: ``?commune=`` 10^20, past a bigint, would reach the database driver and fail there."""
 
     field_class = WholeNumberField
 

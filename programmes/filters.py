@@ -34,5 +34,5 @@ class ProjectFilter(django_filters.FilterSet):
         fields = ["programme", "code", "unit", "plan"]
 
     def filter_plan(self, queryset, name, value):
-        # An id no plan can have matches nothing; passed on, it crashed the database driver (a 500).
+        # An id no plan can have matches nothing; passed on, the database driver would fail on it.
         return queryset.filter(plan=value) if 1 <= value <= MAX_ID else queryset.none()

@@ -96,7 +96,7 @@ class ParsedWorkbook:
     def load_in_thread(self, sheet: Sheet, pool: Executor) -> Future[None] | None:
         """Start reading ``sheet`` in ``pool``'s thread, from a workbook of its own (one calamine workbook
         reads one sheet at a time). Calamine parses the sheet's XML without holding the GIL, so this thread
-        meanwhile turns the other sheets into records: the largest sheet no longer waits for them."""
+        meanwhile turns the other sheets into records: the largest sheet does not wait for them."""
         rows = self.sheets.get(sheet)
         if rows is None or rows.workbook is None or self.reopen is None:
             return None
