@@ -1,12 +1,16 @@
+import re
+
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role
+from common.amounts import AmountError, parse_amount
 from standards.models import PovertyStandard
 
 from .bounds import INCOME_PER_CAPITA, ROUND_YEAR
@@ -16,16 +20,99 @@ from .registry_rules import birth_date_errors, cccd_errors, normalize_citizen_id
 from .selectors import cccd_conflicts, units_visible_to
 from .services.registry import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+class DayInput(forms.DateInput):
+    """A day typed dd/mm/yyyy in a text box; ``static/js/app.js`` adds a button that opens the phone's calendar.
+
+    Not ``<input type="date">``: the browser shows that one in the phone's language, month first on a phone set
+    to American English, so "01/07/2025" typed there would be 7 January."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        # No "/" on a phone's number pad: "01072025" is read too (``DayField``).
+        defaults = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy", "data-day": ""}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DayField(forms.DateField):
+    """A day as offices write it, 01/07/2025 being 1 July in every language, or ISO (2025-07-01)."""
+
+    widget = DayInput
+    input_formats = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+    # Django's own sentence first ("Nhập một ngày hợp lệ."), then how to type one.
+    default_error_messages = {
+        "invalid": format_lazy(
+            "{} {}", _("Enter a valid date."), _("Type it as day/month/year, for example 01/07/2025.")
+        )
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{8}", value.strip()):
+            value = value.strip()
+            value = f"{value[:2]}/{value[2:4]}/{value[4:]}"
+        return super().to_python(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number, refused with an example of what is accepted (Django's Vietnamese says "số tổng thể")."""
+
+    def __init__(self, *args, example: str, **kwargs):
+        self.example = example
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Enter a whole number, for example %(example)s."), code="invalid", params={"example": self.example}
+            ) from None
+
+
+class AmountInput(forms.TextInput):
+    """An amount in a text box, shown grouped by thousands: "1,5 triệu" and "1500k" need letters."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        return intcomma(value) if isinstance(value, int) else super().format_value(value)
+
+
+# What ``common.amounts.parse_amount`` refuses, said with an example of what it reads.
+AMOUNT_MESSAGES = {
+    "negative": _("An amount cannot be below zero. For example: 1.500.000."),
+    "exponent": _("Write the amount in digits, for example 1.500.000 or 1,5 triệu."),
+    "grouping": _("Group the thousands by three, for example 1.500.000."),
+    "decimal_without_unit": _("A decimal needs its unit, for example 1,5 triệu or 0,8 triệu; or write 1.500.000."),
+    "ambiguous": _("This can be read two ways: write 1.500.000, or 1,5 triệu."),
+    "fraction": _("An amount is a whole number of đồng, for example 1.234.500."),
+}
+
+
+class AmountField(forms.IntegerField):
+    """Đồng typed as people type them: "1.500.000", "1,5 triệu", "1500k", "1.5tr", "2 triệu" (``parse_amount``)."""
+
+    widget = AmountInput
+    default_error_messages = {
+        "invalid": _("Enter an amount in đồng, for example 1.500.000, 1,5 triệu or 1500k."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_amount(str(value))
+        except AmountError as error:
+            message = AMOUNT_MESSAGES.get(error.code, self.error_messages["invalid"])
+            raise forms.ValidationError(message, code="invalid") from None
 
 
 class AsOfForm(forms.Form):
-    on = forms.DateField(
-        label=_("As of"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    on = DayField(label=_("As of"), required=False)
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -40,7 +127,8 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = ["village", *HOUSEHOLD_FIELDS]
-        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"status_date": DayField}
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,11 +149,15 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = list(MEMBER_FIELDS)
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"date_of_birth": DayField}
+        widgets = {"national_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
+        # A formset's forms carry no ``required`` (an empty extra member is no error); a screen reader is told.
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -96,6 +188,10 @@ class BaseMemberFormSet(BaseInlineFormSet):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this member")
 
     def clean(self):
         super().clean()
@@ -129,21 +225,9 @@ MemberFormSet = inlineformset_factory(
 )
 
 
-class VietnameseIntegerField(forms.IntegerField):
-    """A whole number typed the Vietnamese way: "1.500.000" or "1 500 000" as well as "1500000"."""
-
-    # A text box: a number box refuses the thousands separators people type.
-    widget = forms.TextInput(attrs={"inputmode": "numeric"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(".", "").replace(" ", "").replace("\u00a0", "").removesuffix("đ")
-        return super().to_python(value)
-
-
 class RoundForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=ROUND_YEAR.minimum, max_value=ROUND_YEAR.maximum)
+    year = WholeNumberField(label=_("Year"), min_value=ROUND_YEAR.minimum, max_value=ROUND_YEAR.maximum, example="2026")
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
     standard = forms.ModelChoiceField(
         label=_("Poverty standard"),
@@ -153,11 +237,9 @@ class RoundForm(forms.Form):
         help_text=_("Only where the province's guidance departs from the legal calendar."),
     )
     # Ages are taken on this day (households.review_facts.review_reference_date).
-    reference_date = forms.DateField(
+    reference_date = DayField(
         label=_("Reference date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_(
             "The day the members' ages are taken on. Empty: the day the round starts (1 September for the annual "
             "review)."
@@ -179,7 +261,7 @@ class RoundForm(forms.Form):
 
 class ReviewForm(forms.Form):
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
-    income_per_capita = VietnameseIntegerField(
+    income_per_capita = AmountField(
         label=_("Income per person per month (VND)"),
         min_value=INCOME_PER_CAPITA.minimum,
         max_value=INCOME_PER_CAPITA.maximum,
@@ -190,9 +272,8 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # An ongoing review starts from the household's request (Form 01); its due dates count from it
     # (Decision 24/2021/QĐ-TTg, art. 5; ``households.ongoing``).
-    requested_on = forms.DateField(
+    requested_on = DayField(
         label=_("Request received on"),
-        input_formats=DATE_INPUT_FORMATS,
         required=False,
         help_text=_("The day the household's request (Form 01) came; today if left empty."),
     )
@@ -258,9 +339,9 @@ class ReviewSelectionForm(forms.Form):
 
 class MeetingForm(ReviewSelectionForm):
     village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
-    held_on = forms.DateField(label=_("Held on"), input_formats=DATE_INPUT_FORMATS)
-    attendance = forms.IntegerField(label=_("Attendance"), min_value=1)
-    agreeing = forms.IntegerField(label=_("Agreeing"), min_value=0)
+    held_on = DayField(label=_("Held on"))
+    attendance = WholeNumberField(label=_("Attendance"), min_value=1, example="32")
+    agreeing = WholeNumberField(label=_("Agreeing"), min_value=0, example="29")
     minutes = forms.FileField(
         label=_("Minutes"),
         required=False,
@@ -279,31 +360,30 @@ class MeetingForm(ReviewSelectionForm):
 
 
 class PostForm(ReviewSelectionForm):
-    posted_on = forms.DateField(label=_("Posted on"), input_formats=DATE_INPUT_FORMATS)
+    posted_on = DayField(label=_("Posted on"))
 
 
 class PostingCorrectForm(ReviewSelectionForm):
     """A mistyped posting date, corrected before submission; the complaint period is counted again from it."""
 
-    posted_on = forms.DateField(label=_("Correct posting date"), input_formats=DATE_INPUT_FORMATS)
+    posted_on = DayField(label=_("Correct posting date"))
 
 
 class SubmitForm(ReviewSelectionForm):
-    submitted_on = forms.DateField(
+    submitted_on = DayField(
         label=_("Submitted on"),
-        input_formats=DATE_INPUT_FORMATS,
         required=False,
         help_text=_("Today if left empty; an earlier day for a round entered afterwards."),
     )
 
 
 class ConsultForm(ReviewSelectionForm):
-    consulted_on = forms.DateField(label=_("District chair's opinion given on"), input_formats=DATE_INPUT_FORMATS)
+    consulted_on = DayField(label=_("District chair's opinion given on"))
 
 
 class ApproveForm(ReviewSelectionForm):
     decision_number = forms.CharField(label=_("Decision number"), max_length=50)
-    signed_on = forms.DateField(label=_("Signed on"), input_formats=DATE_INPUT_FORMATS)
+    signed_on = DayField(label=_("Signed on"))
 
 
 class ReturnForm(ReviewSelectionForm):

@@ -3,18 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DayField
 from .models import AdministrativeUnit, UnitType
 from .services.villages import VILLAGE_TYPES
 
 TYPE_CHOICES = [(t.value, t.label) for t in UnitType if t in VILLAGE_TYPES]
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VillageCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     unit_type = forms.ChoiceField(label=_("Kind"), choices=TYPE_CHOICES)
     code = forms.CharField(label=_("Code"), max_length=10, required=False)
-    valid_from = forms.DateField(label=_("In force from"), required=False, widget=_DATE)
+    valid_from = DayField(label=_("In force from"), required=False)
 
 
 class VillageRenameForm(forms.Form):
@@ -28,7 +28,7 @@ class VillageRenameForm(forms.Form):
 
 class VillageCloseForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
-    last_day = forms.DateField(label=_("Last day"), widget=_DATE)
+    last_day = DayField(label=_("Last day"))
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +41,7 @@ class VillageMergeForm(forms.Form):
     )
     name = forms.CharField(label=_("Name of the merged village"), max_length=200)
     unit_type = forms.ChoiceField(label=_("Kind"), choices=TYPE_CHOICES)
-    on = forms.DateField(label=_("In force from"), widget=_DATE)
+    on = DayField(label=_("In force from"))
     decision = forms.CharField(label=_("Decision"), max_length=150)
 
     def __init__(self, *args, villages, **kwargs):
