@@ -142,7 +142,11 @@ _HOUSEHOLD_FACT_NAMES = frozenset(f.name for f in dataclass_fields(HouseholdFact
 
 
 def household_facts(facts: Mapping[str, Any], members: Iterable[Member]) -> HouseholdFacts:
-    """Household facts (unknown keys ignored) with the members' facts from the registry."""
+    """Household facts (unknown keys ignored) with the members' facts from the registry.
+
+    A blank fact (``None``, "", an empty list: a form's boxes left unticked) is not recorded. An empty set
+    (``frozenset()``) states that none applies: no member uses a telecom service, the household has no
+    device (the import reads "Không" so); the indicator then decides on it."""
     values: dict[str, Any] = {}
     for name, value in facts.items():
         # Not ``value in (None, "", [])``: a Decimal compared with "" goes through the numbers ABCs (slow).

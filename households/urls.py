@@ -37,6 +37,7 @@ urlpatterns += [
     path("households/import/<int:pk>/", imports.import_detail_view, name="import-detail"),
     path("households/import/<int:pk>/confirm/", imports.import_confirm_view, name="import-confirm"),
     path("households/import/<int:pk>/rerun/", imports.import_rerun_view, name="import-rerun"),
+    path("households/import/<int:pk>/errors.xlsx", imports.import_errors_view, name="import-errors"),
     path("households/export.<str:fmt>", imports.household_export_view, name="household-export"),
     path("reviews/rounds/<int:pk>/export.<str:fmt>", imports.round_export_view, name="round-export"),
 ]

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -27,7 +30,7 @@ from households.review_facts import FACT_LABELS, household_facts
 from households.review_outcome import Classifications, review_outcome
 from households.search_words import search_text
 from standards.classification import ClassificationError, StandardRules
-from standards.indicators import MissingFactsError
+from standards.indicators import MissingFactsError, decide_indicators
 
 from .columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REVIEW_COLUMNS, Column, Sheet, normalize
 from .records import (
@@ -113,7 +116,9 @@ class ImportContext:
     commune_id: int
     commune_name: str
     today: datetime.date  # the registry's groups are today's; a review's ages are on its round's reference date
-    villages: Mapping[str, VillageInfo]  # by normalised name
+    # The villages in force by their names' keys (``village_key``), then without their kind ("Thôn") where no
+    # name is so; a key two villages share is in ``villages_ambiguous`` instead, with their names.
+    villages: Mapping[str, VillageInfo]
     ethnicities: Mapping[str, tuple[int, bool]]  # normalised name or code → (id, is minority)
     households: Mapping[str, ExistingHousehold]  # by code
     cccd_owners: Mapping[str, tuple[str, str]]  # number → (household code, message for the user)
@@ -123,6 +128,27 @@ class ImportContext:
     approved_history: Mapping[int, list[tuple[int, str, str]]]
     # The commune is rural mountainous or island (Decision 1143/2000/QĐ-LĐTBXH: the 2001-2005 line).
     mountain_island: bool = False
+    villages_ambiguous: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The villages' names by their keys without diacritics (``normalize``): what a name matching none exactly
+    # may have meant. Never taken for it: "Nà Lang" and "Nà Làng" may be two villages.
+    villages_folded: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_VILLAGE_PREFIX = re.compile(r"^(thôn|bản|tổ dân phố|tổ|xóm|ấp|khu phố|khu|buôn|làng|village)\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=10_000)
+def village_key(name: str) -> str:
+    """The key a village's name is matched by: Unicode NFC (a name typed on another keyboard may hold the
+    same letters composed otherwise), case-folded, spaces collapsed; the diacritics kept."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def village_keys(name: str) -> tuple[str, str]:
+    """A village is found by its name as written, or else without its kind ("Thôn Nà Hin" or "Nà Hin"): the
+    two keys, in that order."""
+    key = village_key(name)
+    return key, _VILLAGE_PREFIX.sub("", key)
 
 
 def ethnicity_id(ethnicities: Mapping[str, tuple[int, bool]], name: str | None) -> int | None:
@@ -206,18 +232,9 @@ class _Checker:
                     )
                     continue
                 by_code[record.code] = record
-            if record.village_name:
-                village = ctx.villages.get(normalize(record.village_name))
-                if village is None:
-                    self.error(
-                        Sheet.HOUSEHOLDS,
-                        record.row,
-                        HOUSEHOLD_COLUMNS,
-                        "village",
-                        _("There is no village “%(village)s” in %(commune)s.")
-                        % {"village": record.village_name, "commune": ctx.commune_name},
-                    )
-                elif not village.editable:
+            village = self.village(record) if record.village_name else None  # None: reported (or blank)
+            if village is not None:
+                if not village.editable:
                     self.error(
                         Sheet.HOUSEHOLDS,
                         record.row,
@@ -249,6 +266,32 @@ class _Checker:
                 record.id = existing.id
                 record.version = existing.version
         return by_code
+
+    def village(self, record: HouseholdRecord) -> VillageInfo | None:
+        """The village named on the row, matched exactly (``village_key``); None when the name is no village's
+        or could be two, reported with the names it may have meant."""
+        ctx = self.context
+        name = record.village_name
+        keys = village_keys(name)
+        for key in keys:
+            if key in ctx.villages:
+                return ctx.villages[key]
+        ambiguous = next((ctx.villages_ambiguous[k] for k in keys if k in ctx.villages_ambiguous), None)
+        if ambiguous:
+            message = _("“%(village)s” may be any of %(names)s: write the village’s full name.") % {
+                "village": name,
+                "names": _names(ambiguous),
+            }
+        else:
+            near = next((ctx.villages_folded[k] for k in map(normalize, keys) if k in ctx.villages_folded), None)
+            message = _("There is no village “%(village)s” in %(commune)s.") % {
+                "village": name,
+                "commune": ctx.commune_name,
+            }
+            if near:
+                message += " " + _("Did you mean %(names)s?") % {"names": _names(near)}
+        self.error(Sheet.HOUSEHOLDS, record.row, HOUSEHOLD_COLUMNS, "village", message)
+        return None
 
     def existing(self, code: str) -> ExistingHousehold | None:
         """The household the database holds under ``code``, if the import may touch it."""
@@ -429,7 +472,10 @@ class _Checker:
             if found.id is None:
                 rounds_to_open.add(review.year)
             if review.income_per_capita < 0:
-                continue  # already reported: the income was missing or not a number
+                # The income was reported (missing or not a number): the facts are checked all the same, so
+                # that one pass tells every problem of the row.
+                self.facts_missing(review, household, found)
+                continue
             if self.classify(review, household, found) is None:
                 continue
             existing = None if review.household_code in self.foreign_codes else ctx.reviews.get(key)
@@ -495,6 +541,7 @@ class _Checker:
         the API alike; None when a problem was reported instead."""
         members = household.members  # read as ``households.models.Member`` (``MemberRecord``)
         if any(m.date_of_birth is None for m in members):
+            self.facts_missing(review, household, round_info)  # a birth date was reported; the rest is told too
             return None
         # The household as the database holds it, not ``household.id``: the commit writes new households
         # (and gives them ids) while the reviews are checked (``ChecksInStages``).
@@ -516,7 +563,7 @@ class _Checker:
             )
         except MissingFactsError as error:
             for missing in error.missing:
-                self.missing(review, household, missing.fact)
+                self.missing(review, members, missing.fact)
             return None
         except ClassificationError as error:
             field = "income_per_capita" if error.field == "income" else "year"
@@ -533,17 +580,36 @@ class _Checker:
         }
         return True
 
-    def missing(self, review: ReviewRecord, household: HouseholdRecord, fact: str) -> None:
+    def facts_missing(self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo) -> None:
+        """Report the facts the indicators need and the rows do not give, for a review that cannot be
+        classified for a reason reported already (its income, a member's birth date): told now, not once that
+        is corrected. The members without a birth date are left out (their age decides what they need)."""
+        rules = round_info.rules
+        if not rules.uses_deprivation:
+            return
+        members = [m for m in household.members if m.date_of_birth is not None]
+        try:
+            decide_indicators(
+                rules, household_facts(review.facts, members), on=round_info.reference_date, explain=False
+            )
+        except MissingFactsError as error:
+            for missing in error.missing:
+                self.missing(review, members, missing.fact)
+
+    def missing(self, review: ReviewRecord, members: list[MemberRecord], fact: str) -> None:
         """Report a fact the indicators need and the row does not give, unless its cell was already reported
-        as unreadable (the cell's own error says what is wrong with it)."""
+        as unreadable (the cell's own error says what is wrong with it), or, a member's, for the review of
+        another year (it is the same cell)."""
         if self.unreadable is None:
             self.unreadable = {(e.sheet, e.row, e.column) for e in self.errors}
         if fact.startswith("members["):
             index, name = fact.removeprefix("members[").split("].")
-            member = household.members[int(index) - 1]
+            member = members[int(index) - 1]
             column = MEMBER_FACT_COLUMNS.get(name, "")
-            if column and (Sheet.MEMBERS.value, member.row, _col_label(MEMBER_COLUMNS, column)) in self.unreadable:
+            cell = (Sheet.MEMBERS.value, member.row, _col_label(MEMBER_COLUMNS, column) if column else name)
+            if cell in self.unreadable:
                 return
+            self.unreadable.add(cell)
             self.error(
                 Sheet.MEMBERS,
                 member.row,
@@ -562,6 +628,10 @@ class _Checker:
             fact,
             _("Missing: %(fact)s.") % {"fact": FACT_LABELS.get(fact, fact)},
         )
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
 
 
 def _compact(review: ReviewRecord) -> ReviewRecord:

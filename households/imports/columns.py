@@ -43,13 +43,23 @@ class Kind(StrEnum):
     DECIMAL = "decimal"
     BOOLEAN = "boolean"
     CHOICE = "choice"
-    CHOICES = "choices"  # several codes separated by commas or semicolons
+    CHOICES = "choices"  # several values separated by ``SEPARATOR`` (their labels hold commas)
 
 
 class Sheet(StrEnum):
     HOUSEHOLDS = "households"
     MEMBERS = "members"
     REVIEWS = "reviews"
+
+
+# What separates the values of a cell of several (``Kind.CHOICES``): no label holds it, where several hold
+# commas ("Thiếu công cụ, phương tiện sản xuất", "Ốm đau, tai nạn").
+SEPARATOR = ";"
+# What a cell of several values, or a choice with a "none" value, says to state that none applies.
+NONE_LABEL = "Không"
+# What such a cell is read as: an empty set, which ``households.review_facts.household_facts`` keeps as the
+# fact "none of them" (an empty list, a form's boxes left unticked, says nothing).
+NONE_OF: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,9 @@ class Column:
     choices: type[TextChoices] | None = None
     width: int = 16
     bounds: Bounds | None = None  # of a number: what the form accepts (``households.bounds``)
+    # Of several values: "Không" states that none of them applies (an empty set, a fact the standard reads:
+    # no member uses a telecom service), where a blank cell is not recorded.
+    none: bool = False
 
     @property
     def label(self) -> str:
@@ -114,7 +127,9 @@ REVIEW_COLUMNS = (
     Column("living_area_m2", "Diện tích ở (m²)", "Living area (m²)", Kind.DECIMAL, width=12, bounds=LIVING_AREA_M2),
     Column("water_source", "Nguồn nước sinh hoạt", "Domestic water source", Kind.CHOICE, choices=WaterSource, width=24),
     Column("latrine", "Nhà tiêu", "Latrine", Kind.CHOICE, choices=Latrine, width=22),
-    Column("telecom", "Dịch vụ viễn thông", "Telecom services", Kind.CHOICES, choices=TelecomService, width=22),
+    Column(
+        "telecom", "Dịch vụ viễn thông", "Telecom services", Kind.CHOICES, choices=TelecomService, width=22, none=True
+    ),
     Column(
         "devices",
         "Phương tiện tiếp cận thông tin",
@@ -122,6 +137,7 @@ REVIEW_COLUMNS = (
         Kind.CHOICES,
         choices=Device,
         width=22,
+        none=True,
     ),
     Column("village_loudspeaker", "Nghe loa truyền thanh", "Hears the village loudspeaker", Kind.BOOLEAN, width=12),
     Column("waste", "Rác thải sinh hoạt", "Household waste", Kind.CHOICE, choices=WasteTreatment, width=22),
@@ -143,6 +159,18 @@ REVIEW_FACT_KEYS = tuple(
     c.key for c in REVIEW_COLUMNS if c.key not in ("household", "year", "income_per_capita", "causes")
 )
 
+# The columns that hold facts the standards' indicators read: their blank cell is "not recorded".
+FACT_COLUMNS: dict[Sheet, frozenset[str]] = {
+    Sheet.HOUSEHOLDS: frozenset(),
+    Sheet.MEMBERS: frozenset(
+        {"sex", "date_of_birth", "in_school", "at_age_appropriate_level", "education", "has_health_insurance"}
+        | {"employment", "has_labour_capacity", "disability", "receives_social_allowance", "sick_untreated"}
+        | {"malnourished"}
+    ),
+    Sheet.REVIEWS: frozenset({"income_per_capita", *REVIEW_FACT_KEYS}),
+}
+
+
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -158,8 +186,13 @@ def vietnamese_label(choices: type[TextChoices], value: str) -> str:
         return str(choices(value).label)
 
 
+# "Không" and "Không có" (and their English) for a choice's "none" value, or no value at all of several.
+NONE_KEYS = frozenset({"khong", "khongco", "none", "no"})
+
+
 def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
-    """Every accepted spelling of a choice (code, Vietnamese label, English label), normalised → code."""
+    """Every accepted spelling of a choice (code, Vietnamese label, English label), normalised → code; a
+    choice with a "none" value (no latrine, no disability) is also "Không"."""
     lookup: dict[str, str] = {}
     for value, label in choices.choices:
         lookup[normalize(value)] = value
@@ -167,4 +200,13 @@ def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
         for language in ("vi", "en"):
             with translation.override(language):
                 lookup[normalize(str(choices(value).label))] = value
+    if "none" in choices.values:
+        for key in NONE_KEYS:
+            lookup.setdefault(key, "none")
     return lookup
+
+
+def choice_labels(column: Column) -> list[str]:
+    """The Vietnamese labels a coded column offers, in order (and "Không" for several values that may be none)."""
+    labels = [vietnamese_label(column.choices, v) for v in column.choices.values]
+    return [*labels, NONE_LABEL] if column.none else labels

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from common.lookups import value_parts
@@ -27,19 +28,20 @@ from households.selectors import cccd_owners, last_approved_statuses, visible_un
 from standards.models import PovertyStandard
 from standards.selectors import rules_year, standard_for_round, standard_rules
 
-from .checking import ExistingHousehold, ExistingMember, ExistingReview, ImportContext, RoundInfo, VillageInfo
+from .checking import (
+    ExistingHousehold,
+    ExistingMember,
+    ExistingReview,
+    ImportContext,
+    RoundInfo,
+    VillageInfo,
+    village_keys,
+)
 from .columns import normalize
 from .records import GROUP_FIELDS, HOUSEHOLD_FIELDS, MEMBER_FIELDS, Records
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-_VILLAGE_PREFIX = re.compile(r"^(thôn|bản|tổ dân phố|tổ|xóm|ấp|khu phố|khu|buôn|làng|village)\s+", re.IGNORECASE)
-
-
-def village_keys(name: str) -> set[str]:
-    """A village is found by its name with or without its kind ("Thôn Nà Hin" or "Nà Hin")."""
-    return {normalize(name), normalize(_VILLAGE_PREFIX.sub("", name.strip()))}
 
 
 def load_context(*, user: User, commune: AdministrativeUnit, records: Records, today: datetime.date) -> ImportContext:
@@ -56,15 +58,23 @@ def load_context_before_members(
     ids = visible_unit_ids(user)
     can_edit = user.can_edit
 
-    villages: dict[str, VillageInfo] = {}
-    # The villages in force today, or on the commune's last day for a commune that has ended (data of
-    # earlier years): a village merged away or carried over to a new commune is not offered.
-    on = today if commune.is_valid_on(today) else (commune.valid_to or today)
-    in_force = AdministrativeUnit.objects.valid_on(on).filter(parent=commune, level=UnitLevel.VILLAGE)
-    for village in in_force.order_by("pk"):
+    # A village's names as they are, then without their kind: "Nà Mò" is the village of that name, if one
+    # has it, before it is "Thôn Nà Mò" or "Bản Nà Mò".
+    by_name: dict[str, list[VillageInfo]] = defaultdict(list)
+    by_short: dict[str, list[VillageInfo]] = defaultdict(list)
+    folded: dict[str, list[str]] = defaultdict(list)
+    for village in villages_in_force(commune, today=today):
         info = VillageInfo(village.pk, village.name, village.is_urban, can_edit and (ids is None or village.pk in ids))
-        for key in village_keys(village.name) | village_keys(village.short_name):
-            villages.setdefault(key, info)
+        (name, short), (other, other_short) = village_keys(village.name), village_keys(village.short_name)
+        for key in {name, other} - {""}:
+            by_name[key].append(info)
+        for key in {short, other_short} - {name, other, ""}:
+            by_short[key].append(info)
+        for key in {normalize(key) for key in (name, short, other, other_short)}:
+            folded[key].append(village.name)
+    by_key = {**{k: v for k, v in by_short.items() if k not in by_name}, **by_name}
+    villages = {key: found[0] for key, found in by_key.items() if len(found) == 1}
+    ambiguous = {key: tuple(v.name for v in found) for key, found in by_key.items() if len(found) > 1}
 
     codes = sorted({r.code for r in records.households if r.code})
     households = _households(codes, ids=ids, can_edit=can_edit)
@@ -85,7 +95,17 @@ def load_context_before_members(
         reviews=_reviews(round_ids, household_ids),
         approved_history=_history(household_ids, max(years) if years else None),
         mountain_island=commune.is_mountain_island,
+        villages_ambiguous=ambiguous,
+        villages_folded={key: tuple(dict.fromkeys(names)) for key, names in folded.items()},
     )
+
+
+def villages_in_force(commune: AdministrativeUnit, *, today: datetime.date) -> QuerySet[AdministrativeUnit]:
+    """The villages an import of the commune may name: those in force today, or on the commune's last day for
+    a commune that has ended (data of earlier years); a village merged away or carried over to a new commune
+    is not offered. The template lists them (``template``), the check matches the file's names with them."""
+    on = today if commune.is_valid_on(today) else (commune.valid_to or today)
+    return AdministrativeUnit.objects.valid_on(on).filter(parent=commune, level=UnitLevel.VILLAGE).order_by("pk")
 
 
 def with_citizen_ids(

@@ -5,23 +5,31 @@ checked file; ``import_job_rerun`` queues again a job whose process died. Jobs g
 ``REDIS_URL`` is set. Without it a file of more than ``JOB_INLINE_MAX_ROWS`` rows runs in a process of its
 own and the page follows its progress; a smaller one runs in the request (the page then opens on the
 finished job). The claiming, progress, heartbeat and failure are ``jobs.runner``'s. ``import_job_run`` does
-the work and records the counts and every error.
+the work and records the counts and every error, keeps the workbook with its errors written in
+(``annotate``) next to the upload, and, after a commit, what the job's page links to.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, ImportJob, ImportStatus
 from jobs.runner import JobProgress, job_dispatch, job_owner_check, job_rerun, job_run
 
+from .annotate import annotated_workbook
+from .records import RowError
+from .selectors import template_lists
 from .services import ImportRefused, import_check, import_commit
 from .sheet_sizes import DamagedWorkbook
 from .upload import upload_size
@@ -29,6 +37,7 @@ from .upload import upload_size
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger(__name__)
 # At most this many errors are kept on the job; the count says how many there were.
 MAX_KEPT_ERRORS = 5000
 # A row of the import's sheets is well under this much XML (17 cells): a workbook larger than its rows allow
@@ -97,13 +106,47 @@ def _work(job: ImportJob, progress: JobProgress) -> dict[str, Any]:
     except ImportRefused as refused:
         result = refused.result
         fields.update(status=ImportStatus.CHECKED, commit=False)
+    _keep_annotated(job, data, result.errors, progress=lambda f: progress(0.6 + 0.4 * f))
     fields.update(
         rows=result.rows,
-        counts=result.summary,
+        counts={**result.summary, **result.saved},  # after a commit, what its page links to
         errors=result.error_dicts()[:MAX_KEPT_ERRORS],
         error_count=len(result.errors),
     )
     return fields
+
+
+def annotated_name(job: ImportJob) -> str:
+    """Where the uploaded workbook with its errors marked is kept: next to the upload."""
+    stem = job.file.name.rsplit(".", 1)[0]
+    return f"{stem}.loi.xlsx"
+
+
+def annotated_exists(job: ImportJob) -> bool:
+    return bool(job.file) and bool(job.error_count) and job.file.storage.exists(annotated_name(job))
+
+
+def _keep_annotated(job: ImportJob, data: bytes, errors: list[RowError], *, progress: Callable[[float], None]) -> None:
+    """Keep the workbook with its errors written next to the cells (``annotate``), for the clerk to correct
+    and upload again; drop an earlier one once the file has none. A file too damaged to be given back (one
+    whose errors are about the file itself) gets none: its errors say why on the page."""
+    storage, name = job.file.storage, annotated_name(job)
+    if storage.exists(name):
+        storage.delete(name)
+    if not errors or all(not error.sheet for error in errors):
+        return
+    try:
+        content = annotated_workbook(data, errors, _lists(job), progress=progress)
+    except Exception:  # a help beside the report, never a reason for the check to fail
+        logger.exception("Import %s: the workbook with its errors could not be written", job.pk)
+        return
+    storage.save(name, ContentFile(content))
+
+
+def _lists(job: ImportJob) -> dict[str, list[str]]:
+    """The drop-down lists of the workbook given back: those of the commune's template."""
+    lists = template_lists(user=job.user, commune=job.commune, today=timezone.localdate())
+    return {"village": lists["villages"], "ethnicity": lists["ethnicities"]}
 
 
 def import_job_run(job_id: int) -> ImportJob:

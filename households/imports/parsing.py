@@ -21,12 +21,13 @@ from .columns import (
     MEMBER_COLUMNS,
     REVIEW_COLUMNS,
     REVIEW_FACT_KEYS,
+    SEPARATOR,
     SHEETS,
     Column,
     Kind,
     Sheet,
+    choice_labels,
     choice_lookup,
-    vietnamese_label,
 )
 from .reader import (
     CellError,
@@ -70,8 +71,18 @@ MEMBER_DEFAULTS: dict[str, Any] = {
 }
 
 
+# What a blank cell stands for, by sheet (the template says it in its notes): the column's default above, or
+# nothing recorded (a fact a review needs is then named) for the others, all of the reviews sheet's.
+BLANK_VALUES: dict[Sheet, Mapping[str, Any]] = {
+    Sheet.HOUSEHOLDS: HOUSEHOLD_DEFAULTS,
+    Sheet.MEMBERS: MEMBER_DEFAULTS,
+    Sheet.REVIEWS: {},
+}
+
+
 def _allowed(column: Column) -> str:
-    return ", ".join(vietnamese_label(column.choices, v) for v in column.choices.values)
+    # Not commas: labels hold them ("Nước sông, suối, ao, hồ").
+    return f"{SEPARATOR} ".join(choice_labels(column))
 
 
 _PARSERS = {
@@ -101,10 +112,15 @@ class _Parser:
         for column in columns:
             if column.kind in (Kind.CHOICE, Kind.CHOICES):
                 lookup, allowed = choice_lookup(column.choices), _allowed(column)
-                read = parse_choice if column.kind == Kind.CHOICE else parse_choices
+                if column.kind == Kind.CHOICE:
 
-                def convert(raw, read=read, lookup=lookup, allowed=allowed):
-                    return read(raw, lookup, allowed)
+                    def convert(raw, lookup=lookup, allowed=allowed):
+                        return parse_choice(raw, lookup, allowed)
+
+                else:
+
+                    def convert(raw, lookup=lookup, allowed=allowed, none=column.none):
+                        return parse_choices(raw, lookup, allowed, none=none)
 
             else:
                 convert = _PARSERS[column.kind]
@@ -186,7 +202,8 @@ class _Parser:
                     if value.__class__ is _Problem:
                         values[i] = default
                         if value is _BLANK:
-                            if column.required:
+                            # A column missing from the sheet is reported once, not on every row.
+                            if column.required and index is not None:
                                 found.append((i, position, column, _("This column is required.")))
                         else:
                             found.append((i, position, column, str(value.error)))
@@ -228,8 +245,11 @@ def parse_records(
 ) -> tuple[Records, list[RowError]]:
     """Typed records from the cells; a cell that cannot be read is an error and its row is still kept.
 
-    A missing sheet or column is reported alone (with the others of the file), before any cell. Each sheet is
-    let go once its rows are records; the members sheet is read (``SheetRows.load``) in a thread meanwhile.
+    A missing sheet or column is reported first, with the cells of every sheet that cannot be read (a
+    required column missing is reported once, not on every row), so that one pass tells every problem of
+    the file; the records then come back empty: the checks across rows would report little but the
+    consequences of what is missing. Each sheet is let go once its rows are records; the members sheet is
+    read (``SheetRows.load``) in a thread meanwhile.
     It is read last: ``before_members`` is given the records of the other two while calamine still reads
     it (the import loads its context from the database then). When those two have no error,
     ``on_members`` is given the records read so far and the member records a part at a time as they are
@@ -257,9 +277,7 @@ def parse_records(
                 rows.load()
             for column in rows.missing:
                 header_errors.append(RowError(sheet.value, 1, column.label, str(_("The column is missing."))))
-            if header_errors:
-                rows.release()  # its headers were all that was needed
-            elif sheet == Sheet.MEMBERS and on_members is not None and not parser.errors:
+            if sheet == Sheet.MEMBERS and on_members is not None and not parser.errors and not header_errors:
                 parts = _member_parts(parser, rows, records)
                 on_members(records, parts)
                 for _rest in parts:
@@ -267,7 +285,7 @@ def parse_records(
             else:
                 reader(parser, rows, records)
     if header_errors:
-        return Records([], [], []), header_errors
+        return Records([], [], []), header_errors + parser.errors
     return records, parser.errors
 
 

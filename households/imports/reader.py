@@ -23,14 +23,19 @@ from python_calamine import CalamineError, CalamineWorkbook
 from households.bounds import Bounds
 from households.registry_rules import normalize_citizen_id
 
-from .columns import SHEETS, Column, Sheet, normalize
+from .columns import NONE_KEYS, NONE_LABEL, NONE_OF, SEPARATOR, SHEETS, Column, Sheet, normalize
 
 # Excel's day 0 (serial dates count from 30 December 1899, with the 1900 leap-year bug absorbed).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 YES = frozenset({"co", "x", "1", "true", "yes", "y", "dung"})
-NO = frozenset({"khong", "0", "false", "no", "n", "sai"})
+NO = frozenset({"khong", "khongco", "0", "false", "no", "n", "sai"})
+
+
+# The header of the column of errors ``annotate`` adds to a workbook it gives back ("Lỗi" / "Errors").
+ERRORS_HEADER = "Lỗi"
+ERRORS_HEADERS = frozenset({"loi", "errors"})
 
 
 class CellError(ValueError):
@@ -56,9 +61,13 @@ class SheetRows:
     missing: list[Column] = field(default_factory=list)
     found: bool = True
     source: Any = None  # the calamine sheet, once loaded
+    header_row: int = 0  # Excel row number of the (first) header row
     first_data_row: int = 0  # Excel row number of the first row after the header rows
     count: int = 0  # data rows seen so far
     workbook: Any = None  # the calamine workbook, until the sheet is loaded
+    # The position of the column of errors of a workbook given back annotated (``annotate``), if it has one:
+    # a row holding nothing else is no row of data.
+    errors_column: int | None = None
 
     def load(self) -> None:
         """Read the sheet and its headers (``columns``, ``missing``); nothing for a sheet that is absent."""
@@ -77,11 +86,12 @@ class SheetRows:
         self.load()
         if self.source is None:
             return
+        skip = self.errors_column
         for number, cells in enumerate(self.source.iter_rows(), start=1):
             if number < self.first_data_row:
                 continue
-            for value in cells:
-                if value is not None and value != "":
+            for index, value in enumerate(cells):
+                if value is not None and value != "" and index != skip:
                     self.count += 1
                     yield number, cells
                     break
@@ -120,7 +130,8 @@ def open_workbook(source: str | Path | bytes | IO[bytes]) -> CalamineWorkbook:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": error}) from None
 
 
-def _header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
+def header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Each column by its normalised headers (Vietnamese, English) and key."""
     lookup = {}
     for column in columns:
         for name in (column.header_vi, column.header_en, column.key):
@@ -157,14 +168,14 @@ def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
 
 def _read_sheet(result: SheetRows, source) -> None:
     columns = SHEETS[result.sheet][2]
-    lookup = _header_lookup(columns)
+    lookup = header_lookup(columns)
     result.source = source
     header: list[Any] | None = None
     second: list[Any] | None = None
     for number, cells in enumerate(source.iter_rows(), start=1):
         if header is None:
             if any(v not in (None, "") for v in cells):
-                header, result.first_data_row = cells, number + 1
+                header, result.header_row, result.first_data_row = cells, number, number + 1
             continue
         second = cells
         break
@@ -172,9 +183,12 @@ def _read_sheet(result: SheetRows, source) -> None:
         result.missing = [c for c in columns if c.required]
         return
     for index, name in enumerate(header):
-        column = lookup.get(normalize(name)) if name not in (None, "") else None
+        key = normalize(name) if name not in (None, "") else ""
+        column = lookup.get(key)
         if column is not None:
             result.columns.setdefault(column.key, index)
+        elif key in ERRORS_HEADERS and result.errors_column is None:
+            result.errors_column = index
     result.missing = [c for c in columns if c.required and c.key not in result.columns]
     # A second header row (English headers, as in the template) is skipped.
     if second is not None:
@@ -320,11 +334,54 @@ def parse_choice(value: Any, lookup: dict[str, str], allowed: str) -> str:
     return code
 
 
-def parse_choices(value: Any, lookup: dict[str, str], allowed: str) -> list[str]:
+def parse_choices(
+    value: Any, lookup: dict[str, str], allowed: str, *, none: bool = False
+) -> list[str] | frozenset[str]:
+    """Several values separated by ``SEPARATOR`` (or line breaks), each matched whole: labels hold commas
+    ("Ốm đau, tai nạn"). A part that is no value as a whole is read as values separated by commas, as files
+    written before the separator was ";" are, when every piece of it then is one (the longest first: "Thiếu
+    công cụ, phương tiện sản xuất, Thiếu vốn" is two values); else it is refused, naming the separator.
+    With ``none``, "Không" alone is ``NONE_OF``: none of the values applies (a fact; a blank cell is not
+    recorded)."""
+    if none and normalize(value) in NONE_KEYS:
+        return NONE_OF
     codes: list[str] = []
-    for part in re.split(r"[;,\n]", str(value)):
-        if part.strip():
-            code = parse_choice(part, lookup, allowed)
+    for part in _PARTS.split(str(value)):
+        if not part.strip():
+            continue
+        found = lookup.get(normalize(part))
+        found = [found] if found is not None else _comma_separated(part, lookup)
+        if found is None:
+            if none and normalize(part) in NONE_KEYS:
+                raise CellError(_("“%(none)s” cannot go with other values.") % {"none": NONE_LABEL})
+            raise CellError(
+                _("“%(value)s” is not one of: %(allowed)s. Separate several values with “%(separator)s”.")
+                % {"value": part.strip(), "allowed": allowed, "separator": SEPARATOR}
+            )
+        for code in found:
             if code not in codes:
                 codes.append(code)
+    return codes
+
+
+_PARTS = re.compile(rf"[{re.escape(SEPARATOR)}\n]")
+
+
+def _comma_separated(text: str, lookup: dict[str, str]) -> list[str] | None:
+    """The values of ``text`` read as separated by commas, each piece or run of pieces a whole value, the
+    longest run first; None when a piece is part of no value."""
+    pieces = [p for p in text.split(",") if p.strip()]
+    if len(pieces) < 2:
+        return None
+    codes: list[str] = []
+    start = 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            code = lookup.get(normalize(",".join(pieces[start:end])))
+            if code is not None:
+                codes.append(code)
+                start = end
+                break
+        else:
+            return None
     return codes

@@ -89,6 +89,7 @@ class ImportResult:
     committed: bool = False
     seconds: dict[str, float] = field(default_factory=dict)  # by phase, one after the other
     overlapped: dict[str, float] = field(default_factory=dict)  # seconds of work done at the same time, in a phase
+    saved: dict[str, Any] = field(default_factory=dict)  # after a commit: what its page links to
 
     @property
     def ok(self) -> bool:
@@ -423,6 +424,21 @@ def _check_while_writing(
     return failed
 
 
+CREATED_LISTED = 20  # new households the page of a saved import links to
+
+
+def _what_was_saved(plan: Plan, opened: dict[int, int]) -> dict[str, Any]:
+    """For the page of a saved import: the first new households (id, code, head) and the round of each year
+    its reviews went into (opened by it or not)."""
+    # A new household's record has no version of its own until written (an existing one's is at least 1).
+    created = [[r.id, r.code, r.values.get("head_name", "")] for r in plan.households if not r.version]
+    rounds = {**{r.year: r.round_id for r in plan.reviews if r.round_id}, **opened}
+    return {
+        "created_households": created[:CREATED_LISTED],
+        "rounds": [[year, rounds[year]] for year in sorted(rounds)],
+    }
+
+
 def import_check(
     *, user: User, commune: AdministrativeUnit, source: Source, progress: Progress = _noop
 ) -> ImportResult:
@@ -443,12 +459,15 @@ def import_commit(
         plan, result = _plan(user=user, commune=commune, source=source, progress=progress, commit=commit)
         if plan is None or not plan.ok:
             raise ImportRefused(result)  # the transaction's rollback undoes what was written
-        if not commit.done:  # a plan without errors is written while it is checked; in case it was not:
+        if commit.done:  # a plan without errors is written while it is checked
+            opened = commit.reviews.opened if commit.reviews is not None else {}
+        else:  # in case it was not:
             if commit.members is not None:
                 raise RuntimeError("Members were written ahead of a plan that was not written.")
             started = time.perf_counter()
-            write_plan(user=user, commune=commune, plan=plan, progress=lambda f: progress(0.6 + 0.4 * f))
+            opened = write_plan(user=user, commune=commune, plan=plan, progress=lambda f: progress(0.6 + 0.4 * f))
             result.seconds["write"] = time.perf_counter() - started
+        result.saved = _what_was_saved(plan, opened)
         del plan, commit  # see _no_cycle_collection
         progress(1.0)
     result.committed = True

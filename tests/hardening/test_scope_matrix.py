@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
@@ -112,6 +113,8 @@ MATRIX: dict[str, Spec] = {
     "households:import-rerun": Spec(
         page("households:import-rerun", pk="job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
     ),
+    # The uploaded workbook with its errors marked: the uploader's own file, for them alone.
+    "households:import-errors": Spec(page("households:import-errors", pk="job"), sides=("inside",), sees=JOB_SEES),
     "programmes:plan-list": Spec(fixed("/plans/"), sides=(None,)),
     "programmes:plan-create": Spec(fixed("/plans/new/"), sides=(None,), allowed=PLANNERS),
     "programmes:plan-detail": Spec(page("programmes:plan-detail", pk="plan"), sides=("inside",), sees=PLAN_SEES),
@@ -173,6 +176,7 @@ MATRIX: dict[str, Spec] = {
     ),
     "household-list": Spec(fixed("/api/v1/households/"), sides=(None,), api=True),
     "household-detail": Spec(api_object("households", "household"), api=True),
+    "household-export": Spec(fixed("/api/v1/households/export/"), sides=(None,), api=True),
     "review-list": Spec(fixed("/api/v1/reviews/"), sides=(None,), api=True),
     "review-detail": Spec(api_object("reviews", "review"), api=True),
     "import-list": Spec(fixed("/api/v1/imports/"), sides=(None,), api=True),
@@ -271,9 +275,12 @@ def _build_world() -> dict:
 
 
 def _job(user, commune):
-    from households.models import ImportJob
+    """An import checked with an error, whose workbook with the errors marked is kept (``import-errors``)."""
+    from households.imports.jobs import import_job_create
+    from tests.workbooks import household, make_workbook, person
 
-    return ImportJob.objects.create(user=user, commune=commune, file_name="danh-sach.xlsx")
+    workbook = make_workbook(households=[household("MT-01", "Thôn Không Có")], members=[person("MT-01", "Ma Văn A")])
+    return import_job_create(user=user, commune=commune, file=SimpleUploadedFile("danh-sach.xlsx", workbook))
 
 
 def _report_job(user, commune):
