@@ -9,7 +9,26 @@ from povertyplan import openapi  # noqa: F401  (registers the schema's filter ex
 from reports.api.views import StatisticsView
 from standards.api.views import StandardViewSet
 
-router = DefaultRouter()
+# What /api/v1/ lists besides this router's lists: the statistics, the whole-list export and the plans app's
+# lists (programmes.api.urls, included next to this module). Name → URL name.
+ROOT_EXTRAS = {
+    "statistics": "statistics",
+    "households/export": "household-export",
+    "plans": "plan-list",
+    "projects": "project-list",
+}
+
+
+class ApiRouter(DefaultRouter):
+    """DRF's router, whose root lists every endpoint of the version, not only the router's own."""
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        root = {prefix: list_name.format(basename=basename) for prefix, _viewset, basename in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**root, **ROOT_EXTRAS})
+
+
+router = ApiRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("households", HouseholdViewSet, basename="household")

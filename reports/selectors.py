@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Sum
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
@@ -21,7 +20,19 @@ from households.transitions import TRANSITION_LABELS, Transition
 from standards.models import PovertyStandard
 from standards.selectors import standard_get, standard_rules
 
-from .statistics import SLICE_DIMENSIONS, change, indicator_row, status_row
+from .statistics import (
+    ROW_CHANGE_FIELDS,
+    SLICE_DIMENSIONS,
+    STATUSES,
+    WHOLE,
+    change,
+    indicator_row,
+    long_rows,
+    part_row,
+    rate,
+    slice_row,
+    status_row,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,29 +52,6 @@ def check_standard(code: str) -> str:
     if not PovertyStandard.objects.filter(code=code).exists():
         raise StatisticsError("standard", _("No poverty standard has the period %(code)s.") % {"code": code})
     return code
-
-
-def resolve_unit(*, user: User, code: str, year: int, tree: str | None = None) -> AdministrativeUnit:
-    """The unit with this code, preferring the one in force at the end of ``year``; 404 outside the scope.
-
-    A merged unit often kept a predecessor's code (Xã Văn Lang kept Xã Lương Thượng's 02143): ``tree``
-    ("legacy": until 30 June 2025, "current": from 1 July 2025) picks the side explicitly.
-    """
-    candidates = AdministrativeUnit.objects.exclude(level=UnitLevel.VILLAGE).filter(code=code)
-    if tree == "legacy":
-        candidates = candidates.filter(valid_to__isnull=False)
-    elif tree == "current":
-        candidates = candidates.filter(valid_to__isnull=True)
-    candidates = list(candidates)
-    if not candidates:
-        raise StatisticsError("unit", _("No administrative unit has the code %(code)s.") % {"code": code})
-    on = year_end(year)
-    candidates.sort(key=lambda u: (not u.is_valid_on(on), -(u.valid_to or datetime.date.max).toordinal()))
-    ids = visible_unit_ids(user)
-    visible = [u for u in candidates if ids is None or u.pk in ids]
-    if not visible:
-        raise Http404
-    return visible[0]
 
 
 def _row_units(unit: AdministrativeUnit, year: int) -> list[AdministrativeUnit]:
@@ -95,6 +83,40 @@ def _slice_labels(dimension: str, standard: str) -> dict[str, str]:
     return {}
 
 
+LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+WIDE, LONG = "wide", "long"
+
+
+def statistics_home_units(*, user: User, on: datetime.date) -> list[AdministrativeUnit]:
+    """The top units of the user's area, the statistics' unit when none is asked for: the units assigned to the
+    user at the highest level, those in force ``on`` (else those that ended last), by code; every province in
+    force for a user who sees everything (an administrator). Empty for a user assigned no unit."""
+    ids = visible_unit_ids(user)
+    if ids is None:
+        units = list(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE))
+    else:
+        units = list(user.units.filter(level__in=list(LEVEL_RANK)))
+    if not units:
+        return []
+    top = min(LEVEL_RANK[u.level] for u in units)
+
+    def when(unit: AdministrativeUnit) -> tuple:
+        return (not unit.is_valid_on(on), -(unit.valid_to or datetime.date.max).toordinal())
+
+    units = sorted((u for u in units if LEVEL_RANK[u.level] == top), key=lambda u: (*when(u), u.code, u.pk))
+    return [u for u in units if when(u) == when(units[0])]
+
+
+def statistics_latest_year(
+    *, user: User, unit: AdministrativeUnit, years: Sequence[int], standard: str | None = None
+) -> tuple[int, bool]:
+    """The latest of ``years`` in which every commune of ``unit`` within the user's area has reported, and True;
+    when no year is complete, the latest year, and False. The figures of all years in one batch."""
+    trend = unit_trend(user=user, unit=unit, years=years, standard=standard)
+    complete = [year for year, each in trend.items() if each.communes and not each.partial]
+    return (max(complete), True) if complete else (max(years), False)
+
+
 @dataclass
 class StatisticsTable:
     unit: AdministrativeUnit
@@ -105,6 +127,7 @@ class StatisticsTable:
     notes: list[str]
     compare: int | None = None
     figures: Figures | None = None  # the unit's own: resident households and coverage of the whole
+    shape: str = WIDE
 
 
 def _counts(*, year: int, standard: str, units: Sequence[AdministrativeUnit], dimension: str, user: User):
@@ -136,24 +159,35 @@ def statistics_table(
     group_by: Sequence[str],
     compare: int | None = None,
     standard: str | None = None,
+    shape: str = WIDE,
 ) -> StatisticsTable:
     """The figures of ``unit`` in ``year`` under one standard (``default_standard`` of the year when none is
     given). ``compare`` reads the other year under the same standard: figures under two standards are never
-    compared."""
+    compared. The wide shape gives a row per unit (and slice, and status); the long shape a row per measure
+    (``reports.statistics.long_rows``), the compared year's rows beside the year's.
+
+    The notes are those of the unit and of its children whatever the grouping and the shape: a total and its
+    breakdown carry the same notes."""
     standard = standard or default_standard(year=year) or ""
-    rows, notes, whole = _rows(user=user, unit=unit, year=year, standard=standard, group_by=group_by)
+    rows, notes, whole = _rows(user=user, unit=unit, year=year, standard=standard, group_by=group_by, shape=shape)
     if compare is not None:
-        previous, _notes, _whole = _rows(user=user, unit=unit, year=compare, standard=standard, group_by=group_by)
-        if not any(row["households"] for row in previous):
+        previous, _notes, before = _rows(
+            user=user, unit=unit, year=compare, standard=standard, group_by=group_by, shape=shape
+        )
+        if not before.reviewed:
             notes.append(
                 _("%(year)s has no figures under the standard %(standard)s: no change is shown.")
                 % {"year": compare, "standard": standard}
             )
-        by_key = {row["_key"]: row for row in previous}
-        for row in rows:
-            row["change"] = change(row, by_key.get(row["_key"]))
+        if shape == LONG:
+            rows.extend(previous)
+        else:
+            by_key = {row["_key"]: row for row in previous}
+            for row in rows:
+                fields = [name for name in ROW_CHANGE_FIELDS if name in row]
+                row["change"] = change(row, by_key.get(row["_key"]), fields)
     for row in rows:
-        del row["_key"]
+        row.pop("_key", None)
     return StatisticsTable(
         unit=unit,
         year=year,
@@ -163,55 +197,78 @@ def statistics_table(
         notes=notes,
         compare=compare,
         figures=whole,
+        shape=shape,
     )
 
 
-def _rows(*, user: User, unit: AdministrativeUnit, year: int, standard: str, group_by: Sequence[str]):
-    row_units = _row_units(unit, year) if "unit" in group_by else [unit]
+def _rows(*, user: User, unit: AdministrativeUnit, year: int, standard: str, group_by: Sequence[str], shape: str):
+    children = _row_units(unit, year)
+    by_unit = "unit" in group_by
+    row_units = children if by_unit else [unit]
     slice_dim = next((g for g in group_by if g in SLICE_DIMENSIONS), None)
-    # The official figures (status counts, resident households, coverage) of every row unit and of the unit
-    # itself, read in one batch; a slice dimension adds its own cells.
-    facts = figures(user=user, units=[*row_units, unit], years=[year], standards={year: standard})
+    # The official figures (status counts, resident households, coverage) of the unit and of its children in one
+    # batch, whatever the grouping: every shape of the same unit and year carries the same notes.
+    facts = figures(user=user, units=[*children, unit], years=[year], standards={year: standard})
+    notes = sorted({n for f in facts.values() for n in f.notes})
+    counts: dict[tuple[int, str, str], list[int]] = {}
+    labels: dict[str, str] = {}
     if slice_dim:
-        counts, notes = _counts(year=year, standard=standard, units=row_units, dimension=slice_dim, user=user)
-    else:
-        counts = {(u, "", s): list(v) for (u, _y), f in facts.items() for s, v in f.by_status.items()}
-        notes = []
-    notes = sorted({*notes, *(n for f in facts.values() for n in f.notes)})
-    by_status = "status" in group_by
-    labels = _slice_labels(slice_dim, standard) if slice_dim else {}
-    rows = []
+        counts, _notes = _counts(year=year, standard=standard, units=row_units, dimension=slice_dim, user=user)
+        labels = _slice_labels(slice_dim, standard)
+    rows: list[dict] = []
     for row_unit in row_units:
         official = facts[(row_unit.pk, year)]
-        resident = official.resident_households
-        keys = sorted({k for (u, k, _s) in counts if u == row_unit.pk}) if slice_dim else [""]
-        for key in keys:
-            statuses = {s: v[0] for (u, k, s), v in counts.items() if u == row_unit.pk and k == key}
-            people = sum(v[1] for (u, k, _s), v in counts.items() if u == row_unit.pk and k == key)
-            unit_totals = {s: h for s, (h, _p) in official.by_status.items()}
-            for status in sorted(statuses) if by_status else [None]:
+        totals = {s: h for s, (h, _p) in official.by_status.items()}
+        whole = {
+            **status_row(totals, official.people, resident_households=official.resident_households),
+            **official.coverage(),
+        }
+        cells = {(k, s): v for (u, k, s), v in counts.items() if u == row_unit.pk}
+        if shape == LONG:
+            head = {"unit_code": row_unit.code, "unit_name": row_unit.name, "year": year, "standard": standard}
+            rows.extend(long_rows(whole, {**head, "dimension": WHOLE, "key": WHOLE}))
+            for key in sorted({k for k, _s in cells}):
+                picked = {s: v for (k, s), v in cells.items() if k == key}
+                row = _slice_whole(slice_dim, picked, totals)
+                rows.extend(long_rows(row, {**head, "dimension": slice_dim, "key": key}))
+            continue
+        head = {"unit_code": row_unit.code, "unit_name": row_unit.name, "unit_level": row_unit.level} if by_unit else {}
+        code = row_unit.code if by_unit else ""
+        if not slice_dim:
+            if "status" not in group_by:
+                rows.append({**head, **whole, "_key": (code, "", None)})
+                continue
+            for status in STATUSES:
+                households, people = official.by_status.get(status, (0, 0))
+                part = part_row(
+                    households, people, reviewed=official.reviewed, resident_households=official.resident_households
+                )
+                rows.append({**head, "status": status, **part, "_key": (code, "", status)})
+            continue
+        for key in sorted({k for k, _s in cells}):
+            picked = {s: v for (k, s), v in cells.items() if k == key}
+            key_head = {**head, slice_dim: key, f"{slice_dim}_label": labels.get(key, key)}
+            if "status" not in group_by:
+                rows.append({**key_head, **_slice_whole(slice_dim, picked, totals), "_key": (code, key, None)})
+                continue
+            reviewed = sum(h for h, _p in picked.values())
+            for status in sorted(picked):
+                households, people = picked[status]
                 if slice_dim == "indicator":
-                    picked = {status: statuses[status]} if status else statuses
-                    total = {status: unit_totals.get(status, 0)} if status else unit_totals
-                    row = indicator_row(picked, total)
-                elif slice_dim:
-                    # Resident households are not counted by ethnicity, group, cause or transition: a slice
-                    # has shares of the reviewed households, no official rate.
-                    picked = {status: statuses[status]} if status else statuses
-                    row = status_row(picked, counts[(row_unit.pk, key, status)][1] if status else people)
+                    # Of the unit's households of this status, those deprived in the indicator.
+                    part = {"deprived": households, "share": rate(households, totals.get(status, 0))}
                 else:
-                    picked = {status: statuses[status]} if status else statuses
-                    row_people = counts[(row_unit.pk, key, status)][1] if status else people
-                    row = {**status_row(picked, row_people, resident_households=resident), **official.coverage()}
-                head: dict = {}
-                if "unit" in group_by:
-                    head.update(unit_code=row_unit.code, unit_name=row_unit.name, unit_level=row_unit.level)
-                if slice_dim:
-                    head.update({slice_dim: key, f"{slice_dim}_label": labels.get(key, key)})
-                if status:
-                    head["status"] = status
-                rows.append({**head, **row, "_key": (row_unit.code if "unit" in group_by else "", key, status)})
+                    part = part_row(households, people, reviewed=reviewed)
+                    del part["rate"]  # resident households are not counted by slice: no official rate
+                rows.append({**key_head, "status": status, **part, "_key": (code, key, status)})
     return rows, notes, facts[(unit.pk, year)]
+
+
+def _slice_whole(dimension: str, picked: dict[str, list[int]], totals: dict[str, int]) -> dict:
+    """A slice's row over every status: counts and shares, or for an indicator its deprived households."""
+    if dimension == "indicator":
+        return indicator_row({s: h for s, (h, _p) in picked.items()}, totals)
+    return slice_row({s: h for s, (h, _p) in picked.items()}, sum(p for _h, p in picked.values()))
 
 
 def statistics_years(*, user: User, standard: str | None = None) -> list[int]:

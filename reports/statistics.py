@@ -6,6 +6,8 @@ Rates are percentages rounded half-up to 2 decimals; totals are always sums of t
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 STATUSES = ("poor", "near_poor", "average", "not_poor")
 # At most one of these besides "unit" and "status": the aggregate cells hold one slice dimension at a time.
 SLICE_DIMENSIONS = ("ethnicity", "group", "cause", "transition", "indicator")
@@ -20,15 +22,20 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def check_group_by(group_by: Sequence[str]) -> str | None:
-    """Why this combination cannot be answered, or None."""
+    """Why this combination cannot be answered, or None (in the active language)."""
     unknown = [g for g in group_by if g not in GROUP_BY_CHOICES]
     if unknown:
-        return f"unknown: {', '.join(unknown)}; use {', '.join(GROUP_BY_CHOICES)}"
+        return _("Unknown: %(unknown)s; use %(choices)s.") % {
+            "unknown": ", ".join(unknown),
+            "choices": ", ".join(GROUP_BY_CHOICES),
+        }
     slices = [g for g in group_by if g in SLICE_DIMENSIONS]
     if len(slices) > 1:
-        return f"{' and '.join(slices)} cannot be combined; combine one of them with unit and status"
+        return _("%(dimensions)s cannot be combined: combine one of them with unit and status.") % {
+            "dimensions": ", ".join(slices)
+        }
     if len(set(group_by)) != len(group_by):
-        return "a dimension is repeated"
+        return _("A dimension is repeated.")
     return None
 
 
@@ -56,30 +63,82 @@ def status_row(counts: Mapping[str, int], people: int | None = None, *, resident
     return row
 
 
-def indicator_row(deprived: Mapping[str, int], totals: Mapping[str, int]) -> dict:
-    """Households deprived in an indicator among poor and near-poor households, with shares."""
-    row = status_row(totals)
-    row.update(
-        {
-            "deprived_poor": deprived.get("poor", 0),
-            "deprived_near_poor": deprived.get("near_poor", 0),
-            "deprived_poor_share": rate(deprived.get("poor", 0), totals.get("poor", 0)),
-            "deprived_near_poor_share": rate(deprived.get("near_poor", 0), totals.get("near_poor", 0)),
-        }
-    )
+def slice_row(counts: Mapping[str, int], people: int) -> dict:
+    """A slice's (ethnicity, group, cause, transition) households by status and their shares of the slice's
+    reviewed households. Resident households are not counted by slice: a slice has no official rate."""
+    row = status_row(counts, people)
+    for name in ("resident_households", "poor_rate", "near_poor_rate", "average_rate"):
+        del row[name]
     return row
 
 
+def part_row(households: int, people: int, *, reviewed: int, resident_households: int | None = None) -> dict:
+    """One status of a unit or a slice, tidy: its households and people, its ``rate`` over the resident
+    households (None without them, and for a slice) and its ``share`` of the ``reviewed`` households."""
+    return {
+        "households": households,
+        "people": people,
+        "rate": rate(households, resident_households),
+        "share": rate(households, reviewed),
+    }
+
+
+def indicator_row(deprived: Mapping[str, int], totals: Mapping[str, int]) -> dict:
+    """Households deprived in an indicator among poor and near-poor households, with their shares of them."""
+    return {
+        "deprived_poor": deprived.get("poor", 0),
+        "deprived_near_poor": deprived.get("near_poor", 0),
+        "deprived_poor_share": rate(deprived.get("poor", 0), totals.get("poor", 0)),
+        "deprived_near_poor_share": rate(deprived.get("near_poor", 0), totals.get("near_poor", 0)),
+    }
+
+
 CHANGE_FIELDS = ("households", "poor", "near_poor", "average", "poor_rate", "near_poor_rate")
+# What a compared year's row changes besides: a status's rate and share, an indicator's deprived households.
+ROW_CHANGE_FIELDS = (*CHANGE_FIELDS, "rate", "share", "deprived_poor", "deprived_near_poor")
 
 
-def change(current: Mapping, previous: Mapping | None) -> dict:
+def change(current: Mapping, previous: Mapping | None, fields: Sequence[str] = CHANGE_FIELDS) -> dict:
     """The change of each count and rate (rates in percentage points) since the compared year."""
     result = {}
-    for field in CHANGE_FIELDS:
+    for field in fields:
         now, before = current.get(field), (previous or {}).get(field)
         result[field] = None if now is None or before is None else now - before
     return result
+
+
+# The measures of the long shape, in the order a unit's rows give them: every number a wide row can hold.
+MEASURES = (
+    "households",
+    "people",
+    "poor",
+    "near_poor",
+    "average",
+    "not_poor",
+    "resident_households",
+    "poor_rate",
+    "near_poor_rate",
+    "average_rate",
+    "poor_share",
+    "near_poor_share",
+    "average_share",
+    "communes",
+    "communes_reported",
+    "registry_households",
+    "reviews_approved",
+    "deprived_poor",
+    "deprived_near_poor",
+    "deprived_poor_share",
+    "deprived_near_poor_share",
+)
+# The dimension of a unit's own row in the long shape (its key is the same word); the slices are the others.
+WHOLE = "all"
+
+
+def long_rows(wide: Mapping, head: Mapping) -> list[dict]:
+    """One wide row as tidy rows: ``head`` (unit, year, standard, dimension, key) with one ``measure`` and its
+    ``value`` each, for every measure the row holds (a missing rate is a row whose value is None)."""
+    return [{**head, "measure": measure, "value": wide[measure]} for measure in MEASURES if measure in wide]
 
 
 def sum_counts(rows: Iterable[Mapping[str, int]]) -> dict[str, int]:

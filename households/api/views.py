@@ -1,21 +1,47 @@
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 
 from common.pagination import LargeListPagination
-from households.api.filters import HouseholdApiFilter, ReviewApiFilter
-from households.filters import UnitFilter
+from common.renderers import CSVRenderer, streaming_csv_response
+from households.api.filters import HouseholdApiFilter, ReviewApiFilter, UnitApiFilter
 from households.models import Member
 from households.selectors import review_list, units_visible_to
 from households.selectors.registry import households_visible_to
 
-from .serializers import HouseholdDetailSerializer, HouseholdSerializer, ReviewSerializer, UnitSerializer
+from .serializers import (
+    GROUP_FIELDS,
+    HouseholdDetailSerializer,
+    HouseholdSerializer,
+    ReviewSerializer,
+    UnitSerializer,
+)
+
+# The export's columns are the list's (HouseholdSerializer), read straight from the database: column → field.
+EXPORT_COLUMNS = {
+    "id": "id",
+    "code": "code",
+    "head_name": "head_name",
+    "commune_code": "commune__code",
+    "commune_name": "commune__name",
+    "village_name": "village__name",
+    "address": "address",
+    "head_ethnicity": "head_ethnicity__name",
+    **{name: name for name in GROUP_FIELDS},
+    "status": "status",
+    "status_date": "status_date",
+}
+EXPORT_CHUNK = 2000
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Administrative units the caller may see, in both hierarchies; filter with ``on`` for one date."""
 
     serializer_class = UnitSerializer
-    filterset_class = UnitFilter
+    filterset_class = UnitApiFilter
 
     def get_queryset(self):
         # parent: every row shows its parent's code.
@@ -40,6 +66,25 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
                 Prefetch("members", queryset=Member.objects.select_related("ethnicity").order_by("pk"))
             )
         return households
+
+    @extend_schema(
+        description=(
+            "Every household of the caller's area that the filters select, as one CSV file (UTF-8 with BOM) sent "
+            "while it is read: no pages, and the server's memory does not grow with the rows. The columns are "
+            "the list's. Read it with pandas: `pandas.read_csv(url, dtype={'code': str, 'commune_code': str}, "
+            "storage_options={'Authorization': 'Token …'})`."
+        ),
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The households, one a row, ordered by id."
+            )
+        },
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=[JSONRenderer, CSVRenderer])
+    def export(self, request):
+        households = self.filter_queryset(households_visible_to(request.user)).order_by("pk")
+        rows = households.values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=EXPORT_CHUNK)
+        return streaming_csv_response(self.export_name, list(EXPORT_COLUMNS), rows)
 
 
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):

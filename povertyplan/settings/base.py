@@ -244,6 +244,8 @@ REST_FRAMEWORK = {
         "common.renderers.XLSXRenderer",
     ],
     # Per token (or session user), counted in the shared cache: a runaway client cannot starve the officers' pages.
+    # Two error shapes ({field: [messages]} and {detail: message}), as the OpenAPI description says.
+    "EXCEPTION_HANDLER": "common.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["povertyplan.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
 }
@@ -257,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "povertyplan.openapi.add_error_responses",
+        "povertyplan.openapi.document_csv_columns",
+        "povertyplan.openapi.name_parameter_enums",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -264,6 +268,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReviewStatusEnum": "households.models.reviews.STATUS_CHOICES",
         "HouseholdStatusEnum": "households.models.registry.HouseholdStatus",
+        "UnitLevelEnum": "households.models.UnitLevel",
+        # One value each, so that a client tells the two shapes of the statistics apart by it.
+        "StatisticsWideShapeEnum": "reports.api.serializers.WIDE_SHAPE",
+        "StatisticsLongShapeEnum": "reports.api.serializers.LONG_SHAPE",
     },
 }
 

@@ -7,10 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from programmes.filters import PlanFilter, ProjectFilter
 from programmes.models import PlanTask, TargetRow
 from programmes.selectors import plan_list, plan_progress, project_list, target_table, target_years
 
+from .filters import PlanApiFilter, ProjectApiFilter
 from .serializers import (
     CheckSerializer,
     FiguresSerializer,
@@ -37,7 +37,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """Poverty-reduction plans: the decision, period, goals, output targets and task-assignment table."""
 
     serializer_class = PlanSerializer
-    filterset_class = PlanFilter
+    filterset_class = PlanApiFilter
 
     def get_queryset(self):
         # goals and tasks are listed with every plan: two queries for the page.
@@ -149,7 +149,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     output indicators and the number of beneficiary households."""
 
     serializer_class = ProjectSerializer
-    filterset_class = ProjectFilter
+    filterset_class = ProjectApiFilter
 
     def get_queryset(self):
         return project_list(user=self.request.user)

@@ -50,7 +50,7 @@ def test_the_rate_is_over_the_resident_households_not_the_reviewed(client, revie
     assert row["near_poor_rate"] == float(rate(4, sum(counts.values())))
     assert row["poor_share"] == float(rate(1, 7))  # the share of the reviewed households, for what it is
     # A commune's own rate: Lương Thượng 1 poor of 40 resident households.
-    own = api_get(client, province_officer, year=2024, unit=unit("Xã Lương Thượng").code)
+    own = api_get(client, province_officer, year=2024, unit=unit("Xã Lương Thượng").code, tree="legacy")
     assert own["results"][0]["poor_rate"] == 2.5
 
 
@@ -84,7 +84,7 @@ def test_coverage_communes_reported_and_reviews_of_the_registry(client, reviewed
     assert coverage["registry_households"] == 7
     assert coverage["partial"] is True
     # A commune on its own has reported whole.
-    own = api_get(client, province_officer, year=2024, unit=unit("Xã Lương Thượng").code)
+    own = api_get(client, province_officer, year=2024, unit=unit("Xã Lương Thượng").code, tree="legacy")
     assert own["coverage"]["partial"] is False
     assert (own["results"][0]["communes"], own["results"][0]["communes_reported"]) == (1, 1)
 

@@ -54,7 +54,7 @@ def test_province_totals_and_rates(api, reviewed, province_officer, unit, django
     assert row["people"] == 11
     assert body["coverage"]["communes_reported"] == 3
     assert body["coverage"]["partial"] is True
-    assert body["unit"] == {"code": "06", "name": "Tỉnh Bắc Kạn", "level": "province"}
+    assert body["unit"] == {"code": "06", "name": "Tỉnh Bắc Kạn", "level": "province", "tree": "legacy"}
 
 
 def test_group_by_unit_and_status(api, reviewed, province_officer):
@@ -63,9 +63,13 @@ def test_group_by_unit_and_status(api, reviewed, province_officer):
     assert rows[("Huyện Na Rì", "near_poor")]["households"] == 4
     assert rows[("Huyện Pác Nặm", "poor")]["households"] == 2
     # No resident households entered: no rate; the share of the reviewed households is there.
-    assert rows[("Huyện Pác Nặm", "poor")]["poor_rate"] is None
-    assert rows[("Huyện Pác Nặm", "poor")]["poor_share"] == 100
-    assert {name for name, _s in rows} == {"Huyện Na Rì", "Huyện Pác Nặm"}
+    assert rows[("Huyện Pác Nặm", "poor")]["rate"] is None
+    assert rows[("Huyện Pác Nặm", "poor")]["share"] == 50
+    # Tidy: a row per district and status (zeros included), holding that status's figures only.
+    assert len(rows) == 8 * 4
+    assert set(rows[("Huyện Pác Nặm", "poor")]) == {
+        "unit_code", "unit_name", "unit_level", "status", "households", "people", "rate", "share"
+    }  # fmt: skip
 
 
 def test_compare_adds_the_change(api, reviewed, province_officer, unit):
@@ -116,28 +120,29 @@ def test_a_new_commune_before_the_reform_is_summed_from_its_predecessors(api, re
     body = get(client, year=2024, unit=code, tree="current").json()
     assert body["unit"]["name"] == "Xã Văn Lang"
     assert body["results"][0]["households"] == 7  # Lương Thượng 4 + Kim Hỷ 3 (+ old Văn Lang, no reviews)
-    # The new commune kept Lương Thượng's code: without ``tree``, the code means the unit of that year.
-    assert get(client, year=2024, unit=code).json()["unit"]["name"] == "Xã Lương Thượng"
+    # The new commune kept Lương Thượng's code: without ``tree`` the code names two units, and is refused.
+    answer = get(client, year=2024, unit=code)
+    assert answer.status_code == 400
+    assert "tree=legacy" in answer.json()["unit"][0]
+    assert get(client, year=2024, unit=code, tree="legacy").json()["unit"]["name"] == "Xã Lương Thượng"
 
 
 def test_a_commune_officer_cannot_read_another_commune_or_the_province(api, reviewed, make_user, unit):
     officer = make_user(Role.COMMUNE_OFFICER, [unit("Xã Bộc Bố")])
     client = api(officer)
-    assert get(client, year=2024, unit=unit("Xã Lương Thượng").code).status_code == 404
+    assert get(client, year=2024, unit=unit("Xã Lương Thượng").code, tree="legacy").status_code == 404
     assert get(client, year=2024, unit="06").status_code == 404
-    own = get(client, year=2024, unit=unit("Xã Bộc Bố").code).json()
+    own = get(client, year=2024, unit=unit("Xã Bộc Bố").code, tree="legacy").json()
     assert own["results"][0]["households"] == 4
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"year": 2024, "unit": "999"}, "unit"),
         ({"year": 2031, "unit": "06"}, "year"),
         ({"year": 2024, "unit": "06", "group_by": "unit,colour"}, "group_by"),
         ({"year": 2024, "unit": "06", "group_by": "cause,ethnicity"}, "group_by"),
         ({"year": "twenty", "unit": "06"}, "year"),
-        ({"unit": "06"}, "year"),
         ({"year": 2024, "unit": "06", "compare": 2019}, "compare"),
     ],
 )
