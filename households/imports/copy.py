@@ -408,10 +408,12 @@ def _may_skip_triggers(models_written: Sequence[type[models.Model]]) -> bool:
         if not allowed:
             return False
         # Only the triggers of foreign keys may be skipped: any other (an audit trigger, a constraint trigger
-        # added one day) must run.
+        # added one day) must run, unless it is enabled ALWAYS and so runs anyway.
         cursor.execute(
             "SELECT count(*) FROM pg_trigger t LEFT JOIN pg_constraint c ON c.oid = t.tgconstraint "
-            "WHERE t.tgrelid = ANY(%s::regclass[]) AND NOT (t.tgisinternal AND c.contype IS NOT DISTINCT FROM 'f')",
+            "WHERE t.tgrelid = ANY(%s::regclass[]) AND NOT (t.tgisinternal AND c.contype IS NOT DISTINCT FROM 'f') "
+            # A trigger enabled ALWAYS (the registry counts') fires under the replica role too.
+            "AND t.tgenabled <> 'A'",
             [tables],
         )
         if cursor.fetchone()[0]:

@@ -11,7 +11,7 @@ from .reviews import (
     ReviewState,
     VillageMeeting,
 )
-from .statistics import ResidentCount, StatisticCount, StatisticDimension, StatisticSource
+from .statistics import RegistryCount, ResidentCount, StatisticCount, StatisticDimension, StatisticSource
 from .units import (
     LAST_LEGACY_DAY,
     REFORM_DATE,
@@ -38,6 +38,7 @@ __all__ = [
     "ImportJob",
     "ImportStatus",
     "Member",
+    "RegistryCount",
     "Relation",
     "ResidentCount",
     "ReviewDecision",

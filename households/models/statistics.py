@@ -9,11 +9,17 @@ approval adds the new review's contributions and takes back the old one's, in th
 (``households.services.statistics``). ``manage.py rebuild_statistics`` recomputes everything from the
 approved reviews. The tables live in this app because its approval writes them; their database names keep
 the ``reports_`` prefix they were created with.
+
+``RegistryCount`` holds the registry's households per commune and village, counted by the year they left it:
+the coverage's denominator, kept by PostgreSQL triggers on the households table (migration 0017), so that no
+write (a form, an import's COPY, the carry-over's bulk move, a delete) can leave it behind.
 """
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -116,3 +122,37 @@ class ResidentCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} {self.year}: {self.households}"
+
+
+class RegistryCount(models.Model):
+    """Households of the registry in a commune and village, by the year they left it (empty: still in it).
+
+    ``households.selectors.rollup`` counts a household in a year when it had not left by the year's end
+    (31 December), so the year it left is all that matters: a few rows per village, whatever the number of
+    households. Written by the database alone, on PostgreSQL: statement-level triggers on
+    ``households_household`` (migration 0017) add each statement's change in one upsert: an import's COPY
+    of 100,000 rows or the carry-over's ``UPDATE … FROM (VALUES …)`` makes one, not one per row. They fire
+    ``ALWAYS``, also when the import turns triggers off with ``session_replication_role = replica``. A row
+    that falls to zero goes. On SQLite the table stays empty and the registry is counted from the
+    households (a first run with demo data).
+    """
+
+    commune = models.ForeignKey(
+        "households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # no index of its own: the unique index begins with it
+    # The village says which old commune a carried household still counts in before the reform.
+    village = models.ForeignKey("households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    left_in = models.PositiveSmallIntegerField(null=True)
+    households = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("registry count")
+        verbose_name_plural = _("registry counts")
+        constraints = [
+            # The key of the triggers' upsert (ON CONFLICT); an empty year is one key, as NULLS NOT DISTINCT
+            # would make it on PostgreSQL 15 alone.
+            models.UniqueConstraint(F("commune"), F("village"), Coalesce("left_in", 0), name="registry_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.village_id} {self.left_in or '-'} = {self.households}"

@@ -96,6 +96,18 @@ def test_a_trigger_of_a_table_keeps_the_triggers_on():
 
 
 @needs_postgresql
+def test_a_trigger_enabled_always_keeps_the_fast_path():
+    """It fires under the replica role too (the registry counts' triggers on households are such)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pp_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; "
+            "CREATE TRIGGER pp_count AFTER INSERT ON households_member FOR EACH ROW EXECUTE FUNCTION pp_count(); "
+            "ALTER TABLE households_member ENABLE ALWAYS TRIGGER pp_count"
+        )
+        assert copy._may_skip_triggers([Member])
+
+
+@needs_postgresql
 def test_the_rows_referred_to_are_locked_until_the_commit(officer, commune, village, settings):
     """As the foreign-key trigger does, so that no other transaction deletes an ethnicity (committed data
     of the test database) that a member just copied refers to."""
