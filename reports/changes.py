@@ -3,7 +3,8 @@ every column counted from the households themselves, none a residual.
 
 A household's start is the approved review that stands for it in the previous year, its end the one that
 stands for it in the year (``StatisticSource``: one per household, year and standard), both under the
-report's standard. Each is placed in the row unit its commune adds up to in that year (``households.selectors.rollup``),
+report's standard; ``StatisticFlow`` counts the households by the commune and status of each, kept on
+approval. Each is placed in the row unit its commune adds up to in that year (``households.selectors.rollup``),
 so a household whose commune was merged in the 2025 reform is in the same row at both ends — it did not
 move — while one whose old commune was split, or lies outside the user's area, has no row at that end (the
 roll-up's notes name those communes).
@@ -33,9 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Subquery
-
-from households.models import AdministrativeUnit, HouseholdReview, ReviewState, StatisticSource
+from households.models import AdministrativeUnit, StatisticFlow
 from households.selectors.rollup import rollup
 from households.transitions import Transition
 from standards.classification import Status
@@ -158,10 +157,9 @@ def change_flows(
     ``year - 1`` to the end of ``year``, under ``standard``, within the user's area; and the notes of the
     roll-up on communes left out.
 
-    Queries: the roll-up's (one or two) and two aggregates — the households reviewed in the units in the
-    year, each with its start found by the unique (household, year, standard) index; and the households
-    counted in the units at the start that have no end there. The rows are grouped by commune and status in
-    the database; communes are placed in rows here.
+    Queries: the roll-up's (one or two) and two of ``StatisticFlow`` (a few rows per commune, kept on
+    approval): the flows that end in the units, and those of poor and near-poor households that start in them
+    and end elsewhere or nowhere. Communes are placed in rows here.
     """
     parts = rollup(user=user, units=units, years=[year - 1, year])
     owner: dict[int, dict[int, int]] = {year - 1: {}, year: {}}
@@ -173,41 +171,20 @@ def change_flows(
     if not start_communes and not end_communes:
         return [], sorted(notes)
 
-    def standing(of_year: int):
-        return StatisticSource.objects.filter(household=OuterRef("household_id"), year=of_year, standard=standard)
-
-    def approved(of_year: int, communes: list[int]):
-        # The standing review of each household: the one its StatisticSource names (found by its review index).
-        return HouseholdReview.objects.filter(
-            commune_id__in=communes,
-            round__year=of_year,
-            round__standard__code=standard,
-            state=ReviewState.APPROVED,
-        ).filter(Exists(StatisticSource.objects.filter(review=OuterRef("pk"))))
-
+    stored = StatisticFlow.objects.filter(year=year, standard=standard)
     found: dict[tuple, int] = defaultdict(int)
-    ends = (
-        approved(year, end_communes)
-        .annotate(
-            start_commune=Subquery(standing(year - 1).values("review__commune_id")[:1]),
-            start_status=Subquery(standing(year - 1).values("review__status")[:1]),
-        )
-        .values_list("commune_id", "status", "transition", "start_commune", "start_status")
-        .annotate(households=Count("pk"))
-        .order_by()
+    ends = stored.filter(end_commune__in=end_communes).values_list(
+        "start_commune_id", "start_status", "end_commune_id", "end_status", "transition", "households"
     )
-    for commune, status, transition, start_commune, start_status, n in ends:
+    for start_commune, start_status, commune, status, transition, n in ends:
         start_unit = owner[year - 1].get(start_commune)
         key = (start_unit, start_status if start_unit is not None else "", owner[year][commune], status, transition)
         found[key] += n
     # Households counted at the start with no end in the units: only poor and near-poor ones make columns.
     starts = (
-        approved(year - 1, start_communes)
-        .filter(status__in=[Status.POOR.value, Status.NEAR_POOR.value])
-        .exclude(Exists(standing(year).filter(review__commune_id__in=end_communes)))
-        .values_list("commune_id", "status")
-        .annotate(households=Count("pk"))
-        .order_by()
+        stored.filter(start_commune__in=start_communes, start_status__in=[Status.POOR.value, Status.NEAR_POOR.value])
+        .exclude(end_commune__in=end_communes)
+        .values_list("start_commune_id", "start_status", "households")
     )
     for commune, status, n in starts:
         found[(owner[year - 1][commune], status, None, "", "")] += n

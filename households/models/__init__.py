@@ -1,5 +1,6 @@
 """Models of the households app: administrative units, the household registry, reviews and the statistics tables."""
 
+from .flows import StatisticFlow
 from .imports import ImportJob, ImportStatus
 from .registry import Ethnicity, Household, HouseholdStatus, Member, Relation, Sex
 from .reviews import (
@@ -48,6 +49,7 @@ __all__ = [
     "Sex",
     "StatisticCount",
     "StatisticDimension",
+    "StatisticFlow",
     "StatisticSource",
     "UnitLevel",
     "UnitSuccession",

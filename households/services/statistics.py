@@ -5,8 +5,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField
 
-from households.aggregates import Cell, ReviewFacts, add_up, contributions, subtract
-from households.models import HouseholdReview, ReviewState, StatisticCount, StatisticSource
+from households.aggregates import (
+    Cell,
+    FlowKey,
+    ReviewFacts,
+    SourceKey,
+    Standing,
+    add_up,
+    contributions,
+    flow_changes,
+    subtract,
+)
+from households.models import HouseholdReview, ReviewState, StatisticCount, StatisticFlow, StatisticSource
 from households.registry_rules import GROUP_FLAGS
 
 _BATCH = 5000
@@ -97,12 +107,71 @@ def _apply_deltas(deltas: Mapping[Cell, tuple[int, int]]) -> None:
         StatisticCount.objects.filter(year=year, standard=standard, commune_id__in=communes, households=0).delete()
 
 
+_FLOW_COLUMNS = "year, standard, start_commune_id, start_status, end_commune_id, end_status, transition"
+_FLOW_UPSERT = (
+    f"INSERT INTO households_statisticflow ({_FLOW_COLUMNS}, households) VALUES {{rows}} "
+    "ON CONFLICT (year, standard, (COALESCE(start_commune_id, 0)), start_status, (COALESCE(end_commune_id, 0)), "
+    "end_status, transition) DO UPDATE SET households = households_statisticflow.households + excluded.households"
+)
+# Every household's flow of each year from the sources, in one statement: those with an end (a source of the
+# year), with their start if they have one (a source of the year before); then those with a start and no end.
+# Migration 0018 fills the table with a copy of it.
+_FLOWS_FROM_SOURCES = f"""
+INSERT INTO households_statisticflow ({_FLOW_COLUMNS}, households)
+SELECT {_FLOW_COLUMNS}, COUNT(*) FROM (
+    SELECT e.year AS year, e.standard AS standard,
+        sr.commune_id AS start_commune_id, COALESCE(sr.status, '') AS start_status,
+        er.commune_id AS end_commune_id, er.status AS end_status, er.transition AS transition
+    FROM reports_statisticsource e
+    JOIN households_householdreview er ON er.id = e.review_id
+    LEFT JOIN reports_statisticsource s
+        ON s.household_id = e.household_id AND s.year = e.year - 1 AND s.standard = e.standard
+    LEFT JOIN households_householdreview sr ON sr.id = s.review_id
+    UNION ALL
+    SELECT s.year + 1, s.standard, sr.commune_id, sr.status, NULL, '', ''
+    FROM reports_statisticsource s
+    JOIN households_householdreview sr ON sr.id = s.review_id
+    WHERE NOT EXISTS (
+        SELECT 1 FROM reports_statisticsource e
+        WHERE e.household_id = s.household_id AND e.year = s.year + 1 AND e.standard = s.standard
+    )
+) flows
+GROUP BY {_FLOW_COLUMNS}
+"""
+# Rows of one upsert: 8 parameters each, within SQLite's limit of 32,766 per statement.
+_FLOW_ROWS = 1000
+
+
+def _apply_flow_deltas(deltas: Mapping[FlowKey, int]) -> None:
+    # Added to the stored counts like the cells, in the key's order: concurrent approvals wait for each other
+    # on a shared row instead of deadlocking.
+    rows = sorted(
+        ((*key, n) for key, n in deltas.items() if n),
+        key=lambda row: (row[0], row[1], row[2] or 0, row[3], row[4] or 0, row[5], row[6]),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _FLOW_ROWS):
+            chunk = rows[start : start + _FLOW_ROWS]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(_FLOW_UPSERT.format(rows=values), [value for row in chunk for value in row])
+    if rows:
+        StatisticFlow.objects.filter(year__in={row[0] for row in rows}, households=0).delete()
+
+
+def _standing(row: tuple) -> Standing:
+    return Standing(commune_id=row[4], status=row[5], transition=row[6])
+
+
 @transaction.atomic
 def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
     """Count newly approved reviews, taking back the review each one replaces for its household and year.
 
     A review replaces only the earlier review of the same standard: the end-of-period annual review gives
     the year's figures under the old standard and the next period's baseline under the new one, and both stand.
+
+    The flows of the households (``StatisticFlow``) change with their standing reviews: in the year of each
+    changed one, where it is the end, and in the next, where it is the start. A few queries per batch,
+    whatever its size: the reviews, the households' sources and the reviews those name, then the writes.
     """
     ids = [r.pk for r in reviews]
     rows = {row[0]: row for row in _approved_rows(HouseholdReview.objects.filter(pk__in=ids))}
@@ -112,6 +181,14 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
     }
     replaced_ids = [s.review_id for s in sources.values() if s.review_id not in rows]
     replaced = {row[0]: row for row in _approved_rows(HouseholdReview.objects.filter(pk__in=replaced_ids))}
+    # Every review standing for these households, before and after: the flows' neighbouring years included.
+    standing = {pk: _standing(row) for pk, row in {**replaced, **rows}.items()}
+
+    def held() -> dict[SourceKey, Standing]:
+        # A source names an approved review, locked; one that did not would be left out, as the counts leave it.
+        return {key: standing[s.review_id] for key, s in sources.items() if s.review_id in standing}
+
+    before = held()
     deltas: dict[Cell, list[int]] = {}
 
     def add(cells: Mapping[Cell, tuple[int, int]]) -> None:
@@ -142,6 +219,7 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
     StatisticSource.objects.bulk_create(new_sources)
     StatisticSource.objects.bulk_update(changed_sources, ["review"])
     _apply_deltas({cell: (h, p) for cell, (h, p) in deltas.items()})
+    _apply_flow_deltas(flow_changes(before, held()))
 
 
 @transaction.atomic
@@ -149,6 +227,7 @@ def statistics_rebuild() -> int:
     """Recompute every statistic from the approved reviews. Returns the number of households-years counted
     (a household counted under two standards in a year counts twice)."""
     StatisticCount.objects.all().delete()
+    StatisticFlow.objects.all().delete()
     StatisticSource.objects.all().delete()
     counted = 0
     sources: list[StatisticSource] = []
@@ -169,4 +248,6 @@ def statistics_rebuild() -> int:
         ),
         batch_size=_BATCH,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(_FLOWS_FROM_SOURCES)
     return counted

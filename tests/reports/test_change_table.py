@@ -17,7 +17,7 @@ from accounts.models import Role
 from households.models import Household, HouseholdReview, ReviewKind, ReviewState
 from households.services import review_create, round_open
 from households.services.reviews import _set_transition
-from households.services.statistics import statistics_apply
+from households.services.statistics import statistics_apply, statistics_rebuild
 from households.transitions import Transition
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, Flow, change_flows, change_row
 from reports.definitions.circular07 import circular07_report
@@ -217,6 +217,8 @@ def test_a_row_that_does_not_add_up_is_named_on_the_report(client, reviewed, pro
         commune__name="Xã Bộc Bố", round__year=2024, transition=T.STAYED_POOR
     ).first()
     HouseholdReview.objects.filter(pk=review.pk).update(transition=T.NEAR_POOR_TO_POOR)
+    # Written behind the services' back: the statistics tables, kept on approval, count it once rebuilt.
+    statistics_rebuild()
     report = circular07_report(user=province_officer, unit=bac_kan, year=2024)
     (row,) = [r for r in report.tables[1].rows if r["unit"] == "Huyện Pác Nặm"]
     assert row["c1"] - row["c2"] - row["c3"] - row["c4"] + row["c5"] + row["c6"] + row["c7"] + row["c8"] == (
