@@ -13,15 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-
-
-def rate(part: int | None, whole: int | None) -> Decimal | None:
-    """``part`` as a percentage of ``whole``, rounded half up to two decimals as the documents print it."""
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+from households.rates import CENT, HUNDRED, OfficialRates, rate
 
 
 def difference(printed: Decimal | int | None, computed: Decimal | int | None) -> Decimal | int | None:
@@ -251,7 +243,7 @@ def judge(
 
 
 @dataclass(frozen=True)
-class Counts:
+class Counts(OfficialRates):
     """Households reviewed and approved, how many of them were poor and near-poor, and the resident households
     the rates are over (Decision 24/2021/QĐ-TTg, art. 4: only listed and applying households are reviewed).
 
@@ -267,18 +259,6 @@ class Counts:
     communes: int = field(default=0, compare=False)
     communes_reported: int = field(default=0, compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def poor_rate(self) -> Decimal | None:
-        return rate(self.poor, self.resident_households)
-
-    @property
-    def near_poor_rate(self) -> Decimal | None:
-        return rate(self.near_poor, self.resident_households)
-
-    @property
-    def partial(self) -> bool:
-        return self.communes_reported < self.communes
 
 
 def add_counts(parts: Sequence[Counts]) -> Counts:

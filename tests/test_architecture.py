@@ -23,6 +23,7 @@ PURE_RULES = [
     "households/aggregates.py",
     "households/bounds.py",
     "households/ongoing.py",
+    "households/rates.py",
     "households/registry_rules.py",
     "households/review_outcome.py",
     "households/transitions.py",

@@ -23,7 +23,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -42,6 +41,7 @@ from households.models import (
     UnitLevel,
     UnitSuccession,
 )
+from households.rates import OfficialRates
 from households.selectors.units import visible_unit_ids
 
 if TYPE_CHECKING:
@@ -54,13 +54,6 @@ NAMED_IN_NOTE = 5
 def year_end(year: int) -> datetime.date:
     # A year's figures are those of its annual review (Sep–Dec), on the units in force at the year's end.
     return datetime.date(year, 12, 31)
-
-
-def rate(part: int | None, whole: int | None) -> Decimal | None:
-    """``part`` as a percentage of ``whole``, rounded half up to 2 decimals; None when there is no whole."""
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -228,7 +221,7 @@ def _composition(
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(OfficialRates):
     """The official figures of a unit in a year: approved reviews by status, the resident households the
     rates are over, and the coverage (communes that reported, reviews approved of the registry)."""
 
@@ -267,19 +260,6 @@ class Figures:
     @property
     def average(self) -> int:
         return self.count("average")
-
-    @property
-    def poor_rate(self) -> Decimal | None:
-        return rate(self.poor, self.resident_households)
-
-    @property
-    def near_poor_rate(self) -> Decimal | None:
-        return rate(self.near_poor, self.resident_households)
-
-    @property
-    def partial(self) -> bool:
-        """Partial until every commune of the unit has reported (a year with no commune at all is not partial)."""
-        return self.communes_reported < self.communes
 
     def coverage(self) -> dict:
         return {

@@ -15,7 +15,7 @@ from demo.history import (
     largest_remainder,
 )
 from households.models import Household, HouseholdReview, Member, ResidentCount, ReviewDecision, ReviewRound
-from programmes.progress import rate
+from households.rates import rate
 from programmes.selectors import poverty_counts
 from standards.classification import Area, classify
 from standards.selectors import standard_get, standard_rules

@@ -15,10 +15,10 @@ from households.models import (
     ReviewState,
     UnitSuccession,
 )
+from households.rates import rate
 from households.selectors import household_list
 from households.selectors.rollup import figures
 from programmes.models import Plan, TargetRow
-from programmes.progress import rate
 from programmes.selectors import plan_progress, poverty_counts
 from tests.conftest import AFTER_REFORM, BEFORE_REFORM
 

@@ -14,9 +14,10 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from demo.history import plans_load
+from households.rates import rate
 from programmes.imports import parse_number, target_table_import
 from programmes.models import GoalKind, Plan, PrintedTotal, TargetRow
-from programmes.progress import Counts, Verdict, rate
+from programmes.progress import Counts, Verdict
 from programmes.selectors import (
     plan_get,
     plan_list,

@@ -4,8 +4,8 @@ import pytest
 
 from accounts.models import Role
 from demo.history import plans_load
+from households.rates import rate
 from programmes.models import Plan
-from programmes.progress import rate
 from tests.conftest import AFTER_REFORM
 
 pytestmark = pytest.mark.django_db

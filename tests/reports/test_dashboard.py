@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Role
 from households.models import ResidentCount
-from households.selectors.rollup import rate
+from households.rates import rate
 from programmes.progress import band_for
 from tests.factories import residents_everywhere
 

@@ -13,7 +13,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from households.models import ResidentCount
-from households.selectors.rollup import figures, rate, rollup
+from households.rates import rate
+from households.selectors.rollup import figures, rollup
 from households.selectors.statistics import default_standards
 from households.services.residents import resident_count_set, resident_counts_import
 from programmes.models import Plan, TargetRow

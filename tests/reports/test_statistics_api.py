@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
-from households.selectors.rollup import rate
+from households.rates import rate
 from tests.conftest import AFTER_REFORM
 from tests.factories import residents_everywhere
 
