@@ -54,12 +54,6 @@ def ask(client, token, language, method, path, params):
     return client.get(path, params, **headers)
 
 
-def _vietnamese_of_this_work_is_compiled() -> bool:
-    with translation.override("vi"):
-        message = "No administrative unit has the code %(code)s in your area."
-        return translation.gettext(message) != message
-
-
 @pytest.mark.parametrize(("method", "path", "params"), BAD_REQUESTS)
 def test_an_english_request_gets_english_errors(client, reviewed, token, method, path, params):
     answer = ask(client, token, "en", method, path, params)
@@ -68,10 +62,6 @@ def test_an_english_request_gets_english_errors(client, reviewed, token, method,
         assert message.isascii(), message
 
 
-@pytest.mark.skipif(
-    not _vietnamese_of_this_work_is_compiled(),
-    reason="the Vietnamese of issue 23's messages is not yet in locale/vi (/tmp/tr/issue23_api_msgids.py)",
-)
 @pytest.mark.parametrize(("method", "path", "params"), BAD_REQUESTS)
 def test_a_vietnamese_request_gets_vietnamese_errors(client, reviewed, token, method, path, params):
     english = messages(ask(client, token, "en", method, path, params).json())
