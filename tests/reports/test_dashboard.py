@@ -52,6 +52,13 @@ def test_a_commune_officer_sees_their_commune_by_default(client, reviewed, make_
     assert "Huyện Na Rì" not in outside.text
 
 
+def test_a_commune_without_its_resident_count_shows_a_dash(client, reviewed, make_user, unit):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, [unit("Xã Bộc Bố")]))
+    page = client.get("/dashboard/", {"year": 2024})
+    figure = page.text.split('data-figure="resident_households">', 1)[1].split("<", 1)[0]
+    assert figure == "—"
+
+
 def test_the_dashboard_without_data_says_so(client, make_user, unit):
     client.force_login(make_user(Role.COMMUNE_OFFICER, [unit("Xã Bộc Bố")]))
     page = client.get("/dashboard/")
