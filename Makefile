@@ -78,4 +78,4 @@ attack-tour: $(VENV)/.installed-dev
 	$(BIN)/python scripts/attack_tour.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

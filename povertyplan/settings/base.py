@@ -171,14 +171,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "povertyplan.wsgi.application"
 
+
+def database(url: str) -> dict:
+    """The connection settings of ``url``. On SQLite, write-ahead logging lets the pages read while an import
+    commits in its own process (with the default rollback journal every read waits for the writer, and fails
+    with "database is locked" after the timeout); a write waits up to 20 s for another."""
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    return config
+
+
 # SQLite in the project folder when DATABASE_URL is unset: the first run needs no server.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
