@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Downloaded data")
     APPROVAL = "approval", _("Approved reviews")
     CARRY_OVER = "carry_over", _("Carried the registry over the 2025 reform")
+    ROUND_STANDARD = "round_standard", _("Changed a review round's standard")
 
 
 class AuditEvent(models.Model):

@@ -192,6 +192,16 @@ def round_standard_change(*, user: User, review_round: ReviewRound, standard: Po
         )
     if standard.pk == review_round.standard_id:
         return review_round
+    audit_record(
+        action=AuditAction.ROUND_STANDARD,
+        user=user,
+        round=review_round.pk,
+        commune=review_round.commune.code,
+        year=review_round.year,
+        standard_from=review_round.standard.code,
+        standard_to=standard.code,
+        reviews=len(reviews),
+    )
     review_round.standard = standard
     review_round.full_clean()
     review_round.save(update_fields=["standard"])

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.migrations.loader import MigrationLoader
 
-from accounts.models import Role
+from accounts.models import AuditAction, AuditEvent, Role
 from households.errors import WorkflowError
 from households.models import ReviewKind, ReviewRound, ReviewState
 from households.services import review_create, round_open
@@ -148,6 +148,19 @@ def test_changing_a_rounds_standard_classifies_its_reviews_again(province_office
     assert review.status == "near_poor"
     assert "700.000đ" in review.explanation[0]
     assert "2021" in review.explanation[0]
+    events = AuditEvent.objects.filter(action=AuditAction.ROUND_STANDARD).order_by("pk")
+    assert [(e.user, e.detail["standard_from"], e.detail["standard_to"]) for e in events] == [
+        (province_officer, "2021-2025", "2026-2030"),
+        (province_officer, "2026-2030", "2016-2020"),
+    ]
+    assert events[0].detail == {
+        "round": review_round.pk,
+        "commune": commune.code,
+        "year": 2021,
+        "standard_from": "2021-2025",
+        "standard_to": "2026-2030",
+        "reviews": 2,
+    }
 
 
 def test_a_rounds_standard_is_fixed_once_a_review_is_approved(province_officer, officer, chair, commune, village):
@@ -164,6 +177,7 @@ def test_a_rounds_standard_is_fixed_once_a_review_is_approved(province_officer, 
     assert error.value.code == "round_standard_fixed"
     review_round.refresh_from_db()
     assert review_round.standard.code == "2021-2025"
+    assert not AuditEvent.objects.filter(action=AuditAction.ROUND_STANDARD).exists()  # refused: nothing changed
 
 
 def test_statuses_are_compared_under_the_same_standard_only(officer, chair, commune, village):
