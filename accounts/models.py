@@ -66,3 +66,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.username} {self.get_action_display()}"
+
+
+class UsageCount(models.Model):
+    """How many times a user (or an address) used a limited thing in one window of time: API requests, answers
+    about citizen IDs outside their area. Counted by one atomic upsert (``accounts.counters``), so that requests
+    in parallel, on any worker, can never pass a limit together; the cache's read-then-write could."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("usage count")
+        verbose_name_plural = _("usage counts")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.count}"

@@ -6,17 +6,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.counters import count_today
 from common.lookups import value_parts
 from households.filters import HouseholdFilter
 from households.models import Household, Member
 
-from .units import visible_unit_ids
+from .units import units_visible_to, visible_unit_ids
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,7 +30,7 @@ def households_visible_to(user: User) -> QuerySet[Household]:
 def household_list(*, user: User, filters: dict | None = None) -> HouseholdFilter:
     """Households the user may see, filtered (name, ID, code, unit, groups); ``.qs`` holds the rows."""
     households = households_visible_to(user)
-    return HouseholdFilter(filters or None, queryset=households.order_by("code"))
+    return HouseholdFilter(filters or None, queryset=households.order_by("code"), units=units_visible_to(user))
 
 
 def household_get(*, user: User, pk: int) -> Household:
@@ -96,15 +95,9 @@ def cccd_owners(
 
 def foreign_lookups_allowed(user: User, wanted: int) -> int:
     """How many of ``wanted`` answers about IDs registered outside the user's area the user may still have
-    today; they are counted in the shared cache, so every worker process sees the same count."""
+    today; counted atomically (``accounts.counters``), so that forms and imports sent at once cannot pass the
+    allowance together, on any worker."""
     if not wanted:
         return 0
-    key = f"cccd-foreign:{user.pk}:{timezone.localdate().isoformat()}"
-    limit = settings.CCCD_FOREIGN_LOOKUPS_PER_DAY
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        used = cache.incr(key, wanted)
-    except ValueError:  # the key expired between the two calls
-        cache.add(key, wanted, timeout=24 * 3600)
-        used = wanted
-    return max(0, min(wanted, limit - (used - wanted)))
+    used = count_today(f"cccd-foreign:{user.pk}", amount=wanted)
+    return max(0, min(wanted, settings.CCCD_FOREIGN_LOOKUPS_PER_DAY - (used.count - wanted)))
