@@ -1,9 +1,10 @@
 """Atomic counters in fixed windows of time, for limits that requests in parallel must not pass together.
 
-Redis, when configured, counts with ``INCR`` (atomic); otherwise the database counts with one
-``INSERT … ON CONFLICT … DO UPDATE … RETURNING`` (PostgreSQL, and SQLite 3.35+), which takes the row's lock:
-two workers adding at once both see the other's count. Django's cache API cannot promise this on its
-database backend, whose ``incr`` reads and then writes.
+With the database as the shared cache (no Redis), the database counts with one ``INSERT … ON CONFLICT … DO
+UPDATE … RETURNING`` (PostgreSQL, and SQLite 3.35+), which takes the row's lock: two workers adding at once
+both see the other's count. Django's database cache cannot promise this: its ``incr`` reads and then
+writes. Other caches count with ``incr``: Redis's ``INCRBY`` is atomic, and the local-memory cache (one
+process: tests, the development server) increments under its lock.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
-from django.db import connection, transaction
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.utils import timezone
 
 from .models import UsageCount
@@ -51,7 +52,8 @@ def count_today(key: str, *, amount: int = 1) -> Window:
 
 
 def _add(key: str, amount: int, ends_at: float, now: float) -> Window:
-    if isinstance(cache, RedisCache):
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
         timeout = max(1, math.ceil(ends_at - now)) + 60
         cache.add(key, 0, timeout=timeout)
         try:
@@ -60,9 +62,10 @@ def _add(key: str, amount: int, ends_at: float, now: float) -> Window:
             cache.add(key, amount, timeout=timeout)
             count = amount
         return Window(count, ends_at)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement, atomic on its own: no transaction around it (a savepoint would cost two more queries).
+    with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [key[:200], amount, datetime.fromtimestamp(ends_at, tz=UTC)])
         count = cursor.fetchone()[0]
-        if count == amount:  # a new window: the ended ones go
-            UsageCount.objects.filter(expires_at__lt=datetime.fromtimestamp(now, tz=UTC)).delete()
+    if count == amount:  # a new window: the ended ones go
+        UsageCount.objects.filter(expires_at__lt=datetime.fromtimestamp(now, tz=UTC)).delete()
     return Window(count, ends_at)

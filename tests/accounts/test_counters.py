@@ -19,20 +19,32 @@ from povertyplan.settings import base
 DATABASE_CACHE = {"default": base.shared_cache("")}
 
 
+@pytest.fixture
+def database_cache():
+    """The shared cache without Redis: the counts are then the database's (``accounts.counters``)."""
+    with override_settings(CACHES=DATABASE_CACHE):
+        yield
+
+
 @pytest.mark.django_db
-def test_uses_add_up_in_a_window_and_start_again_in_the_next():
+@pytest.mark.parametrize("shared", ["database", "local memory"])
+def test_uses_add_up_in_a_window_and_start_again_in_the_next(shared, settings):
+    if shared == "database":
+        settings.CACHES = DATABASE_CACHE
     assert count_use("k", window=60, now=120.0).count == 1
     assert count_use("k", amount=3, window=60, now=150.5).count == 4
     window = count_use("k", window=60, now=179.9)
     assert (window.count, window.ends_at, window.seconds_left(now=179.9)) == (5, 180, 1)
     assert count_use("k", window=60, now=180.0).count == 1  # the next window
     assert count_use("other", window=60, now=181.0).count == 1
-    # The ended window's row went when a new window began.
-    assert sorted(UsageCount.objects.values_list("key", flat=True)) == ["k:180", "other:180"]
+    if shared == "database":  # the ended window's row went when a new window began
+        assert sorted(UsageCount.objects.values_list("key", flat=True)) == ["k:180", "other:180"]
+    else:
+        assert not UsageCount.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_day_ends_at_local_midnight(monkeypatch):
+def test_a_day_ends_at_local_midnight(monkeypatch, database_cache):
     monkeypatch.setattr(counters.timezone, "localdate", lambda: datetime.date(2099, 12, 7))
     assert count_today("cccd", amount=2).count == 2
     window = count_today("cccd")
@@ -64,7 +76,7 @@ def run_at_once(threads: int, work) -> list:
 
 @pytest.mark.live
 @pytest.mark.django_db(transaction=True)
-def test_uses_counted_at_once_on_many_connections_are_all_counted():
+def test_uses_counted_at_once_on_many_connections_are_all_counted(database_cache):
     counts = run_at_once(12, lambda: [count_use("storm", window=3600).count for _ in range(10)])
     seen = sorted(n for thread in counts for n in thread)
     assert seen == list(range(1, 121))  # every use got its own number: none was lost or counted twice
