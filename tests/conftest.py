@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from accounts.models import Role
 from accounts.services import user_create
@@ -51,5 +53,14 @@ def make_user(db):
 
 # Shared data fixtures: approved reviews over three years in a few communes (statistics, API, reports),
 # and the committed data of the tests marked ``live``.
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Every test starts in the site's language: a request with ``Accept-Language: en`` leaves English active
+    in the thread (Django's ``LocaleMiddleware`` activates the request's language and never deactivates it),
+    and a later test in the same thread would read English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 from tests.live_world import live_world  # noqa: E402, F401
 from tests.review_data import province_officer, reviewed  # noqa: E402, F401

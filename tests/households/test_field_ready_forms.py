@@ -70,9 +70,10 @@ def test_every_date_field_reads_the_day_first(language):
 
 
 def test_a_day_that_is_not_one_is_refused_with_an_example():
-    with translation.override("en"), pytest.raises(forms.ValidationError) as refused:
-        DayField().clean("31/02/2025")
-    assert refused.value.messages == ["Enter a valid date. Type it as day/month/year, for example 01/07/2025."]
+    with translation.override("en"):
+        with pytest.raises(forms.ValidationError) as refused:
+            DayField().clean("31/02/2025")
+        assert refused.value.messages == ["Enter a valid date. Type it as day/month/year, for example 01/07/2025."]
 
 
 def test_a_day_is_shown_back_dd_mm_yyyy():
