@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, UnitLevel
 from households.selectors import units_visible_to
+from households.selectors.boundaries import unit_boundaries
 from households.selectors.rollup import Figures, year_end
 from households.selectors.statistics import default_standard
 from households.unit_sources import coordinates
-from programmes.progress import Counts, band_for, judge, row_progress
+from programmes.progress import Band, Counts, band_for, judge, row_progress
 from programmes.selectors import rate_bands, unit_targets, units_targets
 
 from .selectors import counts_by_unit, statistics_standards, unit_trend
@@ -31,6 +36,26 @@ class Dashboard:
     trend: list[dict]
     units: list[dict]
     notes: list[str]
+    legend: list[dict] = field(default_factory=list)  # the rate bands with their map colours, highest first
+
+    @property
+    def unplaced(self) -> int:
+        """Units the map cannot draw: no boundary loaded and no centroid in the packages."""
+        return sum(1 for row in self.units if row["boundary"] is None and row["lat"] is None)
+
+
+# ColorBrewer "Reds" (sequential, colour-blind safe), its lightest step left out: it would vanish on the
+# map's pale background. The bands take evenly spaced steps, lightest for the lowest rates.
+REDS = ("#fee0d2", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d")
+NO_FIGURES = "#bdbdbd"
+
+
+def band_colours(bands: tuple[Band, ...]) -> list[tuple[Band, str]]:
+    """Each band with its colour, highest band first (the order ``band_for`` tries them)."""
+    ordered = sorted(bands, key=lambda b: (b.minimum is None, -(b.minimum or 0), not b.minimum_inclusive))
+    last = len(ordered) - 1
+    steps = [round(i * (len(REDS) - 1) / last) if last else len(REDS) // 2 for i in range(len(ordered))]
+    return [(band, REDS[len(REDS) - 1 - step]) for band, step in zip(ordered, steps, strict=True)]
 
 
 def default_unit(user: User, year: int) -> AdministrativeUnit | None:
@@ -105,6 +130,8 @@ def dashboard(
     children, child_notes = counts_by_unit(user=user, unit=unit, year=year, standard=standard)
     child_targets = units_targets(units=[c.unit for c in children], year=year)
     bands = rate_bands()
+    colours = {band.label: colour for band, colour in band_colours(bands)}
+    outlines = unit_boundaries(user=user, units=[c.unit for c in children])
     province = unit if unit.level == UnitLevel.PROVINCE else (unit.parent if unit.parent else unit)
     while province.parent_id:
         province = province.parent
@@ -124,15 +151,54 @@ def dashboard(
         if child.pk in child_targets and row["households"]:
             actual = Counts(row["households"], row["poor"], row["near_poor"], row["resident_households"])
             verdict = row_progress(child_targets[child.pk], actual).households.verdict
+        outline = outlines.get(child.pk)
         units.append(
             {
                 "unit": child,
                 **row,
                 "band": band.label if band else "",
+                "colour": colours[band.label] if band else NO_FIGURES,
                 "verdict": verdict,
                 "lat": point[0] if point else None,
                 "lon": point[1] if point else None,
+                "boundary": outline.geometry if outline else None,
+                "label": (outline.label_lat, outline.label_lon) if outline else point,
             }
         )
     notes = sorted({*whole.notes, *child_notes})
-    return Dashboard(unit, year, standard, standards, years, headline, trend, units, notes)
+    legend = [{"label": band.label, "colour": colour} for band, colour in band_colours(bands)]
+    legend.append({"label": _("No figures"), "colour": NO_FIGURES})
+    return Dashboard(unit, year, standard, standards, years, headline, trend, units, notes, legend)
+
+
+def map_data(data: Dashboard | None) -> list[dict]:
+    """The units the map can place: by their boundary when loaded, else as a circle at the packages' centroid.
+
+    Each links to its own dashboard; the unit the page is about (a commune has no units below it on the
+    map) is drawn without a link.
+    """
+    if data is None:
+        return []
+    page = reverse("reports:dashboard")
+    shapes = []
+    for row in data.units:
+        if row["boundary"] is None and row["lat"] is None:
+            continue
+        child = row["unit"]
+        query = urlencode({"unit": child.pk, "year": data.year, "standard": data.standard})
+        shapes.append(
+            {
+                "pk": child.pk,
+                "name": child.name,
+                "short_name": child.short_name or child.name,
+                "poor_rate": row["poor_rate"],
+                "band": row["band"],
+                "colour": row["colour"],
+                "href": None if child.pk == data.unit.pk else f"{page}?{query}",
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "label": row["label"],
+                "boundary": row["boundary"],
+            }
+        )
+    return shapes

@@ -121,6 +121,31 @@ class AdministrativeUnit(models.Model):
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
 
 
+class UnitBoundary(models.Model):
+    """The outline of a unit for the dashboard's map, loaded from the province's GeoJSON (``load_boundaries``).
+
+    One row per unit rather than a column on the unit: every unit picker, scope check and report loads units,
+    and none of them should carry kilobytes of coordinates along. The geometry is already simplified and
+    rounded (households.boundaries), ready to send to the browser.
+    """
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="boundary"
+    )
+    geometry = models.JSONField(_("boundary"), help_text=_("GeoJSON Polygon or MultiPolygon, longitude first."))
+    label_lat = models.FloatField(_("label latitude"))
+    label_lon = models.FloatField(_("label longitude"))
+    source = models.CharField(_("source file"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit boundary")
+        verbose_name_plural = _("unit boundaries")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
 class UnitSuccession(models.Model):
     """An old unit and a new unit it became (part of) on ``effective_on``.
 

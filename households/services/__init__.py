@@ -1,5 +1,6 @@
 """Writes of the households app. Views, imports and the API change data only through these functions."""
 
+from .boundaries import BoundaryLoad, BoundaryLoadError, boundaries_load
 from .reform import carry_over_commit, village_assign
 from .registry import household_create, household_update
 from .reviews import (
@@ -19,7 +20,10 @@ from .village_import import villages_import
 from .villages import households_follow, village_close, village_create, village_merge, village_rename
 
 __all__ = [
+    "BoundaryLoad",
+    "BoundaryLoadError",
     "LoadResult",
+    "boundaries_load",
     "carry_over_commit",
     "household_create",
     "household_update",

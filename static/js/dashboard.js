@@ -1,5 +1,5 @@
 // Dashboard: the trend chart (Chart.js) and the map of units coloured by poverty rate (Leaflet, no tiles:
-// provincial offices are often offline, so units are drawn as circles at their centroids).
+// provincial offices are often offline, so units are drawn from their loaded boundaries or as circles).
 (function () {
   "use strict";
   const lang = document.documentElement.lang || "vi";
@@ -36,27 +36,53 @@
     });
   }
 
+  // The map: each unit by its boundary when the province loaded them (manage.py load_boundaries), else a
+  // circle at its centroid; coloured by the server's rate bands (the legend beside it), named, and a click
+  // opens the unit's own dashboard. The table of units below the map says the same in text.
   const mapElement = document.getElementById("unit-map");
   if (mapElement && window.L && points.length) {
-    const map = window.L.map(mapElement, { attributionControl: false });
-    const colour = (rate) =>
-      rate === null ? "#999" : rate > 40 ? "#67000d" : rate > 25 ? "#a50f15" : rate > 20 ? "#de2d26" : rate > 10 ? "#fb6a4a" : rate > 2 ? "#fcae91" : "#fee5d9";
-    const markers = points.map((point) =>
-      window.L.circleMarker([point.lat, point.lon], {
-        radius: 12,
-        color: "#333",
-        weight: 1,
-        fillColor: colour(point.poor_rate),
-        fillOpacity: 0.85,
-      })
-        .bindTooltip(`${point.name}: ${point.poor_rate === null ? "–" : number.format(point.poor_rate) + "%"}`)
-        .on("click", () => {
-          const params = new URLSearchParams(window.location.search);
-          params.set("unit", point.pk);
-          window.location.search = params.toString();
-        })
-        .addTo(map)
-    );
-    map.fitBounds(window.L.featureGroup(markers).getBounds().pad(0.2));
+    const map = window.L.map(mapElement, { attributionControl: false, zoomControl: false, maxZoom: 14, zoomSnap: 0.25 });
+    window.L.control
+      .zoom({ zoomInTitle: mapElement.dataset.zoomIn || "Zoom in", zoomOutTitle: mapElement.dataset.zoomOut || "Zoom out" })
+      .addTo(map);
+    const rate = (point) => (point.poor_rate === null ? "–" : number.format(point.poor_rate) + "%");
+    const style = (point) => ({ color: "#333", weight: 1, fillColor: point.colour, fillOpacity: 0.85 });
+    const labels = [];
+    const layers = points.map((point) => {
+      const layer = point.boundary
+        ? window.L.geoJSON(point.boundary, { style: () => style(point) })
+        : window.L.circleMarker([point.lat, point.lon], { radius: 12, ...style(point) });
+      layer.bindTooltip(`${point.name}: ${rate(point)}`, { sticky: true });
+      if (point.href) {
+        layer.on("click", () => {
+          window.location.href = point.href;
+        });
+      }
+      layer.addTo(map);
+      if (point.label) {
+        labels.push(
+          window.L.tooltip({ permanent: true, direction: "center", className: "unit-label", interactive: false })
+            .setLatLng(point.label)
+            .setContent(point.short_name)
+        );
+      }
+      return layer;
+    });
+    // Names stay on the map while they can be read: when at most MAX_LABELS units are in view (zooming into a
+    // province of a hundred communes shows the names of those in view).
+    const MAX_LABELS = 30;
+    const showLabels = () => {
+      const bounds = map.getBounds();
+      const inView = labels.filter((label) => bounds.contains(label.getLatLng()));
+      labels.forEach((label) => {
+        const wanted = inView.length <= MAX_LABELS && inView.includes(label);
+        if (wanted && !map.hasLayer(label)) label.addTo(map);
+        if (!wanted && map.hasLayer(label)) map.removeLayer(label);
+      });
+    };
+    map.on("moveend", showLabels);
+    map.fitBounds(window.L.featureGroup(layers).getBounds().pad(0.1), { maxZoom: 12 });
+    showLabels();
+    mapElement.leafletMap = map; // for the browser tests, which click a unit at its label point
   }
 })();

@@ -1,9 +1,11 @@
 """Keyboard and screen-reader basics on the main pages, checked in Chromium: the first Tab reaches the skip
-link, every form control and button has a name, images have text, one h1 per page, the menu marks the page."""
+link, every form control and button has a name, images have text, one h1 per page, the menu marks the page;
+and axe-core finds no serious or critical violation on them."""
 
 import pytest
 
 from tests.browser.conftest import log_in
+from tests.browser.test_dashboard_map import approved_review
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +60,36 @@ def test_the_main_pages_by_keyboard_and_screen_reader(page, live_world):
     # The check itself finds what it looks for.
     page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=unnamed>')")
     assert any("control without a label" in problem for problem in page.evaluate(PROBLEMS))
+
+
+# axe-core (static/vendor/axe-core, the rules of WCAG 2.1 A and AA and best practices), injected from our own
+# static files: the pages' Content-Security-Policy allows scripts from 'self' only.
+AXE = "/static/vendor/axe-core/axe.min.js"
+RUN_AXE = """async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}"""
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_world):
+    # A dashboard with figures, so that its chart, map and legend are checked too.
+    approved_review(live_world)
+    user = None
+    found = {}
+    for username, path, _menu_item in PAGES:
+        if username != user:
+            log_in(page, username)
+            user = username
+        page.goto(path)
+        if path == "/dashboard/":
+            page.wait_for_selector("#unit-map .leaflet-interactive")  # axe checks the drawn map and its buttons
+        page.add_script_tag(url=AXE)
+        violations = page.evaluate(RUN_AXE)
+        if violations:
+            found[path] = violations
+    assert found == {}
+    # The check itself finds what it looks for: an image without a text alternative is critical.
+    page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x.png>')")
+    assert any("image-alt" in violation for violation in page.evaluate(RUN_AXE))
