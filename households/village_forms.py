@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import DayField
 from .models import AdministrativeUnit, UnitType
 from .services.villages import VILLAGE_TYPES
+from .widgets import UnitChoiceField
 
 TYPE_CHOICES = [(t.value, t.label) for t in UnitType if t in VILLAGE_TYPES]
 
@@ -18,7 +19,7 @@ class VillageCreateForm(forms.Form):
 
 
 class VillageRenameForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    village = UnitChoiceField(label=_("Village"))
     name = forms.CharField(label=_("New name"), max_length=200)
 
     def __init__(self, *args, villages, **kwargs):
@@ -27,7 +28,7 @@ class VillageRenameForm(forms.Form):
 
 
 class VillageCloseForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    village = UnitChoiceField(label=_("Village"))
     last_day = DayField(label=_("Last day"))
 
     def __init__(self, *args, villages, **kwargs):
@@ -67,7 +68,7 @@ class CarryOverProvinceForm(forms.Form):
 
 class CarryOverAssignForm(forms.Form):
     village = forms.ModelChoiceField(queryset=AdministrativeUnit.objects.none(), widget=forms.HiddenInput)
-    successor = forms.ModelChoiceField(label=_("New commune"), queryset=AdministrativeUnit.objects.none())
+    successor = UnitChoiceField(label=_("New commune"))
 
     def __init__(self, *args, villages, successors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.models import AdministrativeUnit, UnitLevel
+from households.models import UnitLevel
 from households.selectors import units_visible_to
+from households.widgets import UnitChoiceField, UnitSelect
 
 from .models import Plan, PlanGoal, PlanTask
 
@@ -60,7 +61,12 @@ class PlanForm(forms.ModelForm):
             "standard",
             "notes",
         ]
-        widgets = {"decision_date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {
+            "decision_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "unit": UnitSelect,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +78,7 @@ class PlanForm(forms.ModelForm):
 
 
 class TargetRowForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"))
     households = forms.IntegerField(label=_("Households"), min_value=0)
     poor_households = forms.IntegerField(label=_("Poor households"), min_value=0)
     poor_rate_printed = forms.DecimalField(
@@ -87,22 +93,42 @@ class TargetRowForm(forms.Form):
         label=_("Planned near-poor reduction (households)"), required=False, min_value=0
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, listed=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if listed is not None:
+            self.fields["unit"].widget.offer(listed)
 
 
 class BaseTargetRowFormSet(forms.BaseFormSet):
     def __init__(self, *args, units=None, **kwargs):
         self.units = units
+        self._listed = None
         super().__init__(*args, **kwargs)
 
+    def listed(self) -> list:
+        """The units every row's list offers, read once for the table (a query per row made 100 for a plan's
+        communes)."""
+        if self._listed is None:
+            self._listed = [] if self.units is None else list(self.units.select_related("parent__parent"))
+        return self._listed
+
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "units": self.units}
+        return {**super().get_form_kwargs(index), "units": self.units, "listed": _Listed(self)}
 
     def rows(self) -> list[dict]:
         return [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class _Listed:
+    """The formset's units, read when a row's list is first drawn (not when the rows are only checked)."""
+
+    def __init__(self, formset: BaseTargetRowFormSet):
+        self.formset = formset
+
+    def __iter__(self):
+        return iter(self.formset.listed())
 
 
 TargetRowFormSet = forms.formset_factory(TargetRowForm, formset=BaseTargetRowFormSet, extra=3, can_delete=True)

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import AdministrativeUnit, UnitLevel
+from households.models import UnitLevel
 from households.selectors import units_visible_to
 from households.selectors.residents import CommuneResidents
 from households.services.residents import resident_count_set
+from households.widgets import UnitChoiceField
 from programmes.models import Plan
 from programmes.selectors import plan_list
 from standards.models import PovertyStandard
@@ -20,14 +21,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        period = _("until 30/6/2025") if obj.valid_to else _("from 1/7/2025")
-        return f"{obj.name} ({period})"
-
-
 class ReportForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none())
+    # Both trees, grouped by parent, each labelled with its path and period (households.widgets.UnitSelect).
+    unit = UnitChoiceField(label=_("Unit"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     # A year can have figures under two standards (the review at the end of a period opens the next one).
     standard = forms.ChoiceField(label=_("Poverty standard"), required=False)
@@ -57,7 +53,7 @@ class ListForm(ReportForm):
 
 
 class DashboardForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=AdministrativeUnit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("Unit"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
 
     def __init__(self, *args, user, years, **kwargs):

@@ -1,19 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.models import AdministrativeUnit
+from households.widgets import UnitChoiceField
 
 from .selectors import import_communes
 from .upload import upload_problems
 
 
-class CommuneChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return f"{obj.name} ({obj.code})" if obj.code else obj.name
-
-
 class ImportForm(forms.Form):
-    commune = CommuneChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    # With its code: the workbook's "Mã xã" column names the commune by it.
+    commune = UnitChoiceField(label=_("Commune"), with_code=True)
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
     def __init__(self, *args, user, **kwargs):
