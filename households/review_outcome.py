@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from standards.classification import Area, Classification, StandardRules, Status, classify
+from standards.explanation_text import reason_line
 from standards.indicators import HouseholdFacts, decide_indicators
 
 from .transitions import Transition, transition_in_year
@@ -36,7 +37,10 @@ class ReviewOutcome:
     status: Status
     deprived: tuple[str, ...]  # the codes of the indicators the household is deprived in, in the standard's order
     deprived_count: int
-    explanation: tuple[str, ...]  # the classification's sentences, then the reason of each deprivation
+    # The classification's sentences, then ``code: reason`` for each deprivation: the indicator's code, never its
+    # name in the writer's language, so that each reader sees the name in theirs
+    # (``standards.explanation_text.named_explanation``, ``households.explanations.review_explanation``).
+    explanation: tuple[str, ...]
     previous_status: str  # the status the household is compared with, "" if none
     transition: Transition
 
@@ -67,9 +71,9 @@ def review_outcome(
     the previous round year under the same standard only (Circular 07/2021/TT-BLĐTBXH, Appendix VII).
 
     The explanation is the classification's, followed by the reason of each indicator the household is
-    deprived in, written in ``language`` (by default the active one). A caller classifying many households
-    passes ``language`` and a ``classifications`` memo: ``classify`` is pure, and many households share its
-    inputs, so each combination is classified once.
+    deprived in (``code: reason``), written in ``language`` (by default the active one). A caller classifying
+    many households passes ``language`` and a ``classifications`` memo: ``classify`` is pure, and many
+    households share its inputs, so each combination is classified once.
 
     Raises ``standards.indicators.MissingFactsError`` when the facts miss what an indicator needs, and
     ``standards.classification.ClassificationError`` for an income or a year the standard cannot classify.
@@ -80,7 +84,7 @@ def review_outcome(
         # Only the deprived indicators' reasons are kept: the text of the others (most of the cost) is not made.
         decisions = decide_indicators(rules, facts, on=on, explain="deprived", language=language)
         deprived = tuple(code for code, decision in decisions.items() if decision.deprived)
-        reasons = tuple(f"{code}: {decisions[code].reason}" for code in deprived if decisions[code].reason)
+        reasons = tuple(reason_line(code, decisions[code].reason) for code in deprived if decisions[code].reason)
     area = Area.URBAN if is_urban else Area.RURAL
     # Not ``rules`` itself: hashing it costs more than the rest of a memo's look-up.
     key = (rules.code, rules.version, income_year, area, mountain_island, income, deprived, language)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from households.access import check_can_edit, check_can_edit_unit, may_carry_over
 from households.forms import AsOfForm, HouseholdForm, MemberFormSet
-from households.models import REFORM_DATE, Household, Member
+from households.models import REFORM_DATE, Household
 from households.selectors import household_get, household_list, unit_tree
+from households.selectors.history import household_history
 from households.services import household_create, household_update
+from households.views.guidance import household_review_offers
 
 PAGE_SIZE = 50
 
@@ -53,17 +55,14 @@ def household_list_view(request):
 @login_required
 def household_detail_view(request, pk: int):
     household = household_get(user=request.user, pk=pk)
-    # Who changed what and when (django-simple-history); the user is shown on each row.
-    history = household.history.select_related("history_user").order_by("-history_date")[:50]
-    member_history = (
-        Member.history.filter(household_id=household.pk).select_related("history_user").order_by("-history_date")[:50]
-    )
     context = {
         "household": household,
         "members": household.members.all(),
         "reviews": household.reviews.select_related("round").order_by("-round__year", "-created_at"),
-        "history": history,
-        "member_history": member_history,
+        # Who changed what and when, field by field (households.selectors.history).
+        "history": household_history(user=request.user, household=household),
+        # "Review this household" in the commune's open round, or its review there (households.views.guidance).
+        **household_review_offers(request.user, household, today=timezone.localdate()),
     }
     return render(request, "households/household_detail.html", context)
 

@@ -7,17 +7,21 @@ A whole province's list runs to tens of thousands of households: the page shows 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.documents import place_name
 from households.models import Relation, Sex
 from households.selectors.statistics import default_standard
 from reports.definitions.circular07 import subtitle
 from reports.list_selectors import ListedHousehold, poverty_list, poverty_list_size
-from reports.tables import Column, Report, Table
+from reports.tables import Column, Report, Table, format_value, signature_titles
 from standards.classification import Status
+from standards.explanation_text import indicator_names
+from standards.models import PovertyStandard
+from standards.selectors import standard_get, standard_rules
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,27 +38,32 @@ LIST_STATUSES = {
 def _columns() -> list[Column]:
     household, members = _("Household"), _("Members")
     return [
-        Column("order", _("No."), "text", group=household),
+        Column("order", _("No."), "int", group=household),
         Column("code", _("Household code"), "text", group=household),
         Column("village", _("Village"), "text", group=household),
         Column("name", _("Full name"), "text", group=members),
         Column("relation", _("Relation to head"), "text", group=members),
         Column("sex", _("Sex"), "text", group=members),
-        Column("born", _("Date of birth"), "text", group=members),
+        Column("born", _("Date of birth"), "date", group=members),
         Column("ethnicity", _("Ethnicity"), "text", group=members),
         Column("national_id", _("Citizen ID"), "text", group=members),
         Column("deprived", _("Deprivations (indicators)"), "text"),
     ]
 
 
-def household_rows(order: int, household: ListedHousehold) -> list[dict[str, str]]:
-    """The rows of one household (pure): the household's cells on the first member's row only."""
+def household_rows(
+    order: int, household: ListedHousehold, indicators: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of one household (pure): the household's cells on the first member's row only.
+
+    ``indicators`` names the deprivations (code → name in the reader's language, ``_indicator_names``)."""
     relations, sexes = dict(Relation.choices), dict(Sex.choices)
+    names = indicators or {}
     first = {
-        "order": str(order),
+        "order": order,
         "code": household.code,
         "village": f"{household.village}, {household.commune}",
-        "deprived": ", ".join(household.deprived),
+        "deprived": ", ".join(names.get(code, code) for code in household.deprived),
     }
     members = household.members or ()
     if not members:
@@ -65,7 +74,7 @@ def household_rows(order: int, household: ListedHousehold) -> list[dict[str, str
             "name": member.full_name,
             "relation": str(relations.get(member.relation, member.relation)),
             "sex": str(sexes.get(member.sex, member.sex)),
-            "born": date_format(member.date_of_birth, "d/m/Y"),
+            "born": member.date_of_birth,
             "ethnicity": member.ethnicity,
             "national_id": member.national_id,
         }
@@ -73,20 +82,32 @@ def household_rows(order: int, household: ListedHousehold) -> list[dict[str, str
     ]
 
 
-def _table(status: Status, households: list[ListedHousehold], *, total: int) -> Table:
-    rows: list[dict[str, str]] = []
+def _indicator_names(standard: str) -> dict[str, str]:
+    """The indicators of ``standard`` (a period's code) by code, named in the active language; none for a
+    standard that does not exist (an income-only list has no deprivations to name)."""
+    try:
+        rules = standard_rules(standard_get(standard))
+    except PovertyStandard.DoesNotExist:
+        return {}
+    return indicator_names(rules)
+
+
+def _table(status: Status, households: list[ListedHousehold], *, total: int, indicators: Mapping[str, str]) -> Table:
+    rows: list[dict[str, Any]] = []
     people = 0
     for order, household in enumerate(households, start=1):
-        rows.extend(household_rows(order, household))
+        rows.extend(household_rows(order, household, indicators))
         people += len(household.members)
     title = _("List of poor households") if status == Status.POOR else _("List of near-poor households")
-    notes = [_("%(households)s households, %(people)s people.") % {"households": len(households), "people": people}]
+    count = {"households": format_value(len(households), "int"), "people": format_value(people, "int")}
+    notes = [_("%(households)s households, %(people)s people.") % count]
     if total > len(households):
         notes.append(
             _("The first %(shown)s of %(total)s households are shown; the downloads hold them all.")
-            % {"shown": len(households), "total": total}
+            % {"shown": format_value(len(households), "int"), "total": format_value(total, "int")}
         )
-    return Table(title, _columns(), rows, notes=notes, wide=True)
+    # The spreadsheet repeats the household's code and village on each member's row, for sorting and filters.
+    return Table(title, _columns(), rows, notes=notes, wide=True, fill_down=("code", "village"))
 
 
 def poverty_list_report(
@@ -101,6 +122,7 @@ def poverty_list_report(
     """The list(s) for ``unit`` in ``year`` under ``standard`` (the year's default when none is given);
     ``limit`` keeps the first households of each list (page view)."""
     standard = standard or default_standard(year=year) or ""
+    indicators = _indicator_names(standard)
     tables = []
     for listed_status in LIST_STATUSES[status]:
         households = list(
@@ -109,14 +131,15 @@ def poverty_list_report(
         total = len(households)
         if limit is not None and total == limit:
             total = poverty_list_size(user=user, unit=unit, year=year, statuses=[listed_status], standard=standard)
-        tables.append(_table(listed_status, households, total=total))
+        tables.append(_table(listed_status, households, total=total, indicators=indicators))
     return Report(
         title=_("Lists of poor and near-poor households, %(year)s") % {"year": year},
         subtitle=subtitle(unit, standard),
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
         notes=[_("Members as registered on the day the list is printed.")],
-        signature=[_("On behalf of the People's Committee")],
+        signature=signature_titles(),
+        place=place_name(unit.name),
         filename=f"danh-sach-{status.replace('_', '-')}-{unit.code}-{year}",
     )
 
