@@ -121,6 +121,15 @@ class ReviewPolicy:
         edit step from a draft (``households.services.review_create``)."""
         return Step.EDIT in self.steps_in(review_round, [ReviewState.DRAFT])
 
+    def may_open_round(self, commune: AdministrativeUnit) -> bool:
+        """Whether the user may open a review round in ``commune`` (``households.services.round_open``): whoever
+        changes the commune's data."""
+        try:
+            check_can_edit_unit(self.user, commune)
+        except ScopeError:
+            return False
+        return True
+
     def _rule(self, step: Step, *, state: str, starts_on: datetime.date) -> str | None:
         user = self.user
         return step_refusal(

@@ -15,10 +15,12 @@ from standards.models import PovertyStandard
 
 from .bounds import INCOME_PER_CAPITA, ROUND_YEAR
 from .minutes_upload import minutes_problems
-from .models import AdministrativeUnit, Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
+from .models import Cause, Household, HouseholdReview, Member, Relation, ReviewKind, UnitLevel
 from .registry_rules import birth_date_errors, cccd_errors, normalize_citizen_id
+from .review_facts import FactChoicesField
 from .selectors import cccd_conflicts, units_visible_to
 from .services.registry import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from .widgets import UnitChoiceField
 
 
 class DayInput(forms.DateInput):
@@ -115,13 +117,9 @@ class AsOfForm(forms.Form):
     on = DayField(label=_("As of"), required=False)
 
 
-class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return f"{obj.name} – {obj.parent.name}"
-
-
 class HouseholdForm(forms.ModelForm):
-    village = VillageChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    # Grouped by commune, each "Thôn … — Xã …" (households.widgets.UnitSelect).
+    village = UnitChoiceField(label=_("Village"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -137,10 +135,7 @@ class HouseholdForm(forms.ModelForm):
         current = Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
         if self.instance.pk:
             current |= Q(pk=self.instance.village_id)
-        # The commune is shown beside each village.
-        self.fields["village"].queryset = (
-            villages.filter(current).select_related("parent").order_by("parent__name", "name")
-        )
+        self.fields["village"].queryset = villages.filter(current)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -226,7 +221,7 @@ MemberFormSet = inlineformset_factory(
 
 
 class RoundForm(forms.Form):
-    commune = forms.ModelChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
+    commune = UnitChoiceField(label=_("Commune"))
     year = WholeNumberField(label=_("Year"), min_value=ROUND_YEAR.minimum, max_value=ROUND_YEAR.maximum, example="2026")
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
     standard = forms.ModelChoiceField(
@@ -288,6 +283,9 @@ class ReviewForm(forms.Form):
             self.fields["household"].queryset = households
         for name, field in (fact_fields or {}).items():
             self.fields[f"fact_{name}"] = field
+            if isinstance(field, FactChoicesField) and self.initial.get(f"fact_{name}") == []:
+                # A review's facts hold "none of them" as [] ("not recorded" is null): its box is ticked.
+                self.initial[f"fact_{name}"] = frozenset()
 
     def clean_requested_on(self):
         requested_on = self.cleaned_data.get("requested_on") or timezone.localdate()
@@ -296,10 +294,12 @@ class ReviewForm(forms.Form):
         return requested_on
 
     def facts(self) -> dict:
+        """The facts entered; a fact left blank is not among them. No box ticked (``[]``) is blank, where the
+        "none" box of telecom or devices gives an empty set, the fact that none applies (``FactChoicesField``)."""
         return {
             name.removeprefix("fact_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("fact_") and value not in (None, "")
+            if name.startswith("fact_") and value not in (None, "") and value != []
         }
 
 
@@ -311,8 +311,13 @@ class ReviewSelectionForm(forms.Form):
     page only).
     """
 
+    # Checkboxes, not a multiple select (unusable on a phone): templates/households/_review_choices.html lays
+    # them out village by village, with "select all in this village" (static/js/select_all.js).
     reviews = forms.ModelMultipleChoiceField(
-        label=_("Reviews"), queryset=HouseholdReview.objects.none(), required=False
+        label=_("Households"),
+        queryset=HouseholdReview.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     everything = forms.BooleanField(label=_("All households at this step"), required=False)
 
@@ -320,13 +325,24 @@ class ReviewSelectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.eligible = reviews
         self.fields["reviews"].queryset = reviews
+        self.offered = []
 
     def offer(self, rows, *, eligible_count: int) -> None:
         """List ``rows`` (the page's reviews at this step) and say how many "all" means."""
+        self.offered = list(rows)
         self.fields["reviews"].widget.choices = [(r.pk, f"{r.household.code} {r.household.head_name}") for r in rows]
         self.fields["everything"].label = ngettext(
             "All %(count)s household at this step", "All %(count)s households at this step", eligible_count
         ) % {"count": intcomma(eligible_count)}
+
+    def village_groups(self) -> list[dict]:
+        """The offered reviews village by village (in the order offered), each ticked if it was chosen."""
+        chosen = {str(pk) for pk in self["reviews"].value() or ()}
+        groups: dict[int, dict] = {}
+        for review in self.offered:
+            group = groups.setdefault(review.village_id, {"village": review.village, "rows": []})
+            group["rows"].append({"review": review, "checked": str(review.pk) in chosen})
+        return list(groups.values())
 
     def clean(self):
         cleaned = super().clean()
@@ -338,7 +354,7 @@ class ReviewSelectionForm(forms.Form):
 
 
 class MeetingForm(ReviewSelectionForm):
-    village = forms.ModelChoiceField(label=_("Village"), queryset=AdministrativeUnit.objects.none())
+    village = UnitChoiceField(label=_("Village"))
     held_on = DayField(label=_("Held on"))
     attendance = WholeNumberField(label=_("Attendance"), min_value=1, example="32")
     agreeing = WholeNumberField(label=_("Agreeing"), min_value=0, example="29")

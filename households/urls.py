@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, registry, reviews, villages
+from .views import imports, minutes, registry, reviews, steps, todo, villages
 
 app_name = "households"
 
@@ -19,6 +19,8 @@ urlpatterns += [
     path("reviews/queue/", reviews.approval_queue_view, name="approval-queue"),
     path("reviews/rounds/<int:pk>/", reviews.round_detail_view, name="round-detail"),
     path("reviews/rounds/<int:pk>/steps/<str:step>/", reviews.round_step_view, name="round-step"),
+    path("reviews/rounds/<int:pk>/steps/<str:step>/choose/", steps.round_step_choose_view, name="round-step-choose"),
+    path("reviews/todo/", todo.todo_view, name="todo"),
     path("reviews/rounds/<int:pk>/new/", reviews.review_create_view, name="review-create"),
     path(
         "reviews/rounds/<int:pk>/decisions/<int:decision_pk>.pdf",
@@ -26,6 +28,7 @@ urlpatterns += [
         name="decision-pdf",
     ),
     path("reviews/<int:pk>/", reviews.review_detail_view, name="review-detail"),
+    path("reviews/meetings/<int:pk>/minutes", minutes.meeting_minutes_view, name="meeting-minutes"),
     path("reviews/<int:pk>/edit/", reviews.review_edit_view, name="review-edit"),
     path("reviews/<int:pk>/certificate.pdf", reviews.certificate_pdf_view, name="review-certificate"),
     path("households/<int:pk>/escape-request.pdf", reviews.escape_request_pdf_view, name="household-escape-request"),

@@ -134,6 +134,24 @@ def step_refusal(step: Step, *, role: str, is_superuser: bool, state: str, with_
     return None
 
 
+# The steps that move a review forward, in the order of Decision 24/2021/QĐ-TTg, art. 4 (steps 3 to 6). Editing,
+# the posting date's correction and the return are taken beside them, never as "the next step".
+FORWARD_STEPS = (Step.CONFIRM_MEETING, Step.POST, Step.SUBMIT, Step.CONSULT_DISTRICT, Step.APPROVE)
+
+
+def next_step(state: str, *, with_district: bool) -> Step | None:
+    """The step that takes a review in ``state`` forward (a draft, one checked again or one returned go to the
+    village meeting), or None once it is approved: read from the table of the states each step is taken from."""
+    return next((step for step in FORWARD_STEPS if state in step_from(step, with_district=with_district)), None)
+
+
+def step_takers(step: Step, *, with_district: bool) -> list[str]:
+    """The roles that take ``step``, in the order of ``Role``. In a round without the district level (from 1 July
+    2025, Law on Organisation of Local Government 2025) the commune's own staff take the staff's steps."""
+    roles = STEP_ROLES[step] if with_district or step == Step.CONSULT_DISTRICT else STEP_ROLES[step] - _DISTRICT
+    return [role for role in Role.values if role in roles]
+
+
 def may_enter_reviews(*, role: str, is_superuser: bool) -> bool:
     """Whether the role may enter and change reviews on any path (form, Excel import): the commune staff only,
     never the chair who decides on them (Decision 24/2021/QĐ-TTg, art. 4) nor the province."""

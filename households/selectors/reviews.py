@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -136,6 +137,44 @@ def returned_reviews(*, user: User) -> QuerySet[HouseholdReview]:
         .select_related("round__commune")
         .order_by("round__commune__name", "household__code")
     )
+
+
+def open_rounds(*, user: User, commune_id: int, today: datetime.date) -> QuerySet[ReviewRound]:
+    """The commune's review rounds of ``today``'s year not yet over (its annual round until 14 December, its
+    ongoing round until the end of the year): those a household of the commune is reviewed in now."""
+    return (
+        round_list(user=user)
+        .filter(commune_id=commune_id, year=today.year, ends_on__gte=today)
+        .order_by("kind", "starts_on", "pk")
+    )
+
+
+def reviews_at_steps(*, user: User, steps: Iterable[Step]) -> QuerySet[HouseholdReview]:
+    """Reviews in the user's area that one of ``steps`` is taken from, in the period of their round (with the
+    district chair's opinion before 1 July 2025 or without it, ``households.workflow``)."""
+    steps = list(steps)
+    if not steps:
+        return review_list(user=user).none()
+    before = Q(round__starts_on__lt=DISTRICT_ABOLISHED_ON)
+    with_district = set().union(*(step_from(step, with_district=True) for step in steps))
+    without_district = set().union(*(step_from(step, with_district=False) for step in steps))
+    return (
+        review_list(user=user)
+        .filter(Q(before, state__in=with_district) | Q(~before, state__in=without_district))
+        .select_related("round__commune")
+    )
+
+
+def review_round_state_counts(reviews: QuerySet[HouseholdReview]) -> dict[tuple[int, str], int]:
+    """How many of ``reviews`` each round holds in each state (one aggregate query)."""
+    rows = reviews.order_by().values_list("round_id", "state").annotate(count=Count("*"))
+    return {(round_id, state): count for round_id, state, count in rows}
+
+
+def review_village_counts(reviews: QuerySet[HouseholdReview]) -> list[tuple[int, str, int]]:
+    """``(village id, village name, count)`` of ``reviews``, by village name (one aggregate query)."""
+    rows = reviews.order_by().values_list("village_id", "village__name").annotate(count=Count("*"))
+    return sorted(rows, key=lambda row: (row[1], row[0]))
 
 
 def review_state_counts(reviews: QuerySet[HouseholdReview]) -> dict[str, int]:

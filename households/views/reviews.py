@@ -40,7 +40,6 @@ from households.selectors import (
     household_list,
     last_approved_review,
     ongoing_requests,
-    returned_reviews,
     review_get,
     review_list,
     review_round_counts,
@@ -62,7 +61,9 @@ from households.services import (
     round_open,
 )
 from households.transitions import escaped_from
+from households.views.guidance import review_next_step, step_page_url
 from households.workflow import Step, consults_district, step_from
+from standards.certificates import certificate_validity
 from standards.selectors import standard_rules
 
 # The steps taken on the round's page, each with its form and title, in the order of the workflow.
@@ -129,15 +130,17 @@ def round_step_view(request, pk: int, step: str):
 
 @login_required
 def approval_queue_view(request):
-    """What waits for the chair's decision, round by round, with the approval form of each round; and, for
-    the staff, what the chair sent back. Counts come from one aggregate, rows are limited to ``QUEUE_ROWS``."""
+    """What waits for the chair's decision, round by round, with the approval form of each round. What the chair
+    sent back waits in the staff's to-do list (``households.views.todo``), not here. Counts come from one
+    aggregate, rows are limited to ``QUEUE_ROWS``."""
     policy = ReviewPolicy(request.user)
     # The queue holds only reviews the approval is taken from, in the user's area (``approval_queue``): the
     # role decides whether its forms are offered.
     may_approve = policy.may_take(Step.APPROVE)
     context = {
         "groups": _queue_groups(request.user, may_approve=may_approve),
-        "returned": list(returned_reviews(user=request.user)[:QUEUE_ROWS]) if policy.may_take(Step.EDIT) else [],
+        # The staff find what waits for them, and what was sent back, in their to-do list.
+        "takes_steps": policy.may_take(Step.EDIT),
         "may_approve": may_approve,
     }
     return render(request, "households/approval_queue.html", context)
@@ -161,12 +164,17 @@ def review_create_view(request, pk: int):
             form.add_error(None, error)
         else:
             return redirect(review)
-    return render(request, "households/review_form.html", {"form": form, "round": review_round})
+    # A review refused for what the household's form holds (the members' work, insurance, schooling) links
+    # to that form, in a new tab, so that what was typed here is still here to be saved again.
+    chosen = form.cleaned_data.get("household") if form.is_bound and form.errors else None
+    return render(request, "households/review_form.html", {"form": form, "round": review_round, "chosen": chosen})
 
 
 @login_required
 def review_detail_view(request, pk: int):
     review = review_get(user=request.user, pk=pk)
+    allowed = ReviewPolicy(request.user).steps_for(review)
+    following = review_next_step(review, allowed=allowed)
     context = {
         "review": review,
         "history": review.history.select_related("history_user").order_by("-history_date")[:50],
@@ -174,7 +182,10 @@ def review_detail_view(request, pk: int):
         "with_district": consults_district(review.round.starts_on),
         # The links to the steps the user may take (editing; a mistyped posting date, corrected on the round's
         # page before submission).
-        "allowed_steps": ReviewPolicy(request.user).steps_for(review),
+        "allowed_steps": allowed,
+        # What comes next and who takes it; the buttons to the pages of the steps this user may take on it.
+        "next_step": following,
+        "step_links": _step_links(review, allowed, first=following["step"] if following else None),
     }
     return render(request, "households/review_detail.html", context)
 
@@ -218,6 +229,7 @@ def certificate_pdf_view(request, pk: int):
         "review": review,
         "members": review.household.members.order_by("pk"),
         "standard": review.round.standard,
+        "validity": certificate_validity(standard=review.round.standard, review_year=review.round.year),
     }
     return pdf_response("pdf/certificate_form03.html", context, filename=f"giay-chung-nhan-{review.household.code}.pdf")
 
@@ -248,6 +260,14 @@ def _step(code: str) -> Step:
         return Step(code)
     except ValueError:
         raise Http404 from None
+
+
+def _step_links(review, allowed, *, first: Step | None) -> list[dict]:
+    """The pages of the steps the user may take on ``review`` (``allowed``), the step that takes it forward first.
+    The posting date's correction keeps its own link to the round's page (review_detail.html)."""
+    offered = [step for step in STEP_FORMS if step in allowed and step != Step.CORRECT_POSTING]
+    steps = sorted(offered, key=lambda step: step != first)
+    return [{"title": STEP_FORMS[s][1], "url": step_page_url(review, s), "primary": s == first} for s in steps]
 
 
 def _step_forms(request, review_round, *, bound_step: Step | None = None) -> dict[Step, object]:
@@ -372,6 +392,8 @@ def _review_form(request, review_round, *, review=None) -> ReviewForm:
     if review is None:
         households = household_list(user=request.user, filters={"commune": review_round.commune_id}).qs
         households = households.exclude(reviews__round=review_round)
+        # "Review this household" on the household's page comes here with it chosen.
+        initial = {"household": request.GET.get("household")}
     else:
         initial = {
             "income_per_capita": review.income_per_capita,
