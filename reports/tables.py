@@ -8,21 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    kind: str = "int"  # "text", "int" or "rate" (a percentage)
+    # "text"; "int" (a count); "rate" (a percentage, two decimals); "number" (a figure with a unit, whole numbers
+    # without decimals); "date".
+    kind: str = "int"
     group: str = ""  # a header over several adjacent columns, merged in print and in Excel
     # For a rate column: the keys of its numerator and denominator, so the total row recomputes it.
     rate_of: tuple[str, str] | None = None
     # The total is a sum only when every row has a value: a row without one (a commune with no resident
     # households entered) leaves the total, and the rates over it, empty rather than short.
     total_needs_all: bool = False
+    # For a "number" column: the key of the row's unit of measure ("người", "%"), written after the figure.
+    unit_key: str | None = None
 
 
 @dataclass
@@ -33,6 +40,9 @@ class Table:
     total_label: str | None = None  # None: no total row
     notes: list[str] = field(default_factory=list)
     wide: bool = False  # print in landscape
+    # Columns a row shows only when it starts a group (a household's code on its first member's row): the
+    # spreadsheet repeats them on every row, so that a sorted or filtered row still says whose it is.
+    fill_down: tuple[str, ...] = ()
 
     def totals(self) -> dict[str, Any] | None:
         if self.total_label is None:
@@ -74,7 +84,10 @@ class Report:
     heading: Sequence[str] = ()  # the issuing body's lines, top left
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    signature: Sequence[str] = ()  # title and name of the signer
+    signature: Sequence[str] = ()  # the signer's titles ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    signer: str = ""  # the signer's name when the data knows it; empty: a blank line to sign on
+    place: str = ""  # the issuing unit's name, for the place and date line (common.documents.place_name)
+    dated: date | None = None  # the document's date; None: the day it is printed
     filename: str = "bao-cao"
     charts: list = field(default_factory=list)  # reports.charts.LineChart, drawn after the tables
 
@@ -83,20 +96,36 @@ class Report:
         return any(t.wide for t in self.tables)
 
 
+def signature_titles() -> list[str]:
+    """The titles over a report's signature: the chair signs on behalf of the People's Committee."""
+    return [_("On behalf of the People's Committee"), _("Chair")]
+
+
 def percent(part: int | None, whole: int | None) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def format_value(value: Any, kind: str, *, vietnamese: bool = True) -> str:
-    """78.200 and 26,61 in Vietnamese; 78,200 and 26.61 in English."""
+def format_value(value: Any, kind: str, *, vietnamese: bool = True, unit: str = "") -> str:
+    """78.200 and 26,61 in Vietnamese; 78,200 and 26.61 in English. A count never shows decimals; a "number"
+    shows only those it has, followed by its ``unit`` ("5.000 người", "2,5%")."""
     if value is None or value == "":
         return ""
+    if kind == "date" and isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     if kind == "int":
         text = f"{int(value):,}"
-        return text.replace(",", ".") if vietnamese else text
-    if kind == "rate":
+    elif kind == "rate":
         text = f"{Decimal(value):,.2f}"
-        return text.replace(",", " ").replace(".", ",").replace(" ", ".") if vietnamese else text
-    return str(value)
+    elif kind == "number":
+        # Up to two decimals, trailing zeros dropped: 5.000, 2,5.
+        text = f"{Decimal(str(value)):,.2f}".rstrip("0").rstrip(".")
+    else:
+        return str(value)
+    if vietnamese:
+        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if unit:
+        # "15%" as offices write it; any other unit after a space.
+        text = f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return text

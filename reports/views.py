@@ -21,7 +21,7 @@ from jobs.views import job_action_response
 from reports.selectors import statistics_years
 
 from .catalogue import REPORTS
-from .dashboard import dashboard, default_unit
+from .dashboard import dashboard, default_unit, map_data
 from .forms import DashboardForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
 from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
 from .models import ReportJob
@@ -51,7 +51,10 @@ def report_view(request, kind: str):
     if kind not in REPORTS:
         raise Http404
     choice = REPORTS[kind]
-    form = choice.form(request.GET or None, user=request.user)
+    # A report opens on the latest year with approved reviews in the user's area, not on a year without any.
+    years = [] if request.GET else statistics_years(user=request.user)
+    initial = {"year": years[-1]} if years else {}
+    form = choice.form(request.GET or None, user=request.user, initial=initial)
     report = None
     if form.is_valid():
         size = choice.size(user=request.user, **form.cleaned_data) if choice.size else 0
@@ -127,18 +130,7 @@ def dashboard_view(request):
     year = data.year if data else asked
     if not request.GET and data is not None:
         form = DashboardForm(initial={"unit": data.unit, "year": data.year}, user=request.user, years=years)
-    map_points = [
-        {
-            "name": row["unit"].name,
-            "lat": row["lat"],
-            "lon": row["lon"],
-            "poor_rate": row["poor_rate"],
-            "pk": row["unit"].pk,
-        }
-        for row in (data.units if data else [])
-        if row["lat"] is not None
-    ]
-    context = {"form": form, "data": data, "map_points": map_points, "year": year}
+    context = {"form": form, "data": data, "map_points": map_data(data), "year": year}
     return render(request, "reports/dashboard.html", context)
 
 

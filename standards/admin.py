@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Dimension, IncomeLine, Indicator, PovertyStandard, PublicHoliday
+from .models import CertificateValidity, Dimension, IncomeLine, Indicator, PovertyStandard, PublicHoliday
 
 
 class _LockedParentInline:
@@ -159,3 +159,11 @@ class PublicHolidayAdmin(admin.ModelAdmin):
     list_filter = [("date", admin.DateFieldListFilter)]
     search_fields = ["name", "note"]
     date_hierarchy = "date"
+
+
+@admin.register(CertificateValidity)
+class CertificateValidityAdmin(admin.ModelAdmin):
+    """How long certificates are valid, per period: an administrator sets it once the legal text is checked."""
+
+    list_display = ["period", "term", "confirmed", "note"]
+    list_filter = ["term", "confirmed"]

@@ -292,3 +292,40 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class CertificateTerm(models.TextChoices):
+    """Until when a certificate stays valid; ``standards.certificates.certificate_valid_until`` reads it."""
+
+    NEXT_REVIEW = "next_review", _("Until the decision of the next annual review")
+    END_OF_YEAR = "end_of_year", _("Until 31 December of the review's year")
+    END_OF_NEXT_YEAR = "end_of_next_year", _("Until 31 December of the year after the review")
+    END_OF_PERIOD = "end_of_period", _("Until 31 December of the standard's last year")
+
+
+class CertificateValidity(models.Model):
+    """How long the certificate of a poor or near-poor household (Form 03, Decision 24/2021/QĐ-TTg) is valid,
+    for the reviews under the standards of a period. Data, not a constant: the form prints no term and the rule
+    was not confirmed against the legal text; without a row the certificate is valid until the next annual
+    review recognises the households again, which is what the annual review itself does."""
+
+    period = models.CharField(
+        _("period"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}-\d{4}$", _("Write the period as YYYY-YYYY."))],
+        help_text=_("The standard's period, for example 2021-2025."),
+    )
+    term = models.CharField(
+        _("valid"), max_length=20, choices=CertificateTerm.choices, default=CertificateTerm.NEXT_REVIEW
+    )
+    confirmed = models.BooleanField(_("confirmed against the legal text"), default=False)
+    note = models.CharField(_("note"), max_length=255, blank=True, help_text=_("The legal basis, or what is to check."))
+
+    class Meta:
+        verbose_name = _("certificate validity")
+        verbose_name_plural = _("certificate validities")
+        ordering = ["period"]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_term_display()}"

@@ -22,7 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from common.sheets import WIDE_COLUMNS, autofilter, print_setup
+
 from .columns import (
+    AMOUNT_COLUMNS,
     FACT_COLUMNS,
     NONE_LABEL,
     SEPARATOR,
@@ -161,6 +164,10 @@ def column_rules(sheet: Sheet, column: Column) -> tuple[str, str]:
         if column.bounds is not None:
             low, high = _number(column.bounds.minimum), _number(column.bounds.maximum)
             values = f"Số từ {low} đến {high}. / A number from {low} to {high}."
+        if column.key in AMOUNT_COLUMNS:
+            values += (
+                " Viết như trên phiếu: 1.500.000, 1,5 triệu, 1500k. / As on the form: 1.500.000, 1,5 triệu, 1500k."
+            )
     elif column.kind == Kind.ID_NUMBER:
         values = "12 chữ số. / 12 digits."
     else:
@@ -271,13 +278,16 @@ def build_workbook(
             columns = [*base_columns, *extra.get(sheet_key, ())]
             sheet = workbook.create_sheet(title_vi)
             sheet.freeze_panes = "B3"
+            print_setup(sheet, wide=len(columns) > WIDE_COLUMNS, header_rows=(1, 2))
             for index, column in enumerate(columns, start=1):
                 sheet.column_dimensions[get_column_letter(index)].width = column.width
             first, second = _header_cells(sheet, columns, write_only=True)
             sheet.append(first)
             sheet.append(second)
             formats = [_number_format(c) for c in columns]
+            count = 0
             for values in (data or {}).get(sheet_key, ()):
+                count += 1
                 row = []
                 for column, fmt, value in zip(columns, formats, values, strict=False):
                     written = cell_value(column, value)
@@ -288,6 +298,7 @@ def build_workbook(
                     else:
                         row.append(written)
                 sheet.append(row)
+            autofilter(sheet, header_row=2, last_row=count + 2, columns=len(columns))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

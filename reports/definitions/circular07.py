@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from common.documents import place_name
 from households.models import AdministrativeUnit, Cause, Ethnicity
 from households.registry_rules import HouseholdGroup
 from households.selectors.rollup import Figures
 from households.selectors.statistics import default_standard
 from reports.changes import NEAR_POOR_CHANGES, POOR_CHANGES, ChangeKinds, Flow, change_flows, change_row
 from reports.selectors import UnitCounts, counts_by_unit
-from reports.tables import Column, Report, Table, format_value, percent
+from reports.tables import Column, Report, Table, format_value, percent, signature_titles
 from standards.models import PovertyStandard
 from standards.selectors import standard_get, standard_rules
 
@@ -253,6 +254,7 @@ def circular07_report(*, user: User, unit: AdministrativeUnit, year: int, standa
         heading=[_("People's Committee"), unit.name.upper()],
         tables=tables,
         notes=[coverage_note(own.figures), *notes, *(n for n in change_notes if n not in notes)],
-        signature=[_("On behalf of the People's Committee")],
+        signature=signature_titles(),
+        place=place_name(unit.name),
         filename=f"thong-tu-07-{unit.code}-{year}",
     )

@@ -13,15 +13,21 @@ from typing import TYPE_CHECKING
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.documents import place_name
 from programmes.models import Plan
 from programmes.progress import total
 from programmes.selectors import plan_progress, row_figures, target_rows, target_table, target_years
 from programmes.templatetags.plans import CHECK_LABELS, VERDICT_LABELS
 from reports.charts import LineChart, Series
-from reports.tables import Column, Report, Table, format_value
+from reports.tables import Column, Report, Table, format_value, signature_titles
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+def _check_kind(name: str) -> str:
+    """A printed-against-computed check of a count is a count; the others are rates or percentage points."""
+    return "rate" if "rate" in name or name.endswith("_pp") else "int"
 
 
 def _target_columns() -> list[Column]:
@@ -61,13 +67,13 @@ def _target_table(*, user: User, plan: Plan, year: int) -> Table:
                     % {
                         "unit": row.row.unit.name,
                         "figure": CHECK_LABELS.get(check.name, check.name),
-                        "printed": format_value(check.printed, "rate"),
-                        "computed": format_value(check.computed, "rate"),
+                        "printed": format_value(check.printed, _check_kind(check.name)),
+                        "computed": format_value(check.computed, _check_kind(check.name)),
                     }
                 )
     for check in table.total_checks:
         if check.differs:
-            kind = "rate" if "rate" in check.name or check.name.endswith("_pp") else "int"
+            kind = _check_kind(check.name)
             notes.append(
                 _(
                     "Total, %(figure)s: printed %(printed)s, computed from the rows %(computed)s "
@@ -89,23 +95,15 @@ def _target_table(*, user: User, plan: Plan, year: int) -> Table:
 def _goals(plan: Plan) -> Table:
     rows = []
     for goal in plan.goals.order_by("order", "pk"):
-        target = format_value(goal.target_low, "rate")
+        unit = goal.unit_of_measure
+        target = format_value(goal.target_low, "number", unit="" if goal.target_high is not None else unit)
         if goal.target_high is not None:
-            target = f"{target} – {format_value(goal.target_high, 'rate')}"
-        # The wording decides the verdict ("dưới 15" is not reached at 15): print it with the figure.
-        target = f"{goal.get_direction_display()} {target}"
-        rows.append(
-            {
-                "goal": goal.description,
-                "target": target,
-                "measure": goal.unit_of_measure,
-                "year": goal.year or "",
-            }
-        )
+            target = f"{target} – {format_value(goal.target_high, 'number', unit=unit)}"
+        # The wording decides the verdict ("dưới 15" is not reached at 15): print it with the figure and its unit.
+        rows.append({"goal": goal.description, "target": f"{goal.get_direction_display()} {target}", "year": goal.year})
     columns = [
         Column("goal", _("Goal"), "text"),
         Column("target", _("Target"), "text"),
-        Column("measure", _("Unit of measure"), "text"),
         Column("year", _("Year"), "text"),
     ]
     return Table(_("Goals"), columns, rows)
@@ -150,7 +148,10 @@ def plan_report(*, user: User, plan: Plan) -> Report:
         % {"number": plan.decision_number, "date": date_format(plan.decision_date, "d/m/Y")},
         heading=_heading(plan),
         tables=tables,
-        signature=[_("On behalf of the People's Committee"), plan.signer],
+        signature=signature_titles(),
+        signer=plan.signer,
+        place=place_name(plan.unit.name),
+        dated=plan.decision_date,
         filename=f"ke-hoach-{plan.pk}",
     )
 
@@ -190,7 +191,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
             Column("unit", _("Unit"), "text"),
             Column("target", _("Target"), group=_("Households")),
             Column("actual", _("Actual"), group=_("Households")),
-            Column("gap", _("Gap"), "rate", group=_("Households")),
+            Column("gap", _("Gap"), group=_("Households")),
             Column("target_pp", _("Target"), "rate", group=_("Percentage points")),
             Column("actual_pp", _("Actual"), "rate", group=_("Percentage points")),
             Column("verdict", _("Verdict"), "text"),
@@ -203,8 +204,8 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
         [
             Column("goal", _("Goal"), "text"),
             Column("comparison", _("Comparison"), "text"),
-            Column("target", _("Target"), "rate"),
-            Column("actual", _("Actual"), "rate"),
+            Column("target", _("Target"), "number", unit_key="measure"),
+            Column("actual", _("Actual"), "number", unit_key="measure"),
             Column("verdict", _("Verdict"), "text"),
         ],
         [
@@ -213,6 +214,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
                 "comparison": g.goal.get_direction_display(),
                 "target": g.goal.target_low,
                 "actual": g.actual,
+                "measure": g.goal.unit_of_measure,
                 "verdict": str(VERDICT_LABELS.get(str(g.judgement.verdict), "")),
             }
             for g in progress.goals
@@ -236,6 +238,7 @@ def progress_report(*, user: User, plan: Plan, year: int) -> Report:
         heading=_heading(plan),
         tables=[units, goals],
         notes=notes,
-        signature=[_("On behalf of the People's Committee")],
+        signature=signature_titles(),
+        place=place_name(plan.unit.name),
         filename=f"tien-do-{plan.pk}-{year}",
     )

@@ -282,7 +282,7 @@ def test_the_seed_goals_keep_their_wording_and_the_reports_print_it(province_use
     seed_002 = Plan.objects.get(decision_number="397/QĐ-UBND")
     with translation.override("en"):
         goals_table = next(t for t in plan_report(user=province_user, plan=seed_002).tables if t.title == "Goals")
-        assert goals_table.rows[0]["target"] == "at least / reaching 2,00 – 2,50"
+        assert goals_table.rows[0]["target"] == "at least / reaching 2 – 2,5%"  # as the decision writes it
         progress = progress_report(user=province_user, plan=seed_002, year=2017)
         goals_progress = next(t for t in progress.tables if t.title == "Goals")
         assert goals_progress.rows[0]["comparison"] == "at least / reaching"
