@@ -75,6 +75,44 @@ _CHOICES = {
     "devices": Device,
 }
 _MULTIPLE = {"telecom", "devices"}
+# The box of a fact of several values that states that none applies (the import's "Không").
+NONE_OF_CHOICE = "none"
+_NONE_LABELS = {
+    "telecom": gettext_lazy("None: no member uses a telecom service"),
+    "devices": gettext_lazy("None: the household has none of these"),
+}
+
+
+class FactChoicesField(forms.MultipleChoiceField):
+    """A fact of several values (telecom services, devices) with a box that states that none applies.
+
+    No box ticked says nothing (the fact is not recorded, and a standard that needs it names it missing);
+    "none" is the fact that the household has none, which the indicator reads (Decree 07/2021/NĐ-CP, access to
+    information: deprived when no member uses a telecom service, or the household has no means of
+    information access). Its value is then an empty set, as the import reads "Không"
+    (``households.imports.columns.NONE_OF``), so the form, the API and the import store the same outcome."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, choices, none_label, **kwargs):
+        super().__init__(choices=[*choices, (NONE_OF_CHOICE, none_label)], required=False, **kwargs)
+
+    def clean(self, value):
+        values = super().clean(value)
+        if NONE_OF_CHOICE not in values:
+            return values
+        if len(values) > 1:
+            raise ValidationError(
+                _("“%(none)s” cannot go with other values.") % {"none": dict(self.choices)[NONE_OF_CHOICE]},
+                code="none_with_others",
+            )
+        return frozenset()
+
+    def prepare_value(self, value):
+        # The stored "none of them" (an empty set, written [] in the review's facts) shows its box ticked.
+        if isinstance(value, frozenset) and not value:
+            return [NONE_OF_CHOICE]
+        return super().prepare_value(value)
 
 
 def review_reference_date(*, kind: str, round_date: datetime.date, requested_on: datetime.date | None) -> datetime.date:
@@ -104,9 +142,7 @@ def fact_form_fields(rules: StandardRules) -> dict[str, forms.Field]:
     for name in needed_facts(rules):
         label = FACT_LABELS[name]
         if name in _MULTIPLE:
-            fields[name] = forms.MultipleChoiceField(
-                label=label, choices=_CHOICES[name].choices, required=False, widget=forms.CheckboxSelectMultiple
-            )
+            fields[name] = FactChoicesField(label=label, choices=_CHOICES[name].choices, none_label=_NONE_LABELS[name])
         elif name in _CHOICES:
             fields[name] = forms.ChoiceField(label=label, choices=[("", "—"), *_CHOICES[name].choices])
         elif name == "living_area_m2":

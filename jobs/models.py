@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .progress_file import read_progress
+
 
 class JobState(models.TextChoices):
     """The states every job shares; a job model may add its own (an import's "checked")."""
@@ -35,6 +37,20 @@ class BackgroundJob(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A running job as its process last reported it. On SQLite the job's transaction holds the database's
+        write lock, so its progress and heartbeat are written beside the database (``jobs.progress_file``) and
+        read back here: every page, the API and the reaper see the job move, none of them needing to know."""
+        job = super().from_db(db, field_names, values)
+        if job.__dict__.get("status") == JobState.RUNNING and "progress" in job.__dict__:
+            live = read_progress(cls._meta.label, [job.pk]).get(job.pk)
+            if live is not None:
+                job.progress = max(job.progress, live[0])
+                if "heartbeat_at" in job.__dict__ and (job.heartbeat_at is None or job.heartbeat_at < live[1]):
+                    job.heartbeat_at = live[1]
+        return job
 
     # The states in which the job is over (a model with more states extends this).
     FINISHED_STATES: tuple[str, ...] = (JobState.DONE, JobState.FAILED)

@@ -11,9 +11,11 @@ after ``JOB_STALE_AFTER`` seconds without a heartbeat otherwise. A failed job ca
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -31,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import BackgroundJob, JobState
+from .progress_file import ProgressFile, progress_file, read_progress
 
 logger = logging.getLogger(__name__)
 Job = TypeVar("Job", bound=BackgroundJob)
@@ -92,7 +95,9 @@ def job_process_start(model: type[BackgroundJob], task_name: str, pk: int) -> No
 class JobProgress:
     """Writes a job's progress and heartbeat as it runs. The work often runs in one transaction whose
     writes nobody sees before its end; on PostgreSQL the progress therefore goes through a connection of
-    its own, so that the page polling the job sees it move."""
+    its own, so that the page polling the job sees it move. On SQLite another connection cannot write while
+    that transaction holds the database's one write lock: the progress also goes to a file beside the
+    database (``jobs.progress_file``), which the job's readers consult."""
 
     def __init__(self, model: type[BackgroundJob], pk: int):
         self.model, self.pk = model, pk
@@ -101,6 +106,8 @@ class JobProgress:
         self.connection = None
         if connection.vendor == "postgresql":
             self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        path = progress_file()
+        self.side = ProgressFile(path, model._meta.label) if path is not None else None
         table = connection.ops.quote_name(model._meta.db_table)
         self.sql = f"UPDATE {table} SET progress = %s, heartbeat_at = %s WHERE id = %s"
 
@@ -110,6 +117,11 @@ class JobProgress:
         if percent < self.last_percent + 5 and not beat_due:
             return
         self.last_percent, self.last_beat = max(percent, self.last_percent), time.monotonic()
+        if self.side is not None:
+            try:
+                self.side.write(self.pk, self.last_percent, timezone.now())
+            except sqlite3.Error:  # a progress is never worth failing the job for
+                logger.warning("%s %s: progress not written beside the database", self.model.__name__, self.pk)
         if self.connection is None:
             self.model.objects.filter(pk=self.pk).update(progress=self.last_percent, heartbeat_at=timezone.now())
             return
@@ -119,6 +131,15 @@ class JobProgress:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+        if self.side is not None:
+            self.side.close()
+
+    def forget(self) -> None:
+        """Drop the progress kept beside the database, once the job's record holds its end."""
+        if self.side is not None:
+            with contextlib.suppress(sqlite3.Error):  # an orphan row is read for a running job only: harmless
+                self.side.forget(self.pk)
+            self.side.close()
 
 
 def job_claim(model: type[BackgroundJob], pk: int) -> bool:
@@ -155,6 +176,7 @@ def job_run(model: type[Job], pk: int, work: Work, *, related: tuple[str, ...] =
     for name, value in fields.items():
         setattr(job, name, value)
     job.save()
+    progress.forget()
     return job
 
 
@@ -181,6 +203,11 @@ def stale_jobs_fail(model: type[BackgroundJob]) -> int:
     handed = Q(status=JobState.RUNNING) | Q(status=JobState.QUEUED) & ~Q(worker="")
     running = model.objects.filter(handed).values_list("pk", "status", "worker", "heartbeat_at", "language")
     for pk, status, worker, heartbeat, language in running:
+        if not _process_gone(worker) and (heartbeat is None or heartbeat < cutoff):
+            # On SQLite a job in its transaction beats beside the database (``jobs.progress_file``).
+            live = read_progress(model._meta.label, [pk]).get(pk)
+            if live is not None and (heartbeat is None or live[1] > heartbeat):
+                heartbeat = live[1]
         if not (_process_gone(worker) or heartbeat is None or heartbeat < cutoff):
             continue
         with translation.override(language):

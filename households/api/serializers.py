@@ -2,7 +2,16 @@ from django.utils.text import capfirst
 from rest_framework import serializers
 
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member
-from standards.indicators import EducationLevel, Employment
+from standards.indicators import (
+    Device,
+    EducationLevel,
+    Employment,
+    HousingType,
+    Latrine,
+    TelecomService,
+    WasteTreatment,
+    WaterSource,
+)
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -114,6 +123,35 @@ class HouseholdDetailSerializer(HouseholdSerializer):
         read_only_fields = fields
 
 
+def _several(choices, what: str, none: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices),
+        allow_null=True,
+        read_only=True,
+        help_text=(
+            f"{what}. An empty list states that {none}: a fact, which the access-to-information indicator reads "
+            "(Decree 07/2021/NĐ-CP: deprived). null: not recorded (never read as none)."
+        ),
+    )
+
+
+class ReviewFactsSerializer(serializers.Serializer):
+    """The household facts the review was decided from, as the form, the import and the API's callers meet them:
+    null is "not recorded", an empty list of telecom services or devices is "none" (the form's "None" box, the
+    import's "Không"). The members' facts stay in the registry (``/households/{id}/``)."""
+
+    housing = RecordedChoiceField(choices=HousingType.choices, allow_null=True, read_only=True)
+    living_area_m2 = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True, read_only=True
+    )
+    water_source = RecordedChoiceField(choices=WaterSource.choices, allow_null=True, read_only=True)
+    latrine = RecordedChoiceField(choices=Latrine.choices, allow_null=True, read_only=True)
+    telecom = _several(TelecomService.choices, "Telecom services any member uses", "no member uses any")
+    devices = _several(Device.choices, "Means of information access the household has", "it has none")
+    village_loudspeaker = serializers.BooleanField(allow_null=True, read_only=True)
+    waste = RecordedChoiceField(choices=WasteTreatment.choices, allow_null=True, read_only=True)
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     household_code = serializers.CharField(source="household.code", read_only=True)
     year = serializers.IntegerField(source="round.year", read_only=True)
@@ -121,6 +159,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     standard = serializers.CharField(source="round.standard.code", read_only=True)
     commune_code = serializers.CharField(source="commune.code", read_only=True)
     previous_status = serializers.CharField(read_only=True, help_text="Empty for a household's first review.")
+    facts = ReviewFactsSerializer(read_only=True)
 
     class Meta:
         model = HouseholdReview
@@ -136,6 +175,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "status",
             "deprived",
             "deprived_count",
+            "facts",
             "previous_status",
             "transition",
             "causes",

@@ -450,7 +450,11 @@ class _Checker:
                     _("Household code %(code)s is not on the households sheet.") % {"code": review.household_code},
                 )
                 continue
-            if household is None or not review.year:
+            if household is None:
+                continue
+            if not review.year:
+                # The year could not be read (the parser told so): the facts are checked all the same.
+                self.facts_missing_in_any_year(review, household)
                 continue
             key = (review.household_code, review.year)
             if key in seen:
@@ -584,17 +588,40 @@ class _Checker:
         """Report the facts the indicators need and the rows do not give, for a review that cannot be
         classified for a reason reported already (its income, a member's birth date): told now, not once that
         is corrected. The members without a birth date are left out (their age decides what they need)."""
-        rules = round_info.rules
-        if not rules.uses_deprivation:
+        members, facts = self.missing_facts(review, household, round_info)
+        for fact in facts:
+            self.missing(review, members, fact)
+
+    def facts_missing_in_any_year(self, review: ReviewRecord, household: HouseholdRecord) -> None:
+        """Report, for a review whose year cannot be read (reported already), the facts missing under the
+        standard of every round of the file: missing whatever year is meant, and told in the same pass as the
+        year. A file whose years all fail to be read names no standard: nothing more is told then."""
+        rounds = [found for found in self.context.rounds.values() if isinstance(found, RoundInfo)]
+        if not rounds:
             return
+        found = [self.missing_facts(review, household, round_info) for round_info in rounds]
+        everywhere = set.intersection(*(set(facts) for _members, facts in found))
+        members, facts = found[0]
+        for fact in facts:
+            if fact in everywhere:
+                self.missing(review, members, fact)
+
+    def missing_facts(
+        self, review: ReviewRecord, household: HouseholdRecord, round_info: RoundInfo
+    ) -> tuple[list[MemberRecord], list[str]]:
+        """The household's members with a birth date, and the facts the round's standard needs that the rows
+        do not give (``members[i].name`` for a member's, ``i`` counted in those members)."""
+        rules = round_info.rules
         members = [m for m in household.members if m.date_of_birth is not None]
+        if not rules.uses_deprivation:
+            return members, []
         try:
             decide_indicators(
                 rules, household_facts(review.facts, members), on=round_info.reference_date, explain=False
             )
         except MissingFactsError as error:
-            for missing in error.missing:
-                self.missing(review, members, missing.fact)
+            return members, [missing.fact for missing in error.missing]
+        return members, []
 
     def missing(self, review: ReviewRecord, members: list[MemberRecord], fact: str) -> None:
         """Report a fact the indicators need and the row does not give, unless its cell was already reported

@@ -154,6 +154,8 @@ SHEET_LABELS = {
     Sheet.MEMBERS: _("Members"),
     Sheet.REVIEWS: _("Reviews"),
 }
+# Columns of amounts of đồng, read as the review form reads them ("1,5 triệu": ``common.amounts``).
+AMOUNT_COLUMNS = frozenset({"income_per_capita"})
 # Facts of the review sheet that go into ``HouseholdReview.facts`` (names of ``standards.indicators``).
 REVIEW_FACT_KEYS = tuple(
     c.key for c in REVIEW_COLUMNS if c.key not in ("household", "year", "income_per_capita", "causes")

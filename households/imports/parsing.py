@@ -16,7 +16,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from common.amounts import AmountError, parse_amount
+from households.forms import AMOUNT_MESSAGES
+
 from .columns import (
+    AMOUNT_COLUMNS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     REVIEW_COLUMNS,
@@ -93,6 +97,29 @@ _PARSERS = {
     Kind.DECIMAL: parse_decimal,
     Kind.BOOLEAN: parse_boolean,
 }
+
+
+def parse_income(value: Any) -> int:
+    """An amount of đồng as the review form reads it (``common.amounts.parse_amount``: "1.500.000", "1,5 triệu",
+    "1500k"), or a number cell; a text neither reads is refused with the form's reason and example, or as no
+    number."""
+    if value.__class__ is not str:
+        return parse_integer(value)
+    try:
+        return parse_amount(value)
+    except AmountError as error:
+        reason = AMOUNT_MESSAGES.get(error.code)
+    try:
+        # What the import read before ("1500000.0"); no number at all is "“…” is not a number."
+        return parse_integer(value)
+    except CellError:
+        if reason is None:
+            raise
+    raise CellError(f"“{value}”: {reason}")
+
+
+# Columns read otherwise than their kind says: the income as the review form reads it.
+_PARSERS_BY_KEY = dict.fromkeys(AMOUNT_COLUMNS, parse_income)
 # Kinds whose cells repeat a few values over and over: each distinct cell is read once per file.
 _MEMO_KINDS = frozenset({Kind.BOOLEAN, Kind.CHOICE, Kind.CHOICES, Kind.DATE})
 
@@ -123,7 +150,7 @@ class _Parser:
                         return parse_choices(raw, lookup, allowed, none=none)
 
             else:
-                convert = _PARSERS[column.kind]
+                convert = _PARSERS_BY_KEY.get(column.key) or _PARSERS[column.kind]
             if column.bounds is not None:
 
                 def convert(raw, parse=convert, bounds=column.bounds):

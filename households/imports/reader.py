@@ -352,8 +352,18 @@ def parse_choices(
         found = lookup.get(normalize(part))
         found = [found] if found is not None else _comma_separated(part, lookup)
         if found is None:
-            if none and normalize(part) in NONE_KEYS:
-                raise CellError(_("“%(none)s” cannot go with other values.") % {"none": NONE_LABEL})
+            if normalize(part) in NONE_KEYS:
+                if none:
+                    raise CellError(_("“%(none)s” cannot go with other values.") % {"none": NONE_LABEL})
+                # A column without a "none" (the causes of poverty, whose labels mostly start with "Không"):
+                # a blank cell already says that none is stated.
+                raise CellError(
+                    _(
+                        "“%(value)s” is not one of the values: leave the cell blank when none applies, or write "
+                        "one or more of: %(allowed)s."
+                    )
+                    % {"value": part.strip(), "allowed": allowed}
+                )
             raise CellError(
                 _("“%(value)s” is not one of: %(allowed)s. Separate several values with “%(separator)s”.")
                 % {"value": part.strip(), "allowed": allowed, "separator": SEPARATOR}

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from common.fields import WholeNumberField
 from programmes.models import (
     TARGET_ROW_FIGURES,
     Plan,
@@ -147,7 +148,7 @@ def _figures(figures) -> dict:
 
 
 class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(
+    year = WholeNumberField(
         min_value=1990,
         max_value=2100,
         required=False,

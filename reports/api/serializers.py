@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from common.fields import WholeNumberField
 from households.models import UnitLevel
 from households.models.reviews import STATUS_CHOICES
 from households.selectors.unit_codes import Tree
@@ -28,7 +29,7 @@ class GroupByField(serializers.ListField):
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(
+    year = WholeNumberField(
         required=False,
         min_value=2000,
         max_value=2100,
@@ -58,7 +59,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
             "comma-separated (group_by=unit,status)."
         ),
     )
-    compare = serializers.IntegerField(
+    compare = WholeNumberField(
         required=False, min_value=2000, max_value=2100, help_text=_("Another year: adds the change to each row.")
     )
     standard = serializers.CharField(

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.fields import WholeNumberField
 from standards.classification import Area, AreaLines, StandardRules, Status
 from standards.models import PovertyStandard
 from standards.selectors import standard_rules
@@ -105,7 +106,7 @@ def _area_lines(lines: AreaLines) -> dict:
 
 
 class ClassifyRequestSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text="The year the household is classified for.")
+    year = WholeNumberField(help_text="The year the household is classified for.")
     area = serializers.ChoiceField(choices=[a.value for a in Area])
     income = serializers.IntegerField(min_value=0, help_text="Income per person per month, in VND.")
     deprived = serializers.ListField(

@@ -39,3 +39,20 @@
   helper.hidden = false;
   show();
 })();
+
+// The "None" box of telecom services and devices states that the household has none of them: ticking it unticks
+// the others, ticking another unticks it (the server refuses both together: households/review_facts.py).
+(function () {
+  "use strict";
+  for (const none of document.querySelectorAll('input[type="checkbox"][name^="fact_"][value="none"]')) {
+    const boxes = document.querySelectorAll(`input[type="checkbox"][name="${none.name}"]`);
+    for (const box of boxes) {
+      box.addEventListener("change", () => {
+        if (!box.checked) return;
+        for (const other of boxes) {
+          if (other !== box && (box === none || other === none)) other.checked = false;
+        }
+      });
+    }
+  }
+})();
