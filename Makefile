@@ -77,5 +77,23 @@ login-storm: $(VENV)/.installed-dev
 attack-tour: $(VENV)/.installed-dev
 	$(BIN)/python scripts/attack_tour.py
 
+# The offline app's browser libraries, vendored: npm installs exactly the lock file's versions, the built files
+# are copied to static/vendor/ and committed, so neither `make run` nor `make test` needs npm. The source-map
+# comments are dropped (the maps are not vendored; the manifest static storage would look for them).
+WORKBOX_MODULES := core routing strategies precaching
+.PHONY: frontend
+frontend:
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf static/vendor/workbox static/vendor/idb
+	mkdir -p static/vendor/workbox static/vendor/idb
+	cp frontend/node_modules/workbox-sw/build/workbox-sw.js frontend/node_modules/workbox-sw/LICENSE static/vendor/workbox/
+	cp frontend/node_modules/workbox-window/build/workbox-window.prod.umd.js static/vendor/workbox/
+	for module in $(WORKBOX_MODULES); do \
+		cp frontend/node_modules/workbox-$$module/build/workbox-$$module.prod.js static/vendor/workbox/ || exit 1; \
+	done
+	cp frontend/node_modules/idb/build/umd.js static/vendor/idb/idb.umd.js
+	cp frontend/node_modules/idb/LICENSE static/vendor/idb/LICENSE
+	sed -i '/^\/\/# sourceMappingURL=/d' static/vendor/workbox/*.js static/vendor/idb/*.js
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-progress staticfiles .pytest_cache .ruff_cache

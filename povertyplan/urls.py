@@ -13,11 +13,13 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("households.urls")),
     path("", include("programmes.urls")),
+    path("", include("offline.urls")),
     path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("povertyplan.api_urls")),
     path("api/v1/", include("programmes.api.urls")),
+    path("api/v1/", include("offline.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jobs",
     "standards",
     "households",
+    "offline",
     "programmes",
     "reports",
     "demo",
@@ -274,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "households.models.reviews.STATUS_CHOICES",
         "HouseholdStatusEnum": "households.models.registry.HouseholdStatus",
         "UnitLevelEnum": "households.models.UnitLevel",
+        "SyncChangeKindEnum": "offline.models.ChangeKind",
         # One value each, so that a client tells the two shapes of the statistics apart by it.
         "StatisticsWideShapeEnum": "reports.api.serializers.WIDE_SHAPE",
         "StatisticsLongShapeEnum": "reports.api.serializers.LONG_SHAPE",
