@@ -16,6 +16,8 @@ SIGNATURES = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
 }
+# What a kept file is sent as (``households.views.minutes``); only these suffixes are ever kept.
+CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def minutes_problems(upload) -> list[str]:

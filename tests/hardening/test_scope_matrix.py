@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -93,10 +94,16 @@ MATRIX: dict[str, Spec] = {
     "households:round-step": Spec(
         page("households:round-step", pk="round", step="submit"), method="post", allowed=STAFF
     ),
+    "households:round-step-choose": Spec(
+        page("households:round-step-choose", pk="round", step="submit"), allowed=STAFF
+    ),
+    # The staff's to-do list: every signed-in user may open it; it lists only what their role and area give.
+    "households:todo": Spec(fixed("/reviews/todo/"), sides=(None,)),
     "households:review-create": Spec(page("households:review-create", pk="round"), allowed=STAFF),
     "households:review-detail": Spec(page("households:review-detail", pk="review")),
     "households:review-edit": Spec(page("households:review-edit", pk="review"), allowed=EDITORS, ok=302),
     "households:review-certificate": Spec(page("households:review-certificate", pk="review")),
+    "households:meeting-minutes": Spec(page("households:meeting-minutes", pk="meeting")),
     # Form 04 (Decision 24/2021/QĐ-TTg), printed by the staff of the household's area for it to sign.
     "households:household-escape-request": Spec(
         page("households:household-escape-request", pk="household"), allowed=EDITORS
@@ -158,6 +165,11 @@ MATRIX: dict[str, Spec] = {
     "reports:job-rerun": Spec(
         page("reports:job-rerun", pk="report_job"), sides=("inside",), sees=JOB_SEES, method="post", ok=302
     ),
+    # Offline work (offline.access): commune officers only; the shell, manifest and service worker name no one.
+    "offline:home": Spec(fixed("/offline/"), sides=(None,), allowed={"commune"}),
+    "offline:app": Spec(fixed("/offline/app/"), sides=(None,), public=True),
+    "offline:manifest": Spec(fixed("/offline/manifest.webmanifest"), sides=(None,), public=True),
+    "offline:service-worker": Spec(fixed("/offline/sw.js"), sides=(None,), public=True),
     # The API: every endpoint needs a token or a session.
     "api-root": Spec(fixed("/api/v1/"), sides=(None,), api=True),
     "schema": Spec(fixed("/api/schema/"), sides=(None,), api=True),
@@ -203,6 +215,22 @@ MATRIX: dict[str, Spec] = {
     "project-list": Spec(fixed("/api/v1/projects/"), sides=(None,), api=True),
     "project-detail": Spec(
         api_object("projects", "project"), sides=("inside",), sees={"inside": {"province"}}, api=True
+    ),
+    # The world's rounds are of 2024, over: the officer who may take one offline is told so (409);
+    # tests/offline/test_download.py downloads an open one.
+    "offline-download": Spec(
+        lambda w, s: f"/api/v1/offline/rounds/{w[s]['round'].pk}/?village=1", api=True, allowed={"commune"}, ok=409
+    ),
+    # The sync, about no one object: an empty batch is refused (400) to the commune officer only; each change's
+    # scope is tested in tests/offline/test_sync.py.
+    "offline-sync": Spec(
+        fixed("/api/v1/offline/sync/"),
+        sides=(None,),
+        method="post",
+        api=True,
+        allowed={"commune"},
+        ok=400,
+        data={"changes": []},
     ),
 }
 
@@ -262,6 +290,7 @@ def _build_world() -> dict:
             "review": review,
             "round": review.round,
             "decision": review.decision,
+            "meeting": _minutes_kept(review.meeting),
             "plan": plan,
             "goal": plan.goals.order_by("pk").first(),
             "task": plan.tasks.order_by("pk").first(),
@@ -272,6 +301,11 @@ def _build_world() -> dict:
     inside["report_job"] = _report_job(users["commune"], inside["commune"])
     inside["project"] = _project(plan)
     return {"users": users, "inside": inside, "outside": side("Xã Lương Thượng")}
+
+
+def _minutes_kept(meeting):
+    meeting.minutes.save(f"bien-ban-{meeting.pk}.pdf", ContentFile(b"%PDF-1.4\n% minutes\n"), save=True)
+    return meeting
 
 
 def _job(user, commune):

@@ -4,7 +4,9 @@ the round's page with the rest of the meeting as typed."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.text import slugify
 
+from accounts.models import Role
 from households.models import ReviewKind, ReviewState, VillageMeeting
 from households.services import review_create, round_open
 from tests.reviews import GOOD, new_household
@@ -80,3 +82,39 @@ def test_a_pdf_or_a_photo_is_kept_with_the_meeting(client, officer, village, rev
     assert response.status_code == 302
     meeting = VillageMeeting.objects.get()
     assert meeting.minutes.read() == content
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type", "suffix"),
+    [("bien-ban.pdf", PDF, "application/pdf", ".pdf"), ("anh.JPG", b"\xff\xd8\xff\xe0JFIF", "image/jpeg", ".jpg")],
+)
+def test_the_kept_minutes_are_downloaded_by_whoever_sees_the_village(
+    client, officer, make_user, unit, village, review, name, content, content_type, suffix
+):
+    client.force_login(officer)
+    post_meeting(client, review, village, SimpleUploadedFile(name, content))
+    meeting = VillageMeeting.objects.get()
+    url = reverse("households:meeting-minutes", args=[meeting.pk])
+    assert url in client.get(reverse("households:round-detail", args=[review.round_id])).text
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == content_type
+    expected = f"bien-ban-hop-{slugify(village.name)}-20241001{suffix}"
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+    client.force_login(make_user(Role.COMMUNE_OFFICER, [unit("Xã Lương Thượng")]))
+    assert client.get(url).status_code == 404  # another commune: as if there were no such meeting
+
+
+def test_a_meeting_without_minutes_or_whose_file_is_gone_answers_404(client, officer, village, review):
+    client.force_login(officer)
+    post_meeting(client, review, village, SimpleUploadedFile("bien-ban.pdf", PDF))
+    meeting = VillageMeeting.objects.get()
+    url = reverse("households:meeting-minutes", args=[meeting.pk])
+    meeting.minutes.storage.delete(meeting.minutes.name)  # a database restored without its files
+    assert client.get(url).status_code == 404
+    VillageMeeting.objects.filter(pk=meeting.pk).update(minutes="")
+    assert client.get(url).status_code == 404
