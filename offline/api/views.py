@@ -19,12 +19,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.audit import audit_record
-from accounts.counters import count_use
 from accounts.models import AuditAction
+from accounts.throttling import UserThrottle
 from common.parsers import JSONParser
 from offline.access import check_may_download, check_may_work_offline
 from offline.rule_tables import FORMAT, rule_tables
@@ -43,29 +42,15 @@ from .serializers import (
     SyncResponseSerializer,
 )
 
-# Days a phone keeps downloaded households without a sync (``OFFLINE_KEEP_DAYS``), then clears them.
-DEFAULT_KEEP_DAYS = 14
 
-
-class OfflineDownloadThrottle(UserRateThrottle):
+class OfflineDownloadThrottle(UserThrottle):
     """A rate of its own (``OFFLINE_DOWNLOAD_RATE``, by default 60 an hour, per user): a download is a commune's
-    households, many times the cost of an API page, and no officer needs it more often. Counted atomically, as
-    the API's throttle (``accounts.counters``)."""
+    households, many times the cost of an API page, and no officer needs it more often."""
 
     scope = "offline_download"
 
     def get_rate(self) -> str:
-        return getattr(settings, "OFFLINE_DOWNLOAD_RATE", "60/hour")
-
-    def allow_request(self, request, view) -> bool:
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.window = count_use(self.key, window=self.duration)
-        return self.window.count <= self.num_requests
-
-    def wait(self) -> float | None:
-        return self.window.seconds_left()
+        return settings.OFFLINE_DOWNLOAD_RATE
 
 
 class OfflineDownloadView(APIView):
@@ -136,7 +121,7 @@ class OfflineDownloadView(APIView):
                 "format": FORMAT,
                 "downloaded_at": now.isoformat(),
                 "user": {"id": user.pk, "username": user.get_username()},
-                "keep_days": getattr(settings, "OFFLINE_KEEP_DAYS", DEFAULT_KEEP_DAYS),
+                "keep_days": settings.OFFLINE_KEEP_DAYS,
                 "round": OfflineRoundSerializer(review_round, context={"income_year": income_year}).data,
                 "villages": OfflineVillageSerializer(villages, many=True).data,
                 "households": OfflineHouseholdSerializer(
@@ -155,7 +140,7 @@ class OfflineSyncThrottle(OfflineDownloadThrottle):
     scope = "offline_sync"
 
     def get_rate(self) -> str:
-        return getattr(settings, "OFFLINE_SYNC_RATE", "120/hour")
+        return settings.OFFLINE_SYNC_RATE
 
 
 class OfflineSyncView(APIView):

@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     # Per token (or session user), counted in the shared cache: a runaway client cannot starve the officers' pages.
     # Two error shapes ({field: [messages]} and {detail: message}), as the OpenAPI description says.
     "EXCEPTION_HANDLER": "common.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["povertyplan.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "5000/hour")},
 }
 
@@ -321,6 +321,11 @@ JOB_STALE_AFTER = int(os.environ.get("JOB_STALE_AFTER", "900"))
 JOB_INLINE_MAX_ROWS = int(os.environ.get("JOB_INLINE_MAX_ROWS", "2000"))
 # Without Redis, long jobs (large imports, long reports) run in a process of their own; off, they run in the request.
 JOB_OWN_PROCESS = env_bool("JOB_OWN_PROCESS", True)
+# Offline work (the ``offline`` app): each officer's downloads and syncs have rates of their own, and a phone
+# clears what it downloaded after this many days without a sync.
+OFFLINE_DOWNLOAD_RATE = os.environ.get("OFFLINE_DOWNLOAD_RATE", "60/hour")
+OFFLINE_SYNC_RATE = os.environ.get("OFFLINE_SYNC_RATE", "120/hour")
+OFFLINE_KEEP_DAYS = int(os.environ.get("OFFLINE_KEEP_DAYS", "14"))
 
 # Production hardening; relaxed only when DEBUG is on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

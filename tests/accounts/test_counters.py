@@ -85,7 +85,7 @@ def test_uses_counted_at_once_on_many_connections_are_all_counted(database_cache
 @pytest.mark.live
 @pytest.mark.django_db(transaction=True)
 def test_requests_sent_at_once_pass_the_api_rate_exactly(live_server, make_user, monkeypatch):
-    from povertyplan.throttling import UserThrottle
+    from accounts.throttling import UserThrottle
 
     monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"user": "5/hour"})
     token = Token.objects.create(user=make_user(Role.API_CLIENT)).key

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 
-from povertyplan.throttling import UserThrottle
+from accounts.throttling import UserThrottle
 
 SCHEMA = Path(os.environ.get("OPENAPI_SCHEMA") or Path(django_settings.BASE_DIR) / "docs" / "openapi.yaml")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))

@@ -12,8 +12,8 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from accounts.throttling import UserThrottle
 from povertyplan.settings import base
-from povertyplan.throttling import UserThrottle
 
 DATABASE_CACHE = {"default": base.shared_cache("")}
 TABLE = DATABASE_CACHE["default"]["LOCATION"]
@@ -24,7 +24,7 @@ def test_the_cache_is_redis_when_configured_and_the_database_otherwise():
     assert base.shared_cache("redis://127.0.0.1:6379/0")["LOCATION"] == "redis://127.0.0.1:6379/0"
     assert base.shared_cache("")["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert base.CACHES["default"] == base.shared_cache(base.REDIS_URL)
-    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == ["povertyplan.throttling.UserThrottle"]
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == ["accounts.throttling.UserThrottle"]
 
 
 @pytest.mark.django_db

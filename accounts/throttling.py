@@ -3,8 +3,9 @@ address."""
 
 from rest_framework.throttling import UserRateThrottle
 
-from accounts.counters import count_use
 from common.client_address import client_ip
+
+from .counters import count_use
 
 
 class UserThrottle(UserRateThrottle):
