@@ -1,12 +1,16 @@
 """Committed data for the tests marked ``live`` (browser, concurrency): their database is emptied after each."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
 from accounts.services import user_create
-from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitType
-from households.services import village_create
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, ReviewKind, UnitLevel, UnitType
+from households.services import household_create, review_create, round_open, village_create
+from tests.factories import member_data
+from tests.reviews import approve_all
 
 PASSWORD = "Trình-duyệt-2026"
 
@@ -44,3 +48,28 @@ def live_world(transactional_db):
         ),
     }
     return {"commune": commune, "village": village, **people}
+
+
+def approved_review(world: dict, code: str):
+    """One approved poor review of this year in the live world's village, entered through the services."""
+    year = datetime.date.today().year
+    household = household_create(
+        user=world["officer"],
+        village=world["village"],
+        data={"code": code},
+        members=[member_data(full_name="Nông Văn Páo", employment="self_employed", education="lower_secondary")],
+    )
+    review_round = round_open(user=world["officer"], commune=world["commune"], year=year, kind=ReviewKind.ANNUAL)
+    facts = {
+        "housing": "simple",
+        "living_area_m2": "20",
+        "water_source": "surface",
+        "latrine": "none",
+        "telecom": ["phone"],
+        "waste": "collected",
+    }
+    review = review_create(
+        user=world["officer"], review_round=review_round, household=household, income_per_capita=900_000, facts=facts
+    )
+    approve_all([review], officer=world["officer"], chair=world["chair"], village=world["village"], year=year)
+    return review

@@ -10,40 +10,19 @@ import shapely
 from django.core.management import call_command
 from shapely.geometry import mapping
 
-from households.models import ResidentCount, ReviewKind, UnitLevel
-from households.services import household_create, review_create, round_open
+from households.models import ResidentCount, UnitLevel
 from households.unit_sources import coordinates
 from tests.browser.conftest import log_in
-from tests.factories import member_data
-from tests.reviews import approve_all
+from tests.live_world import approved_review
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 
-def approved_review(world) -> None:
-    """One approved review of this year in Xã Văn Lang, entered through the services."""
-    year = datetime.date.today().year
-    household = household_create(
-        user=world["officer"],
-        village=world["village"],
-        data={"code": "VL-0100"},
-        members=[member_data(full_name="Nông Văn Páo", employment="self_employed", education="lower_secondary")],
-    )
-    review_round = round_open(user=world["officer"], commune=world["commune"], year=year, kind=ReviewKind.ANNUAL)
-    facts = {
-        "housing": "simple",
-        "living_area_m2": "20",
-        "water_source": "surface",
-        "latrine": "none",
-        "telecom": ["phone"],
-        "waste": "collected",
-    }
-    review = review_create(
-        user=world["officer"], review_round=review_round, household=household, income_per_capita=900_000, facts=facts
-    )
-    approve_all([review], officer=world["officer"], chair=world["chair"], village=world["village"], year=year)
-    # Resident households of the commune, so that it has a rate and a band colour.
-    ResidentCount.objects.create(commune=world["commune"], year=year, households=6, people=24)
+def approved_review_with_a_rate(world) -> None:
+    """One approved review of this year in Xã Văn Lang, and the commune's resident households, so that it has a
+    rate and a band colour."""
+    approved_review(world, "VL-0100")
+    ResidentCount.objects.create(commune=world["commune"], year=datetime.date.today().year, households=6, people=24)
 
 
 def voronoi_boundaries(province, tmp_path) -> str:
@@ -71,7 +50,7 @@ def voronoi_boundaries(province, tmp_path) -> str:
 
 def test_the_map_draws_the_communes_with_the_legend_and_opens_a_unit(page, live_world, tmp_path):
     world = live_world
-    approved_review(world)
+    approved_review_with_a_rate(world)
     province = world["commune"].parent
     out = StringIO()
     path = voronoi_boundaries(province, tmp_path)

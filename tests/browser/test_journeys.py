@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from households.models import Household, HouseholdReview, ReviewState
 from tests.browser.conftest import log_in, screenshot
+from tests.live_world import approved_review
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -123,31 +124,7 @@ def test_register_review_approve_and_see_the_dashboard_change(page, live_world):
 def test_the_province_dashboard_draws_its_chart_and_map(page, live_world):
     world = live_world
     # Data for the province: one approved review, entered through the services.
-    from households.models import ReviewKind
-    from households.services import household_create, review_create, round_open
-    from tests.factories import member_data
-    from tests.reviews import approve_all
-
-    year = datetime.date.today().year
-    household = household_create(
-        user=world["officer"],
-        village=world["village"],
-        data={"code": "VL-0002"},
-        members=[member_data(full_name="Nông Văn Páo", employment="self_employed", education="lower_secondary")],
-    )
-    review_round = round_open(user=world["officer"], commune=world["commune"], year=year, kind=ReviewKind.ANNUAL)
-    facts = {
-        "housing": "simple",
-        "living_area_m2": "20",
-        "water_source": "surface",
-        "latrine": "none",
-        "telecom": ["phone"],
-        "waste": "collected",
-    }
-    review = review_create(
-        user=world["officer"], review_round=review_round, household=household, income_per_capita=900_000, facts=facts
-    )
-    approve_all([review], officer=world["officer"], chair=world["chair"], village=world["village"], year=year)
+    year = approved_review(world, "VL-0002").round.year
 
     log_in(page, "can.bo.tinh")
     page.goto("/dashboard/")
