@@ -67,7 +67,7 @@ ERRORS = {
 }
 
 
-# Every answer can also come as a table (``?format=csv`` or ``?format=xlsx``).
+# An answer of a view with the table renderers can also come as a table (``?format=csv`` or ``?format=xlsx``).
 TABLES = {
     "text/csv": {"schema": {"type": "string"}},
     XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
@@ -83,22 +83,25 @@ def _operations(result):
 def add_error_responses(result, generator, request, public):
     """Document the error answers every operation may give (400, 401, 403, 404, 429), each with its model
     (``FieldErrors`` for a 400, ``ErrorDetail`` for the others) even where a view wrote only a description,
-    and the table formats of every answer (an empty ``?format=`` is the default, JSON)."""
+    and the table formats of the answers of every operation that takes ``?format=`` (empty: the default, JSON);
+    an operation that renders JSON alone (the offline download and sync) has no table."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["FieldErrors"] = FIELD_ERRORS
     schemas["ErrorDetail"] = ERROR_DETAIL
     for _path, _method, operation in _operations(result):
+        tables = {}
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] == "format":
                 parameter["allowEmptyValue"] = True
+                tables = TABLES
         responses = operation.setdefault("responses", {})
         for response in responses.values():
             if "application/json" in response.get("content", {}):
-                response["content"].update(TABLES)
+                response["content"].update(tables)
         for code, description in ERRORS.items():
             response = responses.setdefault(code, {"description": description})
             model = "FieldErrors" if code == "400" else "ErrorDetail"
-            response["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}, **TABLES}
+            response["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}, **tables}
     return result
 
 

@@ -63,6 +63,8 @@ class OfflineDownloadView(APIView):
     """
 
     throttle_classes = [*APIView.throttle_classes, OfflineDownloadThrottle]
+    # One nested document for the phone: no table to give as CSV or XLSX.
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(
         operation_id="offline_round_download",
