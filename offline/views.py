@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from .access import check_may_work_offline
+from .form_tables import form_tables
 from .selectors import offline_rounds
 
 # The static files the app shell loads, precached by the service worker with the shell.
@@ -35,6 +36,7 @@ SHELL_FILES = (
     "offline/classify.js",
     "offline/store.js",
     "offline/app.js",
+    "offline/sync.js",
     "offline/icons/icon-192.png",
     "vendor/idb/idb.umd.js",
 )
@@ -120,7 +122,8 @@ def precache_manifest() -> list[dict[str, str]]:
 @lru_cache(maxsize=8)
 def _shell_in(language: str) -> str:
     # The shell knows no request: no user, no token, the same bytes for everyone speaking ``language``.
-    return render_to_string("offline/app.html", {"manifest_url": reverse("offline:manifest"), "scope": SCOPE})
+    context = {"manifest_url": reverse("offline:manifest"), "scope": SCOPE, "form_tables": form_tables()}
+    return render_to_string("offline/app.html", context)
 
 
 def _shell() -> str:
