@@ -93,4 +93,39 @@
       control.focus({ preventScroll: true });
     });
   }
+
+  // Sign-out clears what the offline app kept on this phone (static/offline/store.js): a phone is often shared, and
+  // the households must not stay for the next person. Changes not yet synced would be lost: the officer is asked.
+  const signOut = document.querySelector("form[data-sign-out]");
+  const OFFLINE_DB = "povertyplan-offline";
+  if (signOut && window.indexedDB) {
+    const unsent = async () => {
+      if (indexedDB.databases && !(await indexedDB.databases()).some((db) => db.name === OFFLINE_DB)) return 0;
+      return new Promise((resolve) => {
+        const request = indexedDB.open(OFFLINE_DB);
+        request.onerror = () => resolve(0);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains("queue")) return resolve(0, db.close());
+          const all = db.transaction("queue").objectStore("queue").getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result.filter((r) => !["applied", "resolved"].includes(r.state)).length);
+          };
+          all.onerror = () => resolve(0, db.close());
+        };
+      });
+    };
+    signOut.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const count = await unsent().catch(() => 0);
+      if (count && !window.confirm(signOut.dataset.unsent.replace("{count}", count))) return;
+      let left = false;
+      const leave = () => left || ((left = true), signOut.submit());
+      const request = indexedDB.deleteDatabase(OFFLINE_DB);
+      request.onsuccess = request.onerror = leave;
+      // Another tab holding the store open delays the deletion until it closes; the sign-out does not wait.
+      request.onblocked = () => setTimeout(leave, 2000);
+    });
+  }
 })();
