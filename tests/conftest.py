@@ -1,5 +1,6 @@
 """Shared fixtures. The demo provinces' units are loaded once per test session, from the real packages."""
 
+import os
 from datetime import date
 
 import pytest
@@ -60,6 +61,32 @@ def _language_reset():
     and a later test in the same thread would read English."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+
+# The browser tests' Chromium (tests/browser, tests/offline): one per session for every folder.
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    yield page
+    context.close()
 
 
 from tests.live_world import live_world  # noqa: E402, F401

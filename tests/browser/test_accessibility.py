@@ -5,7 +5,7 @@ and axe-core finds no serious or critical violation on them."""
 import pytest
 
 from tests.browser.conftest import log_in
-from tests.browser.test_dashboard_map import approved_review
+from tests.browser.test_dashboard_map import approved_review_with_a_rate
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -75,7 +75,7 @@ RUN_AXE = """async () => {
 
 def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_world):
     # A dashboard with figures, so that its chart, map and legend are checked too.
-    approved_review(live_world)
+    approved_review_with_a_rate(live_world)
     user = None
     found = {}
     for username, path, _menu_item in PAGES:

@@ -1,3 +1,1 @@
-"""The offline app's browser tests share the browser tests' Chromium."""
-
-from tests.browser.conftest import browser, page  # noqa: F401
+"""The offline app's browser tests share the browser tests' Chromium (``browser`` in tests/conftest.py)."""
