@@ -67,7 +67,6 @@ class OfflineDownloadView(APIView):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
-        operation_id="offline_round_download",
         parameters=[
             DownloadQuerySerializer,
             OpenApiParameter("id", int, OpenApiParameter.PATH, description="The review round."),
@@ -163,7 +162,6 @@ class OfflineSyncView(APIView):
     renderer_classes = [JSONRenderer]
 
     @extend_schema(
-        operation_id="offline_sync",
         request=SyncRequestSerializer,
         responses={
             200: SyncResponseSerializer,
