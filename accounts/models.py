@@ -10,10 +10,13 @@ class Role(models.TextChoices):
     # The commune chair signs the decision recognising poor and near-poor households (Decision 24/2021/QĐ-TTg).
     COMMUNE_CHAIR = "commune_chair", _("Commune chair")
     VIEWER = "viewer", _("Viewer")
+    # The ministry (Bộ Nông nghiệp và Môi trường since 1 March 2025) follows every province: it reads all and
+    # changes nothing, whatever units it is assigned.
+    MINISTRY_OFFICER = "ministry_officer", _("Ministry officer")
     API_CLIENT = "api_client", _("API client")
 
 
-# Roles that may change data in their units; viewers and API clients only read.
+# Roles that may change data in their units; viewers, ministry officers and API clients only read.
 EDITING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIR})
 
 
@@ -37,6 +40,11 @@ class User(AbstractUser):
     @property
     def can_edit(self) -> bool:
         return self.is_superuser or self.role in EDITING_ROLES
+
+    @property
+    def sees_every_unit(self) -> bool:
+        """The superuser and the ministry's officers see the whole country; everyone else their units."""
+        return self.is_superuser or self.role == Role.MINISTRY_OFFICER
 
 
 class AuditAction(models.TextChoices):
