@@ -10,9 +10,15 @@ from .models import (
     Member,
     ResidentCount,
     ReviewRound,
+    UnitGroup,
     UnitSuccession,
     VillageAssignment,
 )
+
+
+class GroupInline(admin.TabularInline):
+    model = UnitGroup
+    extra = 0
 
 
 class SuccessionInline(admin.TabularInline):
@@ -34,14 +40,16 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
         "valid_to",
         "is_urban",
         "is_mountain_island",
+        "region",
     )
-    # The mountainous or island flag decides the 2001-2005 rural line (Decision 1143/2000/QĐ-LĐTBXH).
-    list_filter = ("level", "unit_type", "is_urban", "is_mountain_island", "valid_to")
+    # The mountainous or island flag decides the 2001-2005 rural line (Decision 1143/2000/QĐ-LĐTBXH); the
+    # region and the groups, the national tables' grouping (households.regions, UnitGroup).
+    list_filter = ("level", "unit_type", "is_urban", "is_mountain_island", "region", "groups__group", "valid_to")
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("parent",)
     # The parent's name is shown in every row of the list.
     list_select_related = ("parent",)
-    inlines = [SuccessionInline]
+    inlines = [GroupInline, SuccessionInline]
 
 
 @admin.register(UnitSuccession)

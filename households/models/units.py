@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from households.regions import Region
+
 # Resolution 202/2025/QH15: the 34-province, two-level structure takes effect on this day.
 REFORM_DATE = date(2025, 7, 1)
 LAST_LEGACY_DAY = date(2025, 6, 30)
@@ -81,6 +83,8 @@ class AdministrativeUnit(models.Model):
         db_default=False,  # rows written by SQL (the package loader, the benchmarks) need no value
         help_text=_("Rural mountainous or island commune: the lower poor line of 2001-2005 applies."),
     )
+    # Provinces only: the national tables' grouping (households.regions), filled by the loader when empty.
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True, db_default="")
     # The package key (e.g. "xabocbo") the unit was loaded from; joins the old→new converter data.
     source_key = models.CharField(max_length=200, blank=True, editable=False)
 
@@ -119,6 +123,35 @@ class AdministrativeUnit(models.Model):
 
     def is_valid_on(self, on: date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+
+class UnitMark(models.TextChoices):
+    # The groups of communes the programme follows apart (Decision 90/QĐ-TTg 2022, the national target
+    # programme for sustainable poverty reduction 2021-2025). No package carries them: an administrator marks
+    # the units from the decisions that list them.
+    ETHNIC_MINORITY = "ethnic_minority", _("Ethnic-minority and mountainous area (Decision 861/QĐ-TTg 2021)")
+    POOR_DISTRICT = "poor_district", _("Poor district (Decision 353/QĐ-TTg 2022)")
+    BORDER = "border", _("Border commune (Decree 34/2014/NĐ-CP)")
+    ISLAND = "island", _("Island commune")
+
+
+class UnitGroup(models.Model):
+    """A unit in one of the groups the national tables count apart. A district's mark holds every commune under
+    it; a commune of the 2025 tree is in a group when every old commune it was made of was."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="groups"
+    )
+    group = models.CharField(_("group"), max_length=20, choices=UnitMark.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The decision that lists it."))
+
+    class Meta:
+        verbose_name = _("unit group")
+        verbose_name_plural = _("unit groups")
+        constraints = [models.UniqueConstraint(fields=["group", "unit"], name="unit_group_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.get_group_display()}"
 
 
 class UnitBoundary(models.Model):

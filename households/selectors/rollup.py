@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -42,6 +42,7 @@ from households.models import (
     UnitSuccession,
 )
 from households.rates import OfficialRates
+from households.selectors.groups import communes_in_group
 from households.selectors.units import visible_unit_ids
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ class Figures(OfficialRates):
     """The official figures of a unit in a year: approved reviews by status, the resident households the
     rates are over, and the coverage (communes that reported, reviews approved of the registry)."""
 
-    unit: AdministrativeUnit
+    unit: AdministrativeUnit | None  # None for a sum of units (a region, the country: ``figures_sum``)
     year: int
     standard: str  # the period code the counts are under ("" when no review was approved)
     by_status: dict[str, tuple[int, int]]  # status → (households, people) of the approved reviews
@@ -277,8 +278,10 @@ def figures(
     units: Sequence[AdministrativeUnit],
     years: Iterable[int],
     standards: Mapping[int, str],
+    group: str = "",
 ) -> dict[tuple[int, int], Figures]:
-    """The official figures of each unit in each year, for this user: (unit id, year) → ``Figures``.
+    """The official figures of each unit in each year, for this user: (unit id, year) → ``Figures``; with a
+    ``group`` (``UnitMark``), of the unit's communes in that group only (three queries more).
 
     ``standards`` gives the period code each year is read under (``reports.selectors.default_standards``
     when the caller has no other): a year can hold figures under two standards, never added up. Four or five
@@ -288,6 +291,9 @@ def figures(
     years = sorted(set(years))
     parts, names = _rollup(user=user, units=units, years=years)
     wanted = set().union(*(p.commune_ids for p in parts.values())) if parts else set()
+    if group:
+        wanted = communes_in_group(group, wanted)
+        parts = {key: replace(part, commune_ids=part.commune_ids & wanted) for key, part in parts.items()}
     cells = (
         StatisticCount.objects.filter(
             dimension="status", year__in=years, standard__in=set(standards.values()), commune_id__in=wanted
@@ -348,6 +354,30 @@ def figures(
             commune_ids=part.commune_ids,
         )
     return result
+
+
+def figures_sum(parts: Sequence[Figures], *, year: int, standard: str) -> Figures:
+    """The figures of several units together (a region, the country): counts and coverage add up; the rate is
+    over the resident households of all of them, so none when one unit has none."""
+    by_status: dict[str, tuple[int, int]] = {}
+    for part in parts:
+        for status, (households, people) in part.by_status.items():
+            before = by_status.get(status, (0, 0))
+            by_status[status] = (before[0] + households, before[1] + people)
+    complete = bool(parts) and all(p.resident_households is not None for p in parts)
+    return Figures(
+        unit=None,
+        year=year,
+        standard=standard,
+        by_status=by_status,
+        resident_households=sum(p.resident_households for p in parts) if complete else None,
+        resident_people=sum(p.resident_people or 0 for p in parts) if complete else None,
+        communes=sum(p.communes for p in parts),
+        communes_reported=sum(p.communes_reported for p in parts),
+        registry_households=sum(p.registry_households for p in parts),
+        notes=tuple(note for p in parts for note in p.notes),
+        commune_ids=frozenset().union(*(p.commune_ids for p in parts)),
+    )
 
 
 def _registry(communes: set[int], years: Sequence[int]) -> dict[tuple[int, int], int]:

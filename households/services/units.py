@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from households import unit_sources
-from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitLevel, UnitSuccession
+from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitGroup, UnitLevel, UnitSuccession
+from households.regions import region_of_province
+from households.selectors.unit_codes import in_tree
 from households.unit_sources import ProvincePair, UnitRow
 
 _LEVEL_ORDER = [UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
 # Fields the loader owns. ``is_urban`` is set only when a unit is created: an administrator may correct it
 # (Decree 351/2025/NĐ-CP leaves "đô thị" to be decided), and reloading must not undo that.
-_SYNCED_FIELDS = ("name", "short_name", "unit_type", "parent_id", "source_key")
+_SYNCED_FIELDS = ("name", "short_name", "unit_type", "parent_id", "source_key", "region")
 
 
 @dataclass
@@ -54,6 +56,9 @@ def _sync_tree(rows: list[UnitRow], *, legacy: bool) -> tuple[dict[str, Administ
                 "source_key": row.key,
             }
             unit = existing.get((level, row.code))
+            if level == UnitLevel.PROVINCE and (unit is None or not unit.region):
+                # Filled only when empty, like ``is_urban``: an administrator may correct it (households.regions).
+                values["region"] = region_of_province(row.code)
             if unit is None:
                 unit = AdministrativeUnit(code=row.code, level=level, is_urban=row.is_urban, **validity, **values)
                 to_create.append(unit)
@@ -107,3 +112,38 @@ def units_load(*, pair: ProvincePair) -> LoadResult:
     UnitSuccession.objects.bulk_create(new_rows)
     result.successions_created = len(new_rows)
     return result
+
+
+@dataclass
+class MarkResult:
+    added: int = 0
+    kept: int = 0
+    removed: int = 0
+
+
+@transaction.atomic
+def unit_groups_mark(*, group: str, codes: list[str], tree: str | None, source: str, clear: bool) -> MarkResult:
+    """Put the districts and communes of ``codes`` in ``group`` (``UnitGroup``); with ``clear``, take every other
+    unit out of it. Raises ValueError naming every code unknown, or held by both trees without ``tree``."""
+    units = AdministrativeUnit.objects.filter(code__in=set(codes), level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE])
+    if tree:
+        units = units.filter(in_tree(tree))
+    found: dict[str, list[AdministrativeUnit]] = {}
+    for unit in units:
+        found.setdefault(unit.code, []).append(unit)
+    unknown = sorted(set(codes) - set(found))
+    twice = sorted(code for code, matches in found.items() if len(matches) > 1)
+    problems = []
+    if unknown:
+        problems.append(f"unknown codes: {', '.join(unknown)}")
+    if twice:
+        problems.append(f"codes both trees hold (say which with --tree): {', '.join(twice)}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    wanted = {matches[0].pk for matches in found.values()}
+    marked = set(UnitGroup.objects.filter(group=group).values_list("unit_id", flat=True))
+    UnitGroup.objects.bulk_create([UnitGroup(unit_id=pk, group=group, source=source) for pk in wanted - marked])
+    removed = 0
+    if clear:
+        removed, _ = UnitGroup.objects.filter(group=group).exclude(unit_id__in=wanted).delete()
+    return MarkResult(added=len(wanted - marked), kept=len(wanted & marked), removed=removed)
