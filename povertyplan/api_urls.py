@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from households.api.imports import ImportJobViewSet
 from households.api.views import HouseholdViewSet, ReviewViewSet, UnitViewSet
 from povertyplan import openapi  # noqa: F401  (registers the schema's filter extension before any schema is built)
+from reports.api.national import NationalStatisticsView
 from reports.api.views import StatisticsView
 from standards.api.views import StandardViewSet
 
@@ -13,6 +14,7 @@ from standards.api.views import StandardViewSet
 # lists (programmes.api.urls, included next to this module). Name → URL name.
 ROOT_EXTRAS = {
     "statistics": "statistics",
+    "statistics/national": "statistics-national",
     "households/export": "household-export",
     "plans": "plan-list",
     "projects": "project-list",
@@ -38,4 +40,5 @@ router.register("imports", ImportJobViewSet, basename="import")
 urlpatterns = [
     *router.urls,
     path("statistics/", StatisticsView.as_view(), name="statistics"),
+    path("statistics/national/", NationalStatisticsView.as_view(), name="statistics-national"),
 ]

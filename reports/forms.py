@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import UnitLevel
+from households.models import UnitLevel, UnitMark
 from households.selectors import units_visible_to
 from households.selectors.residents import CommuneResidents
 from households.services.residents import resident_count_set
@@ -60,6 +60,20 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
         self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
+        self.fields["year"].choices = [(y, y) for y in reversed(years)]
+
+
+class NationalForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    by = forms.ChoiceField(
+        label=_("Rows"), choices=[("province", _("Provinces")), ("region", _("Regions"))], required=False
+    )
+    group = forms.ChoiceField(
+        label=_("Communes"), choices=[("", _("Every commune")), *UnitMark.choices], required=False
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in reversed(years)]
 
 

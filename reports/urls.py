@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("national/", views.national_view, name="national"),
     path("residents/", views.resident_counts_view, name="resident-counts"),
     path("residents/import/", views.resident_import_view, name="resident-import"),
     path("reports/<str:kind>/", views.report_view, name="report"),

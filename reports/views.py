@@ -22,9 +22,10 @@ from reports.selectors import statistics_years
 
 from .catalogue import REPORTS
 from .dashboard import dashboard, default_unit, map_data
-from .forms import DashboardForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
+from .forms import DashboardForm, NationalForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
 from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
 from .models import ReportJob
+from .national import national_table
 from .report_formats import report_context
 
 
@@ -132,6 +133,27 @@ def dashboard_view(request):
         form = DashboardForm(initial={"unit": data.unit, "year": data.year}, user=request.user, years=years)
     context = {"form": form, "data": data, "map_points": map_data(data), "year": year}
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def national_view(request):
+    """The provinces (or regions) by status with the country's total: the ministry's table, and for anyone else
+    the provinces of their area."""
+    years = statistics_years(user=request.user)
+    form = NationalForm(request.GET or None, years=years)
+    table = None
+    if years and form.is_valid():
+        year = form.cleaned_data.get("year") or years[-1]
+        table = national_table(
+            user=request.user,
+            year=year,
+            standard=request.GET.get("standard") or None,
+            by=form.cleaned_data.get("by") or "province",
+            group=form.cleaned_data.get("group") or "",
+        )
+        if not request.GET:
+            form = NationalForm(initial={"year": year}, years=years)
+    return render(request, "reports/national.html", {"form": form, "table": table})
 
 
 @login_required
