@@ -38,11 +38,14 @@ def reviewed(make_user, unit):
     return build_reviewed(make_user, unit)
 
 
-def build_reviewed(make_user, unit) -> dict:
-    staff = make_user(Role.DISTRICT_OFFICER, [unit("Tỉnh Bắc Kạn"), unit("Tỉnh Thái Nguyên", on=AFTER_REFORM)])
-    chair = make_user(Role.COMMUNE_CHAIR, [unit("Tỉnh Bắc Kạn"), unit("Tỉnh Thái Nguyên", on=AFTER_REFORM)])
+def build_reviewed(make_user, unit, *, plans=None, provinces=None) -> dict:
+    """``plans``: (year, {commune name: statuses}) pairs, by default ``PLAN`` and ``PLAN_2026``, reviewed by
+    staff of ``provinces`` (by default Bắc Kạn and Thái Nguyên)."""
+    provinces = provinces or [unit("Tỉnh Bắc Kạn"), unit("Tỉnh Thái Nguyên", on=AFTER_REFORM)]
+    staff = make_user(Role.DISTRICT_OFFICER, provinces)
+    chair = make_user(Role.COMMUNE_CHAIR, provinces)
     households, villages = {}, {}
-    for year, plan in [*PLAN.items(), (2026, PLAN_2026)]:
+    for year, plan in plans or [*PLAN.items(), (2026, PLAN_2026)]:
         on = AFTER_REFORM if year >= 2026 else datetime.date(year, 1, 1)
         for commune_name, statuses in plan.items():
             commune = unit(commune_name, on=on)

@@ -1,9 +1,10 @@
 """Every URL pattern × every role × an object inside and outside the user's area.
 
 Roles: province officer (Bắc Kạn and Thái Nguyên), district officer (Na Rì), commune officer, viewer and API
-client (all three of Xã Bộc Bố, in Pác Nặm), anonymous. "Inside" objects are of Xã Bộc Bố, "outside" ones of
-Xã Lương Thượng (Na Rì). Expected: the page (200, or its own code), 403 for a role that may not, 404 for an
-object outside the area (no existence leak), the login page or 401 for anonymous. A URL pattern without an
+client (all three of Xã Bộc Bố, in Pác Nặm), the ministry's officer (every province, read-only), anonymous.
+"Inside" objects are of Xã Bộc Bố, "outside" ones of Xã Lương Thượng (Na Rì), "other" ones of another province
+sharing the database (Phường Sông Hiến, Cao Bằng). Expected: the page (200, or its own code), 403 for a role
+that may not, 404 for an object outside the area (no existence leak), the login page or 401 for anonymous. A URL pattern without an
 entry here fails the test, so a new page cannot skip the matrix.
 """
 
@@ -20,15 +21,18 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Role
 from demo.history import plans_load
 from households.models import HouseholdReview
+from households.services import units_load
+from households.unit_sources import resolve_province
 from programmes.models import Plan
 from tests.conftest import find_unit, user_maker
 from tests.review_data import build_reviewed
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("province", "district", "commune", "viewer", "api", "anonymous")
-SEES_INSIDE = {"province", "commune", "viewer", "api"}
-SEES_OUTSIDE = {"province", "district"}
+ROLES = ("province", "district", "commune", "viewer", "api", "ministry", "anonymous")
+SEES_INSIDE = {"province", "commune", "viewer", "api", "ministry"}
+SEES_OUTSIDE = {"province", "district", "ministry"}
+SEES_OTHER = {"ministry"}  # another province: only the ministry
 EDITORS = {"province", "district", "commune"}
 STAFF = {"district", "commune"}  # who may enter reviews and take the steps before approval
 PLANNERS = {"province"}
@@ -37,11 +41,13 @@ PLANNERS = {"province"}
 @dataclass
 class Spec:
     url: Callable[[dict, str | None], str]  # world, side → URL
-    sides: tuple = ("inside", "outside")  # or (None,) for a page about no one object
+    sides: tuple = ("inside", "outside", "other")  # or (None,) for a page about no one object
     method: str = "get"
     ok: int = 200
     allowed: set[str] = field(default_factory=lambda: set(ROLES) - {"anonymous"})  # roles the page is for
-    sees: dict = field(default_factory=lambda: {"inside": SEES_INSIDE, "outside": SEES_OUTSIDE, None: set(ROLES)})
+    sees: dict = field(
+        default_factory=lambda: {"inside": SEES_INSIDE, "outside": SEES_OUTSIDE, "other": SEES_OTHER, None: set(ROLES)}
+    )
     api: bool = False
     public: bool = False
     data: dict | None = None
@@ -68,7 +74,7 @@ def api_object(name, key):
     return lambda world, side: f"/api/v1/{name}/{world[side][key].pk}/"
 
 
-PLAN_SEES = {"inside": {"province", "district"}, None: set(ROLES)}  # seed 002 has district rows only
+PLAN_SEES = {"inside": {"province", "district", "ministry"}, None: set(ROLES)}  # seed 002 has district rows only
 JOB_SEES = {"inside": {"commune"}}  # an import is seen by the one who uploaded it
 
 MATRIX: dict[str, Spec] = {
@@ -156,6 +162,8 @@ MATRIX: dict[str, Spec] = {
         allowed=PLANNERS,
     ),
     "reports:dashboard": Spec(fixed("/dashboard/"), sides=(None,)),
+    # The provinces of the user's area (every one for the ministry), tests/national.
+    "reports:national": Spec(fixed("/national/?year=2024"), sides=(None,)),
     # Resident households are entered by those who may change their communes' data (the rows are their own).
     "reports:resident-counts": Spec(fixed("/residents/?year=2024"), sides=(None,), allowed=EDITORS),
     "reports:resident-import": Spec(fixed("/residents/import/"), sides=(None,), allowed=EDITORS),
@@ -175,6 +183,7 @@ MATRIX: dict[str, Spec] = {
     "schema": Spec(fixed("/api/schema/"), sides=(None,), api=True),
     "api-docs": Spec(fixed("/api/docs/"), sides=(None,), api=True),
     "statistics": Spec(lambda w, s: f"/api/v1/statistics/?year=2024&unit={w[s]['commune'].code}&tree=legacy", api=True),
+    "statistics-national": Spec(fixed("/api/v1/statistics/national/?year=2024"), sides=(None,), api=True),
     "unit-list": Spec(fixed("/api/v1/units/"), sides=(None,), api=True),
     "unit-detail": Spec(api_object("units", "commune"), api=True),
     "standard-list": Spec(fixed("/api/v1/standards/"), sides=(None,), api=True),
@@ -214,7 +223,7 @@ MATRIX: dict[str, Spec] = {
     ),
     "project-list": Spec(fixed("/api/v1/projects/"), sides=(None,), api=True),
     "project-detail": Spec(
-        api_object("projects", "project"), sides=("inside",), sees={"inside": {"province"}}, api=True
+        api_object("projects", "project"), sides=("inside",), sees={"inside": {"province", "ministry"}}, api=True
     ),
     # The world's rounds are of 2024, over: the officer who may take one offline is told so (409);
     # tests/offline/test_download.py downloads an open one.
@@ -275,7 +284,12 @@ def _build_world() -> dict:
         "commune": make_user(Role.COMMUNE_OFFICER, [find_unit("Xã Bộc Bố")]),
         "viewer": make_user(Role.VIEWER, [find_unit("Xã Bộc Bố")]),
         "api": make_user(Role.API_CLIENT, [find_unit("Xã Bộc Bố")]),
+        "ministry": make_user(Role.MINISTRY_OFFICER),
     }
+    # A second province in the same database, with its own approved review.
+    units_load(pair=resolve_province("Cao Bằng"))
+    other = "Phường Sông Hiến"
+    build_reviewed(make_user, find_unit, plans=[(2024, {other: "PN"})], provinces=[find_unit("Tỉnh Cao Bằng")])
 
     def side(commune_name):
         review = (
@@ -300,7 +314,7 @@ def _build_world() -> dict:
     inside["job"] = _job(users["commune"], inside["commune"])
     inside["report_job"] = _report_job(users["commune"], inside["commune"])
     inside["project"] = _project(plan)
-    return {"users": users, "inside": inside, "outside": side("Xã Lương Thượng")}
+    return {"users": users, "inside": inside, "outside": side("Xã Lương Thượng"), "other": side(other)}
 
 
 def _minutes_kept(meeting):
@@ -399,6 +413,32 @@ def test_no_row_from_outside_the_area_in_lists_and_exports(path, world, db, clie
     assert outside["household"].code not in body
     assert "Xã Lương Thượng" not in body
     assert world["inside"]["commune"].name in body or world["inside"]["household"].code in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/households/export.csv",
+        "/reviews/",
+        "/api/v1/households/?page_size=1000",
+        "/api/v1/reviews/?page_size=1000",
+        "/api/v1/units/?page_size=1000",
+        "/api/v1/statistics/national/?year=2024",
+        "/national/?year=2024",
+        "/dashboard/?year=2024",
+    ],
+)
+def test_no_row_of_another_province(path, world, db, client):
+    """Two provinces share the database: a province officer's lists hold none of the other's rows; the ministry's
+    hold both."""
+    other = world["other"]
+    client.force_login(world["users"]["province"])
+    body = client.get(path).content.decode("utf-8-sig")
+    assert other["household"].code not in body and other["commune"].name not in body
+    assert "Cao Bằng" not in body
+    client.force_login(world["users"]["ministry"])
+    body = client.get(path).content.decode("utf-8-sig")
+    assert other["household"].code in body or other["commune"].name in body or "Cao Bằng" in body
 
 
 # --- plans across the 2025 reform -------------------------------------------------------------------------
