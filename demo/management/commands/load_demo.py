@@ -30,6 +30,8 @@ DEMO_USERS = [
     ),
     ("xa.vanlang", Role.COMMUNE_OFFICER, "Hoàng Thị Mai", [("Xã Văn Lang", AFTER)]),
     ("chutich.vanlang", Role.COMMUNE_CHAIR, "Lục Văn Toàn", [("Xã Văn Lang", AFTER)]),
+    # The ministry follows every province, with no unit assigned.
+    ("bo.nnmt", Role.MINISTRY_OFFICER, "Trần Quốc Hùng", []),
 ]
 DEMO_VILLAGES = {"Xã Lương Thượng": [("Thôn Nà Làng", UnitType.THON), ("Bản Pjạc", UnitType.BAN)]}
 
