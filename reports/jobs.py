@@ -62,7 +62,9 @@ def _work(job: ReportJob, progress: JobProgress) -> dict[str, Any]:
     progress(0.6)
     content = RENDERERS[job.output](report, progress=lambda share: progress(0.6 + 0.35 * share))
     name = f"{report.filename}.{job.output}"
-    job.file.save(name, ContentFile(content), save=False)
+    # Stored under the job's id: two users' reports of one name never share a file, even in an object store,
+    # which has no create-if-absent (``FILE_STORAGE=s3``). ``file_name`` is what the download is called.
+    job.file.save(f"{job.pk}-{name}", ContentFile(content), save=False)
     return {"status": JobState.DONE, "title": report.title[:300], "file_name": name, "file": job.file}
 
 

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,8 +104,12 @@ def job_download_view(request, pk: int):
     if job.status != JobState.DONE or not job.file:
         raise Http404
     content_type = PDF_CONTENT_TYPE if job.output == "pdf" else XLSX_CONTENT_TYPE
-    with job.file.open("rb") as file:
-        return download(file.read(), job.file_name, content_type)
+    try:
+        handle = job.file.storage.open(job.file.name, "rb")
+    except FileNotFoundError as gone:  # the row survived a restore of the database without the files
+        raise Http404 from gone
+    # Streamed from the storage (a disk, or the bucket through this process), never a link to the file itself.
+    return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=content_type)
 
 
 @login_required

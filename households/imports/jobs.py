@@ -12,6 +12,7 @@ the work and records the counts and every error, keeps the workbook with its err
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,10 @@ def import_job_create(*, user: User, commune: AdministrativeUnit, file: Uploaded
     if not file.name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("Upload an Excel workbook (.xlsx).")})
     job = ImportJob(user=user, commune=commune, file_name=file.name[:255], language=get_language() or "vi")
-    job.file.save(file.name, file, save=False)
+    # Kept under a name of its own: clerks upload files of one name (the template's), and an object store has no
+    # create-if-absent, so two uploads of a name at one moment could take one key (``FILE_STORAGE=s3``). The
+    # copy with errors (``annotated_name``) is then never another job's upload either.
+    job.file.save(f"{secrets.token_hex(6)}-{file.name}", file, save=False)
     job.save()
     import_job_dispatch(job)
     job.refresh_from_db()
@@ -131,8 +135,7 @@ def _keep_annotated(job: ImportJob, data: bytes, errors: list[RowError], *, prog
     and upload again; drop an earlier one once the file has none. A file too damaged to be given back (one
     whose errors are about the file itself) gets none: its errors say why on the page."""
     storage, name = job.file.storage, annotated_name(job)
-    if storage.exists(name):
-        storage.delete(name)
+    storage.delete(name)  # a missing file is no error, on a disk or in a bucket
     if not errors or all(not error.sheet for error in errors):
         return
     try:

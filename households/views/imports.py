@@ -81,8 +81,13 @@ def import_errors_view(request, pk: int):
     if job.user_id != request.user.pk or not annotated_exists(job):
         raise Http404
     stem = job.file_name.rsplit(".", 1)[0]
+    try:
+        handle = job.file.storage.open(annotated_name(job), "rb")
+    except FileNotFoundError as gone:  # dropped since by a run again of the job
+        raise Http404 from gone
+    # Streamed from the storage (a disk, or the bucket through this process): never a link to the file itself.
     return FileResponse(
-        job.file.storage.open(annotated_name(job), "rb"),
+        handle,
         as_attachment=True,
         filename=f"{stem}-loi.xlsx",
         content_type=XLSX_CONTENT_TYPE,

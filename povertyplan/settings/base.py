@@ -2,7 +2,15 @@
 
 Variables (see ``.env.example``): ``DEBUG``, ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS``,
 ``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, ``TRUSTED_PROXIES``, ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``,
-``SECURE_SSL_REDIRECT``. Nothing here reads the database or the network at import time.
+``SECURE_SSL_REDIRECT``, ``FILE_STORAGE`` and, for ``s3``, ``S3_BUCKET``, ``S3_ENDPOINT_URL``,
+``S3_ACCESS_KEY_ID``, ``S3_SECRET_ACCESS_KEY``, ``S3_REGION``, ``S3_PREFIX``, ``S3_ADDRESSING_STYLE``, ``S3_ACL``.
+Nothing here reads the database or the network at import time.
+
+Files (uploaded workbooks and the copies with their errors marked, prepared reports, meeting minutes) are kept
+in the "default" storage, chosen by ``FILE_STORAGE``: ``filesystem`` (``MEDIA_ROOT``, which every process running
+jobs must then share) or ``s3`` (a private bucket of an S3-compatible store, so that Celery workers on other
+machines need only the broker and the database). The app hands files out only through its own views, after the
+scope check: never a public or presigned link.
 """
 
 import os
@@ -216,8 +224,46 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+def file_storage(kind: str) -> dict:
+    """The "default" storage for ``FILE_STORAGE``: ``filesystem`` or ``s3`` (django-storages' S3Storage)."""
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"FILE_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET.")
+    endpoint = os.environ.get("S3_ENDPOINT_URL") or None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "location": os.environ.get("S3_PREFIX", "").strip("/"),
+        # Every clerk uploads "mau-nhap-ho-gia-dinh-<code>.xlsx": with django-storages' default (overwrite) a
+        # second upload of the name would replace the first job's workbook, which its commit then reads.
+        "file_overwrite": False,
+        # ``url()`` gives a plain address the private bucket refuses, never a presigned one that anybody holding
+        # it could open: files leave only through the app's views, after the scope check.
+        "querystring_auth": False,
+        # No ACL header unless asked: AWS buckets made since 2023 have ACLs disabled and refuse any but
+        # bucket-owner-full-control; the objects are private to the bucket's owner either way.
+        "default_acl": os.environ.get("S3_ACL") or None,
+        # A file read back (a workbook checked, a report downloaded) is staged in memory up to this, then on the
+        # local temporary disk, which is the process's own.
+        "max_memory_size": 16 * 2**20,
+        # Most S3-compatible servers (MinIO, Ceph) answer on one host name: the bucket goes in the path.
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else None),
+    }
+    # Unset keys are left to boto3's own chain (AWS_* variables, an instance's role).
+    if access_key := os.environ.get("S3_ACCESS_KEY_ID"):
+        options.update(access_key=access_key, secret_key=os.environ.get("S3_SECRET_ACCESS_KEY", ""))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "").strip().lower() or "filesystem"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(FILE_STORAGE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
