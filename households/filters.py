@@ -14,8 +14,10 @@ from .search import households_matching
 from .widgets import UnitChoiceField
 
 # Past this many villages, the village filter lists those of the chosen commune only: a province's thousands of
-# villages in one list are a page of a megabyte on a phone. Any village of the area is still accepted.
+# villages in one list are a page of a megabyte on a phone. Any village of the area is still accepted. So with
+# communes past COMMUNES_LISTED (the ministry's 13,000): those of the chosen province.
 VILLAGES_LISTED = 400
+COMMUNES_LISTED = 600
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -40,25 +42,26 @@ def _an_id(value) -> int | None:
     return number if number is not None and 1 <= number <= MAX_ID else None
 
 
-class VillagesListed:
-    """The villages the village filter lists: those of the chosen commune, or all of the area's while they fit in
-    a list (one query either way), and always the chosen one. Read only when the list is drawn: a download and
-    the review form read the filter without drawing it."""
+class UnitsListed:
+    """The units a filter lists: those under the chosen parent, or all of the area's while they fit in a list (one
+    query either way), and always the chosen one. Read only when the list is drawn: a download and the review
+    form read the filter without drawing it."""
 
-    def __init__(self, villages: QuerySet[AdministrativeUnit], *, commune: int | None, village: int | None):
-        self.villages = villages.select_related("parent__parent")
-        self.commune = commune
-        self.chosen = Q(pk=village) if village else Q(pk__in=[])
-        self.hint = _ChooseCommuneFirst(self)
+    def __init__(self, units: QuerySet[AdministrativeUnit], *, under: Q | None, chosen: int | None, limit: int, hint):
+        self.units = units.select_related("parent__parent")
+        self.under = under
+        self.chosen = Q(pk=chosen) if chosen else Q(pk__in=[])
+        self.limit = limit
+        self.hint = _ChooseFirst(self, hint)
 
     @cached_property
     def _read(self) -> tuple[list[AdministrativeUnit], bool]:
-        if self.commune:
-            return list(self.villages.filter(Q(parent_id=self.commune) | self.chosen)), False
-        listed = list(self.villages[: VILLAGES_LISTED + 1])
-        if len(listed) <= VILLAGES_LISTED:
+        if self.under is not None:
+            return list(self.units.filter(self.under | self.chosen)), False
+        listed = list(self.units[: self.limit + 1])
+        if len(listed) <= self.limit:
             return listed, False
-        return list(self.villages.filter(self.chosen)), True
+        return list(self.units.filter(self.chosen)), True
 
     @property
     def too_many(self) -> bool:
@@ -68,17 +71,17 @@ class VillagesListed:
         return iter(self._read[0])
 
 
-class _ChooseCommuneFirst:
-    """The village filter's help text, there only when the villages are too many to list."""
+class _ChooseFirst:
+    """A filter's help text, there only when its units are too many to list."""
 
-    def __init__(self, listed: VillagesListed):
-        self.listed = listed
+    def __init__(self, listed: UnitsListed, text):
+        self.listed, self.text = listed, text
 
     def __bool__(self) -> bool:
         return self.listed.too_many
 
     def __str__(self) -> str:
-        return str(_("Choose a commune first: its villages are then listed.")) if self.listed.too_many else ""
+        return str(self.text) if self.listed.too_many else ""
 
 
 class UnitChoiceFilter(django_filters.ModelChoiceFilter):
@@ -97,6 +100,7 @@ class HouseholdFilter(django_filters.FilterSet):
     ``units`` are the units of that area (``units_visible_to``), of either side of the 2025 reform."""
 
     q = django_filters.CharFilter(method="search", label=_("Name, citizen ID or household code"))
+    province = UnitChoiceFilter(method="in_province", label=_("Province"))
     commune = UnitChoiceFilter(field_name="commune", label=_("Commune"))
     village = UnitChoiceFilter(field_name="village", label=_("Village"))
     status = django_filters.ChoiceFilter(choices=HouseholdStatus.choices, label=_("Status"))
@@ -107,10 +111,11 @@ class HouseholdFilter(django_filters.FilterSet):
 
     class Meta:
         model = Household
-        fields = ["q", "commune", "village", "status"]
+        fields = ["q", "province", "commune", "village", "status"]
 
     def __init__(self, data=None, queryset=None, *, units: QuerySet[AdministrativeUnit], **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.filters["province"].queryset = units.filter(level=UnitLevel.PROVINCE)
         self.filters["commune"].queryset = units.filter(level=UnitLevel.COMMUNE)
         self.filters["village"].queryset = units.filter(level=UnitLevel.VILLAGE)
 
@@ -119,11 +124,33 @@ class HouseholdFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             data = self.data or {}
-            commune, village = (_an_id(data.get(name)) for name in ("commune", "village"))
-            listed = VillagesListed(self.filters["village"].queryset, commune=commune, village=village)
-            form.fields["village"].widget.offer(listed)
-            form.fields["village"].help_text = listed.hint
+            province, commune, village = (_an_id(data.get(name)) for name in ("province", "commune", "village"))
+            communes = UnitsListed(
+                self.filters["commune"].queryset,
+                under=(Q(parent_id=province) | Q(parent__parent_id=province)) if province else None,
+                chosen=commune,
+                limit=COMMUNES_LISTED,
+                hint=_("Choose a province first: its communes are then listed."),
+            )
+            form.fields["commune"].widget.offer(communes)
+            form.fields["commune"].help_text = communes.hint
+            # The province is asked for only where the communes are too many to list (the ministry's country).
+            if not (province or communes.too_many):
+                del form.fields["province"]
+            villages = UnitsListed(
+                self.filters["village"].queryset,
+                under=Q(parent_id=commune) if commune else None,
+                chosen=village,
+                limit=VILLAGES_LISTED,
+                hint=_("Choose a commune first: its villages are then listed."),
+            )
+            form.fields["village"].widget.offer(villages)
+            form.fields["village"].help_text = villages.hint
         return self._form
+
+    def in_province(self, queryset, name, value):
+        # A legacy commune's province is its grandparent, a commune of the 2025 tree's its parent.
+        return queryset.filter(Q(commune__parent=value) | Q(commune__parent__parent=value))
 
     def search(self, queryset, name, value):
         return households_matching(queryset, value)

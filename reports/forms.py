@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import whole_number
 from households.models import UnitLevel, UnitMark
-from households.selectors import units_visible_to
+from households.selectors import units_visible_to, visible_unit_ids
 from households.selectors.residents import CommuneResidents
 from households.services.residents import resident_count_set
 from households.widgets import UnitChoiceField
@@ -52,6 +54,10 @@ class ListForm(ReportForm):
         return self.cleaned_data["status"] or "both"
 
 
+# Past this many units of the user's area, the dashboard's unit list narrows to the top levels and the unit shown.
+UNITS_LISTED = 1500
+
+
 class DashboardForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
@@ -61,6 +67,15 @@ class DashboardForm(forms.Form):
         units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
         self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
         self.fields["year"].choices = [(y, y) for y in reversed(years)]
+        ids = visible_unit_ids(user)  # read once a request already: its size costs nothing
+        if ids is None or len(ids) > UNITS_LISTED:
+            # The country's 14,000 units are a page of megabytes: the provinces and districts, and around the unit
+            # shown its parent, its siblings and the units below it. Any unit of the area is still accepted.
+            chosen = whole_number(str(self.data.get("unit") or getattr(self.initial.get("unit"), "pk", "")))
+            around = Q(pk=chosen) | Q(parent_id=chosen) | Q(children=chosen) | Q(parent__children=chosen)
+            top = Q(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
+            self.fields["unit"].widget.offer(units.filter(top | around if chosen else top).distinct())
+            self.fields["unit"].help_text = _("Choose a province and Show: the units below it are listed then.")
 
 
 class NationalForm(forms.Form):
