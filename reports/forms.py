@@ -84,7 +84,7 @@ class NationalForm(forms.Form):
         label=_("Rows"), choices=[("province", _("Provinces")), ("region", _("Regions"))], required=False
     )
     group = forms.ChoiceField(
-        label=_("Communes"), choices=[("", _("Every commune")), *UnitMark.choices], required=False
+        label=_("Group of communes"), choices=[("", _("Every commune")), *UnitMark.choices], required=False
     )
 
     def __init__(self, *args, years, **kwargs):

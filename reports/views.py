@@ -146,14 +146,15 @@ def national_view(request):
     years = statistics_years(user=request.user)
     form = NationalForm(request.GET or None, years=years)
     table = None
-    if years and form.is_valid():
-        year = form.cleaned_data.get("year") or years[-1]
+    if years and (not form.is_bound or form.is_valid()):
+        asked = form.cleaned_data if form.is_bound else {}
+        year = asked.get("year") or years[-1]
         table = national_table(
             user=request.user,
             year=year,
             standard=request.GET.get("standard") or None,
-            by=form.cleaned_data.get("by") or "province",
-            group=form.cleaned_data.get("group") or "",
+            by=asked.get("by") or "province",
+            group=asked.get("group") or "",
         )
         if not request.GET:
             form = NationalForm(initial={"year": year}, years=years)

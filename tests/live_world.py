@@ -17,7 +17,8 @@ PASSWORD = "Trình-duyệt-2026"
 
 @pytest.fixture
 def live_world(transactional_db):
-    """Units, standards, a village of Xã Văn Lang, its officer and chair, a province officer; committed."""
+    """Units, standards, a village of Xã Văn Lang, its officer and chair, a province officer, a ministry officer;
+    committed."""
     call_command("load_units", province=["Bắc Kạn", "Thái Nguyên"], verbosity=0)
     call_command("loaddata", "standards", "ethnicities", verbosity=0)
     commune = AdministrativeUnit.objects.valid_on(REFORM_DATE).get(name="Xã Văn Lang")
@@ -45,6 +46,9 @@ def live_world(transactional_db):
             role=Role.PROVINCE_OFFICER,
             units=[province_old, province_new],
             full_name="Hoàng Thị Lan",
+        ),
+        "ministry": user_create(
+            username="bo.nnmt", password=PASSWORD, role=Role.MINISTRY_OFFICER, full_name="Trần Quốc Hùng"
         ),
     }
     return {"commune": commune, "village": village, **people}

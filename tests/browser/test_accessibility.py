@@ -39,6 +39,7 @@ PAGES = [
     ("can.bo.xa", "/reviews/", "Rà soát"),
     ("can.bo.xa", "/households/import/", "Nhập dữ liệu"),
     ("chu.tich.xa", "/reviews/queue/", "Hồ sơ chờ phê duyệt"),
+    ("bo.nnmt", "/national/", "Số liệu toàn quốc"),
 ]
 
 

@@ -176,6 +176,10 @@ def main_pages(world) -> list[tuple[str, str]]:
         ("can.bo.tinh", "/plans/"),
         ("can.bo.tinh", "/units/"),
         ("can.bo.tinh", "/residents/"),
+        ("bo.nnmt", "/national/"),
+        ("bo.nnmt", f"/national/?year={year}&by=region"),
+        ("bo.nnmt", "/dashboard/"),
+        ("bo.nnmt", "/households/"),
     ]
 
 

@@ -53,9 +53,11 @@ def test_each_province_is_its_own_dashboards_figure_and_the_country_their_sum(mi
     assert backan["region"] == "northern_mountains"
     dashboard = client.get("/api/v1/statistics/", {"year": 2024, "unit": "06", "tree": "legacy"}).json()
     assert dashboard["results"][0]["poor_rate"] == backan["poor_rate"]
-    assert rows["19"]["households"] == 0 and rows["19"]["communes_reported"] == 0
+    assert rows["19"]["households"] == 0
+    assert rows["19"]["communes_reported"] == 0
     total = body["total"]
-    assert total["households"] == 11 and total["communes"] == backan["communes"] + rows["19"]["communes"]
+    assert total["households"] == 11
+    assert total["communes"] == backan["communes"] + rows["19"]["communes"]
     # Thái Nguyên has no resident households entered: the country has no rate, and the notes say why.
     assert total["poor_rate"] is None
     assert any("Tỉnh Thái Nguyên" in note for note in body["notes"])
@@ -138,6 +140,9 @@ def test_the_national_answer_reads_few_queries_whatever_the_provinces(
 
 def test_the_page_lists_the_provinces_with_links_to_their_dashboards(ministry, reviewed, client, unit):
     client.force_login(ministry)
+    opened = client.get("/national/")  # without a question: the latest year with figures
+    assert 'data-row="total"' in opened.text
+    assert opened.context["table"].year == 2026
     page = client.get("/national/", {"year": 2024})
     assert page.status_code == 200
     assert f"/dashboard/?unit={unit('Tỉnh Bắc Kạn').pk}&amp;year=2024" in page.text
