@@ -32,6 +32,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.replica.positions import writes_remember
+
 from .models import BackgroundJob, JobState
 from .progress_file import ProgressFile, progress_file, read_progress
 
@@ -176,6 +178,8 @@ def job_run(model: type[Job], pk: int, work: Work, *, related: tuple[str, ...] =
     for name, value in fields.items():
         setattr(job, name, value)
     job.save()
+    # Its writes are committed: the user's reads stay on the primary until a replica has replayed them.
+    writes_remember(user_id=job.user_id)
     progress.forget()
     return job
 

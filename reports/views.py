@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.files import PDF_CONTENT_TYPE, XLSX_CONTENT_TYPE, download
+from common.replica.scope import replica_reads
 from households.errors import READ_ONLY_ROLE
 from households.models import LAST_LEGACY_DAY, UnitLevel
 from households.selectors import units_visible_to
@@ -42,6 +43,7 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
+@replica_reads
 @login_required
 def report_view(request, kind: str):
     """Pick what the report is about, see it, download it as PDF or Excel (`?format=pdf|xlsx`).
@@ -118,6 +120,7 @@ def job_rerun_view(request, pk: int):
     return job_action_response(request, report_job_get(user=request.user, pk=pk), report_job_rerun)
 
 
+@replica_reads
 @login_required
 def dashboard_view(request):
     """Headline figures, the trend against the years before, the units below with a map."""
@@ -139,6 +142,7 @@ def dashboard_view(request):
     return render(request, "reports/dashboard.html", context)
 
 
+@replica_reads
 @login_required
 def national_view(request):
     """The provinces (or regions) by status with the country's total: the ministry's table, and for anyone else

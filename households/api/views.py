@@ -7,6 +7,7 @@ from rest_framework.renderers import JSONRenderer
 
 from common.pagination import LargeListPagination
 from common.renderers import CSVRenderer, streaming_csv_response
+from common.replica.scope import replica_reads
 from households.api.filters import HouseholdApiFilter, ReviewApiFilter, UnitApiFilter
 from households.models import Member
 from households.selectors import review_list, units_visible_to
@@ -37,6 +38,7 @@ EXPORT_COLUMNS = {
 EXPORT_CHUNK = 2000
 
 
+@replica_reads
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Administrative units the caller may see, in both hierarchies; filter with ``on`` for one date."""
 
@@ -48,6 +50,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
         return units_visible_to(self.request.user).select_related("parent").order_by("level", "code", "pk")
 
 
+@replica_reads
 class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
     """Households of the caller's area; the detail lists the members. Hộ gia đình trong địa bàn được giao."""
 
@@ -87,6 +90,7 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         return streaming_csv_response(self.export_name, list(EXPORT_COLUMNS), rows)
 
 
+@replica_reads
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """Household reviews of the caller's area. Phiếu rà soát hộ nghèo, cận nghèo."""
 

@@ -1,6 +1,7 @@
 """Settings for every environment, read from the process environment.
 
-Variables (see ``.env.example``): ``DEBUG``, ``SECRET_KEY``, ``DATABASE_URL``, ``ALLOWED_HOSTS``,
+Variables (see ``.env.example``): ``DEBUG``, ``SECRET_KEY``, ``DATABASE_URL``, ``DATABASE_REPLICA_URL`` (a
+streaming replica that the most-read views read from: ``common/replica``), ``ALLOWED_HOSTS``,
 ``CSRF_TRUSTED_ORIGINS``, ``REDIS_URL``, ``TRUSTED_PROXIES``, ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``,
 ``SECURE_SSL_REDIRECT``, ``FILE_STORAGE`` and, for ``s3``, ``S3_BUCKET``, ``S3_ENDPOINT_URL``,
 ``S3_ACCESS_KEY_ID``, ``S3_SECRET_ACCESS_KEY``, ``S3_REGION``, ``S3_PREFIX``, ``S3_ADDRESSING_STYLE``, ``S3_ACL``.
@@ -194,6 +195,24 @@ def database(url: str) -> dict:
 # SQLite in the project folder when DATABASE_URL is unset: the first run needs no server.
 DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
+# A PostgreSQL streaming replica of DATABASE_URL (hot standby). The statistics API, the dashboard, the report pages
+# and files and the API's lists read the tables of REPLICA_APPS there, in GET requests, unless the user's own
+# writes are not replayed there yet (common/replica). Unset: every query on DATABASE_URL.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_APPS = ["households", "standards", "programmes", "reports"]
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL in DATABASE_URL (a streaming replica).")
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    # A replica that does not answer costs a request this long (s) before it reads from the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASE_ROUTERS = ["common.replica.router.ReplicaRouter"]
+    # After the authentication: what it does after the view needs the user (DRF sets an API token's there too).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "common.replica.middleware.ReplicaWritesMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -224,6 +243,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
 
 def file_storage(kind: str) -> dict:
     """The "default" storage for ``FILE_STORAGE``: ``filesystem`` or ``s3`` (django-storages' S3Storage)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import DATABASES, MIDDLEWARE, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One process: its own memory is shared enough, and the API tests' query counts stay the app's own. The shared
@@ -28,3 +28,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", Path(tempfile.gettempdir()) / "po
 # Jobs run in the test's own process, where its transaction and database are; tests/jobs/test_job_process.py
 # turns the process of their own on.
 JOB_OWN_PROCESS = False
+# With DATABASE_REPLICA_URL set: no test database is made on the replica (a hot standby takes no writes): it
+# mirrors the test database. Reads are routed to it only by the tests of tests/replica, which ask for it: every
+# other test would find the mirror, another connection, without the rows of its own transaction.
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS: list[str] = []
+    MIDDLEWARE = [name for name in MIDDLEWARE if name != "common.replica.middleware.ReplicaWritesMiddleware"]

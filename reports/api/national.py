@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.fields import WholeNumberField
+from common.replica.scope import replica_reads
 from households.models import UnitMark
 from households.regions import Region
 from reports.national import NATIONAL_BY, national_table
@@ -72,6 +73,7 @@ class NationalAnswerSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
 
 
+@replica_reads
 class NationalStatisticsView(APIView):
     """Households by status in each province (or region) and in the whole country.
 

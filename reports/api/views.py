@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.replica.scope import replica_reads
 from households.api.filters import unit_from_query
 from households.models import AdministrativeUnit
 from households.selectors.rollup import NAMED_IN_NOTE, year_end
@@ -22,6 +23,7 @@ from reports.selectors import (
 from .serializers import STATISTICS_ANSWER, StatisticsQuerySerializer
 
 
+@replica_reads
 class StatisticsView(APIView):
     """Counts and rates of households by unit, status, ethnicity, group, cause, transition or indicator.
 
