@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.filters import StrictBooleanFilter
 from common.numbers import MAX_ID, whole_number
 
-from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel
+from .models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel, in_province
 from .search import households_matching
 from .widgets import UnitChoiceField
 
@@ -127,7 +127,7 @@ class HouseholdFilter(django_filters.FilterSet):
             province, commune, village = (_an_id(data.get(name)) for name in ("province", "commune", "village"))
             communes = UnitsListed(
                 self.filters["commune"].queryset,
-                under=(Q(parent_id=province) | Q(parent__parent_id=province)) if province else None,
+                under=in_province(province) if province else None,
                 chosen=commune,
                 limit=COMMUNES_LISTED,
                 hint=_("Choose a province first: its communes are then listed."),
@@ -149,8 +149,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return self._form
 
     def in_province(self, queryset, name, value):
-        # A legacy commune's province is its grandparent, a commune of the 2025 tree's its parent.
-        return queryset.filter(Q(commune__parent=value) | Q(commune__parent__parent=value))
+        return queryset.filter(in_province(value.pk, via="commune"))
 
     def search(self, queryset, name, value):
         return households_matching(queryset, value)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from django.db.models import Case, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -61,8 +62,9 @@ def band_colours(bands: tuple[Band, ...]) -> list[tuple[Band, str]]:
 def default_unit(user: User, year: int) -> AdministrativeUnit | None:
     """The widest unit of the user's area in force at the end of the year (a province for its officers)."""
     units = units_visible_to(user, on=year_end(year)).exclude(level=UnitLevel.VILLAGE)
-    order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
-    return min(units, key=lambda u: (order[u.level], u.name), default=None)
+    # The widest level first, in the database: the ministry's area is the country's thousands of units.
+    rank = Case(When(level=UnitLevel.PROVINCE, then=0), When(level=UnitLevel.DISTRICT, then=1), default=2)
+    return units.order_by(rank, "name").first()
 
 
 def _row(each: Figures) -> dict:

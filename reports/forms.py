@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import whole_number
-from households.models import UnitLevel, UnitMark
+from households.models import CommuneGroup, UnitLevel
 from households.selectors import units_visible_to, visible_unit_ids
 from households.selectors.residents import CommuneResidents
 from households.services.residents import resident_count_set
@@ -18,6 +18,8 @@ from households.widgets import UnitChoiceField
 from programmes.models import Plan
 from programmes.selectors import plan_list
 from standards.models import PovertyStandard
+
+from .national import NATIONAL_BY_CHOICES
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -67,8 +69,9 @@ class DashboardForm(forms.Form):
         units = units_visible_to(user).exclude(level=UnitLevel.VILLAGE)
         self.fields["unit"].queryset = units.order_by("valid_to", "level", "name")
         self.fields["year"].choices = [(y, y) for y in reversed(years)]
-        ids = visible_unit_ids(user)  # read once a request already: its size costs nothing
-        if ids is None or len(ids) > UNITS_LISTED:
+        # The area's units read once a request already (villages too): only a large area costs a count.
+        ids = visible_unit_ids(user)
+        if ids is None or (len(ids) > UNITS_LISTED and units[: UNITS_LISTED + 1].count() > UNITS_LISTED):
             # The country's 14,000 units are a page of megabytes: the provinces and districts, and around the unit
             # shown its parent, its siblings and the units below it. Any unit of the area is still accepted.
             chosen = whole_number(str(self.data.get("unit") or getattr(self.initial.get("unit"), "pk", "")))
@@ -80,16 +83,18 @@ class DashboardForm(forms.Form):
 
 class NationalForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    by = forms.ChoiceField(
-        label=_("Rows"), choices=[("province", _("Provinces")), ("region", _("Regions"))], required=False
-    )
+    by = forms.ChoiceField(label=_("Rows"), choices=NATIONAL_BY_CHOICES, required=False)
     group = forms.ChoiceField(
-        label=_("Group of communes"), choices=[("", _("Every commune")), *UnitMark.choices], required=False
+        label=_("Group of communes"), choices=[("", _("Every commune")), *CommuneGroup.choices], required=False
     )
+    # A year may have figures under two standards (the review at the end of a period opens the next one).
+    standard = forms.ChoiceField(label=_("Poverty standard"), required=False)
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in reversed(years)]
+        codes = PovertyStandard.objects.order_by("code").values_list("code", flat=True).distinct()
+        self.fields["standard"].choices = [("", _("The year's own")), *((code, code) for code in codes)]
 
 
 class PlanChoiceForm(forms.Form):

@@ -19,14 +19,14 @@ from households.services.residents import resident_counts_import
 from jobs.models import JobState
 from jobs.runner import stale_jobs_fail
 from jobs.views import job_action_response
-from reports.selectors import statistics_years
+from reports.selectors import StatisticsError, statistics_years
 
 from .catalogue import REPORTS
 from .dashboard import dashboard, default_unit, map_data
 from .forms import DashboardForm, NationalForm, ResidentCountsForm, ResidentImportForm, ResidentYearForm
 from .jobs import RENDERERS, report_job_create, report_job_get, report_job_list, report_job_rerun
 from .models import ReportJob
-from .national import national_table
+from .national import BY_PROVINCE, national_table, national_year
 from .report_formats import report_context
 
 
@@ -145,24 +145,29 @@ def dashboard_view(request):
 @replica_reads
 @login_required
 def national_view(request):
-    """The provinces (or regions) by status with the country's total: the ministry's table, and for anyone else
-    the provinces of their area."""
+    """The provinces (or regions) by status with the country's total: the ministry's table."""
+    if not request.user.sees_every_unit:
+        raise PermissionDenied(_("The national figures are for the ministry's officers."))
     years = statistics_years(user=request.user)
     form = NationalForm(request.GET or None, years=years)
     table = None
     if years and (not form.is_bound or form.is_valid()):
         asked = form.cleaned_data if form.is_bound else {}
-        year = asked.get("year") or years[-1]
-        table = national_table(
-            user=request.user,
-            year=year,
-            standard=request.GET.get("standard") or None,
-            by=asked.get("by") or "province",
-            group=asked.get("group") or "",
-        )
-        if not request.GET:
-            form = NationalForm(initial={"year": year}, years=years)
-    return render(request, "reports/national.html", {"form": form, "table": table})
+        try:
+            year = national_year(user=request.user, year=asked.get("year"), standard=asked.get("standard"))
+        except StatisticsError as error:
+            form.add_error(error.field, error.message)
+        else:
+            table = national_table(
+                user=request.user,
+                year=year,
+                standard=asked.get("standard") or None,
+                by=asked.get("by") or BY_PROVINCE,
+                group=asked.get("group") or "",
+            )
+            if not form.is_bound:
+                form = NationalForm(initial={"year": year}, years=years)
+    return render(request, "reports/national.html", {"form": form, "table": table, "years": years})
 
 
 @login_required

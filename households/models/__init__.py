@@ -19,13 +19,14 @@ from .units import (
     AdministrativeUnit,
     AdministrativeUnitQuerySet,
     CarryOver,
+    CommuneGroup,
     UnitBoundary,
     UnitGroup,
     UnitLevel,
-    UnitMark,
     UnitSuccession,
     UnitType,
     VillageAssignment,
+    in_province,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "AdministrativeUnitQuerySet",
     "CarryOver",
     "Cause",
+    "CommuneGroup",
     "Ethnicity",
     "Household",
     "HouseholdReview",
@@ -57,9 +59,9 @@ __all__ = [
     "UnitBoundary",
     "UnitGroup",
     "UnitLevel",
-    "UnitMark",
     "UnitSuccession",
     "UnitType",
     "VillageAssignment",
     "VillageMeeting",
+    "in_province",
 ]

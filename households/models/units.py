@@ -9,6 +9,7 @@ pointing at the units they were made on.
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,13 @@ class UnitType(models.TextChoices):
     THON = "thon", "Thôn"
     BAN = "ban", "Bản"
     TO_DAN_PHO = "to_dan_pho", "Tổ dân phố"
+
+
+def in_province(province_id: int, *, via: str = "") -> Q:
+    """The communes of a province of either tree (``via``: the path to them, "commune" from a household): a commune
+    of the 2025 tree is the province's child, a legacy commune its grandchild (under a district)."""
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}parent_id": province_id}) | Q(**{f"{prefix}parent__parent_id": province_id})
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -125,14 +133,24 @@ class AdministrativeUnit(models.Model):
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
 
 
-class UnitMark(models.TextChoices):
-    # The groups of communes the programme follows apart (Decision 90/QĐ-TTg 2022, the national target
-    # programme for sustainable poverty reduction 2021-2025). No package carries them: an administrator marks
-    # the units from the decisions that list them.
+class CommuneGroup(models.TextChoices):
+    """The groups of communes the ministry's tables count apart. No package carries them: an administrator marks the
+    units from the decisions that list them (``mark_units``)."""
+
+    # Communes of the ethnic-minority and mountainous areas, zones I-III (Decision 861/QĐ-TTg 2021), which the
+    # ethnic-minority programme follows (Decision 1719/QĐ-TTg 2021).
     ETHNIC_MINORITY = "ethnic_minority", _("Ethnic-minority and mountainous area (Decision 861/QĐ-TTg 2021)")
+    # The poor districts and the especially difficult coastal and island communes that the sustainable poverty
+    # reduction programme's project 1 invests in (Decision 90/QĐ-TTg 2022), as listed by Decision 353/QĐ-TTg 2022.
     POOR_DISTRICT = "poor_district", _("Poor district (Decision 353/QĐ-TTg 2022)")
+    COASTAL_ISLAND = "coastal_island", _("Especially difficult coastal or island commune (Decision 353/QĐ-TTg 2022)")
+    # Communes on the land border (Decree 34/2014/NĐ-CP).
     BORDER = "border", _("Border commune (Decree 34/2014/NĐ-CP)")
-    ISLAND = "island", _("Island commune")
+
+
+# Groups hold districts (a poor district holds its communes) and communes; a province or a village marked would
+# put every commune of a province in, or none.
+GROUPED_LEVELS = ("district", "commune")
 
 
 class UnitGroup(models.Model):
@@ -140,10 +158,16 @@ class UnitGroup(models.Model):
     it; a commune of the 2025 tree is in a group when every old commune it was made of was."""
 
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="groups"
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="groups",
+        limit_choices_to={"level__in": GROUPED_LEVELS},
     )
-    group = models.CharField(_("group"), max_length=20, choices=UnitMark.choices)
+    group = models.CharField(_("group"), max_length=20, choices=CommuneGroup.choices)
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The decision that lists it."))
+    # Who put a unit in a group or took it out, and when: the national figures change with it.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit group")
@@ -152,6 +176,10 @@ class UnitGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.get_group_display()}"
+
+    def clean(self):
+        if self.unit_id and self.unit.level not in GROUPED_LEVELS:
+            raise ValidationError({"unit": _("Only a district or a commune is put in a group.")})
 
 
 class UnitBoundary(models.Model):

@@ -281,7 +281,7 @@ def figures(
     group: str = "",
 ) -> dict[tuple[int, int], Figures]:
     """The official figures of each unit in each year, for this user: (unit id, year) → ``Figures``; with a
-    ``group`` (``UnitMark``), of the unit's communes in that group only (three queries more).
+    ``group`` (``CommuneGroup``), of the unit's communes in that group only (three queries more).
 
     ``standards`` gives the period code each year is read under (``reports.selectors.default_standards``
     when the caller has no other): a year can hold figures under two standards, never added up. Four or five
@@ -358,20 +358,22 @@ def figures(
 
 def figures_sum(parts: Sequence[Figures], *, year: int, standard: str) -> Figures:
     """The figures of several units together (a region, the country): counts and coverage add up; the rate is
-    over the resident households of all of them, so none when one unit has none."""
+    over the resident households of all of them, so none when one unit with communes has none."""
     by_status: dict[str, tuple[int, int]] = {}
     for part in parts:
         for status, (households, people) in part.by_status.items():
             before = by_status.get(status, (0, 0))
             by_status[status] = (before[0] + households, before[1] + people)
-    complete = bool(parts) and all(p.resident_households is not None for p in parts)
+    # A unit with no commune here (a province without any of a group's communes) adds nothing, not a missing count.
+    counted = [p for p in parts if p.communes]
+    complete = bool(counted) and all(p.resident_households is not None for p in counted)
     return Figures(
         unit=None,
         year=year,
         standard=standard,
         by_status=by_status,
-        resident_households=sum(p.resident_households for p in parts) if complete else None,
-        resident_people=sum(p.resident_people or 0 for p in parts) if complete else None,
+        resident_households=sum(p.resident_households or 0 for p in counted) if complete else None,
+        resident_people=sum(p.resident_people or 0 for p in counted) if complete else None,
         communes=sum(p.communes for p in parts),
         communes_reported=sum(p.communes_reported for p in parts),
         registry_households=sum(p.registry_households for p in parts),

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from households import unit_sources
 from households.models import LAST_LEGACY_DAY, REFORM_DATE, AdministrativeUnit, UnitGroup, UnitLevel, UnitSuccession
+from households.models.units import GROUPED_LEVELS
 from households.regions import region_of_province
 from households.selectors.unit_codes import in_tree
 from households.unit_sources import ProvincePair, UnitRow
@@ -123,9 +126,10 @@ class MarkResult:
 
 @transaction.atomic
 def unit_groups_mark(*, group: str, codes: list[str], tree: str | None, source: str, clear: bool) -> MarkResult:
-    """Put the districts and communes of ``codes`` in ``group`` (``UnitGroup``); with ``clear``, take every other
-    unit out of it. Raises ValueError naming every code unknown, or held by both trees without ``tree``."""
-    units = AdministrativeUnit.objects.filter(code__in=set(codes), level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE])
+    """Put the districts and communes of ``codes`` in ``group`` (``UnitGroup``, with its history); with ``clear``,
+    take every other unit out of it. A ValidationError names every code unknown, or held by both trees without
+    ``tree``, and nothing is changed."""
+    units = AdministrativeUnit.objects.filter(code__in=set(codes), level__in=GROUPED_LEVELS)
     if tree:
         units = units.filter(in_tree(tree))
     found: dict[str, list[AdministrativeUnit]] = {}
@@ -139,11 +143,13 @@ def unit_groups_mark(*, group: str, codes: list[str], tree: str | None, source: 
     if twice:
         problems.append(f"codes both trees hold (say which with --tree): {', '.join(twice)}")
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValidationError("; ".join(problems))
     wanted = {matches[0].pk for matches in found.values()}
     marked = set(UnitGroup.objects.filter(group=group).values_list("unit_id", flat=True))
-    UnitGroup.objects.bulk_create([UnitGroup(unit_id=pk, group=group, source=source) for pk in wanted - marked])
+    bulk_create_with_history([UnitGroup(unit_id=pk, group=group, source=source) for pk in wanted - marked], UnitGroup)
     removed = 0
     if clear:
-        removed, _ = UnitGroup.objects.filter(group=group).exclude(unit_id__in=wanted).delete()
+        for row in UnitGroup.objects.filter(group=group).exclude(unit_id__in=wanted):
+            row.delete()  # one by one, so that the history keeps who took it out
+            removed += 1
     return MarkResult(added=len(wanted - marked), kept=len(wanted & marked), removed=removed)

@@ -2,18 +2,19 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.fields import WholeNumberField
 from common.replica.scope import replica_reads
-from households.models import UnitMark
+from households.models import CommuneGroup
 from households.regions import Region
-from reports.national import NATIONAL_BY, national_table
-from reports.selectors import StatisticsError, check_standard, statistics_years
+from reports.national import NATIONAL_BY, national_table, national_year
+from reports.selectors import StatisticsError
 
 
 class NationalQuerySerializer(serializers.Serializer):
@@ -27,7 +28,7 @@ class NationalQuerySerializer(serializers.Serializer):
         choices=NATIONAL_BY, default="province", help_text=gettext_lazy("One row per province or per region.")
     )
     group = serializers.ChoiceField(
-        choices=UnitMark.choices,
+        choices=CommuneGroup.choices,
         required=False,
         help_text=gettext_lazy("Only the communes of this group (marked by an administrator from its decision)."),
     )
@@ -77,8 +78,8 @@ class NationalAnswerSerializer(serializers.Serializer):
 class NationalStatisticsView(APIView):
     """Households by status in each province (or region) and in the whole country.
 
-    Số hộ nghèo, cận nghèo theo tỉnh hoặc vùng và toàn quốc. The ministry's officers see every province; anyone
-    else the provinces of their area. A row is the figure of the province's own dashboard; a region's is the
+    Số hộ nghèo, cận nghèo theo tỉnh hoặc vùng và toàn quốc. For the ministry's officers (403 for anyone else, whose
+    area the statistics endpoint sums). A row is the figure of the province's own dashboard; a region's is the
     sum of its provinces'. ``?format=csv`` or ``xlsx`` gives the rows without the total.
     """
 
@@ -86,7 +87,7 @@ class NationalStatisticsView(APIView):
 
     @extend_schema(
         parameters=[NationalQuerySerializer],
-        responses={200: NationalAnswerSerializer},
+        responses={200: NationalAnswerSerializer, 403: OpenApiResponse(description="Not a ministry officer.")},
         examples=[
             OpenApiExample(
                 "2026 by region, ethnic-minority communes (theo vùng, xã vùng đồng bào DTTS)",
@@ -96,25 +97,19 @@ class NationalStatisticsView(APIView):
         ],
     )
     def get(self, request: Request) -> Response:
+        if not request.user.sees_every_unit:
+            raise PermissionDenied(_("The national figures are for the ministry's officers."))
         query = NationalQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        standard = params.get("standard")
-        if standard is not None:
-            try:
-                check_standard(standard)
-            except StatisticsError as error:
-                raise serializers.ValidationError({error.field: [error.message]}) from None
-        years = statistics_years(user=request.user, standard=standard)
-        if "year" in params and params["year"] not in years:
-            message = _("No approved reviews in your area for %(year)s.") % {"year": params["year"]}
-            raise serializers.ValidationError({"year": [message]})
-        if not years:
-            raise serializers.ValidationError({"year": [_("No approved reviews in your area yet.")]})
+        try:
+            year = national_year(user=request.user, year=params.get("year"), standard=params.get("standard"))
+        except StatisticsError as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from None
         table = national_table(
             user=request.user,
-            year=params.get("year", years[-1]),
-            standard=standard,
+            year=year,
+            standard=params.get("standard"),
             by=params["by"],
             group=params.get("group", ""),
         )

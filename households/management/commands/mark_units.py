@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from households.models import UnitMark
+from households.models import CommuneGroup
 from households.selectors.unit_codes import Tree
 from households.services.units import unit_groups_mark
 
@@ -8,12 +9,12 @@ from households.services.units import unit_groups_mark
 class Command(BaseCommand):
     help = (
         "Put communes or districts in one of the groups the national tables count apart (ethnic-minority areas, "
-        "poor districts, border and island communes), by their codes, from the decision that lists them. All or "
-        "nothing: an unknown code, or one both trees hold without --tree, marks nothing."
+        "poor districts, coastal and island communes, border communes), by their codes, from the decision that "
+        "lists them. All or nothing: an unknown code, or one both trees hold without --tree, marks nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("group", choices=UnitMark.values)
+        parser.add_argument("group", choices=CommuneGroup.values)
         parser.add_argument("codes", nargs="*", help="Unit codes (districts 3 digits, communes 5).")
         parser.add_argument("--file", help="A text file with one code per line (or separated by commas).")
         parser.add_argument("--tree", choices=Tree.values, help="Which tree the codes are read in.")
@@ -28,6 +29,6 @@ class Command(BaseCommand):
             raise CommandError("Give unit codes or --file.")
         try:
             result = unit_groups_mark(group=group, codes=codes, tree=tree, source=source, clear=clear)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"{group}: {result.added} added, {result.kept} already marked, {result.removed} removed.")
