@@ -1,4 +1,4 @@
-"""Small helpers of the benchmarks: response-time figures from timed requests.
+"""Small helpers of the benchmarks: response-time figures from timed requests, and what their HTTP clients share.
 
 Plain functions over plain data (no Django, no network), so that the figures a benchmark prints are tested.
 """
@@ -6,8 +6,25 @@ Plain functions over plain data (no Django, no network), so that the figures a b
 from __future__ import annotations
 
 import math
+import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
+
+
+class LoopbackCookies(DefaultCookiePolicy):
+    """Secure cookies (the session and CSRF cookies with DEBUG off) sent over plain HTTP too, as browsers do for a
+    server on loopback (a secure context); the standard policy keeps them for HTTPS."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer to look at (a sign-in's 302), not a page to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -63,7 +62,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 
 from bench import statistics as statistics_bench  # noqa: E402
-from bench.common import Sample, figures  # noqa: E402
+from bench.common import LoopbackCookies, Sample, figures  # noqa: E402
 
 DB = "povertyplan_bench_load"
 # Not bench/statistics.py's port, so that both benches can run at once.
@@ -216,14 +215,6 @@ def _users(officers: int) -> list[Account]:
 
 FIGURES_MARK = 'data-figure="households"'  # the dashboard's headline figures
 REPORT_MARK = 'class="downloads"'  # the report's download links, shown with a built report
-
-
-class LoopbackCookies(DefaultCookiePolicy):
-    """Secure cookies (the session and CSRF cookies with DEBUG off) sent over plain HTTP too, as browsers
-    do for a server on loopback (a secure context); the standard policy keeps them for HTTPS."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
 
 
 class Officer(FastHttpUser):

@@ -30,7 +30,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 
-from bench.common import Sample, figures  # noqa: E402
+from bench.common import LoopbackCookies, NoRedirect, Sample, figures  # noqa: E402
 from bench.database import database_url, recreate_database  # noqa: E402
 
 DB = "povertyplan_bench_login"
@@ -140,18 +140,6 @@ def serve(settings_module: str, workers: int, threads: int) -> subprocess.Popen:
             time.sleep(0.2)
     os.killpg(process.pid, signal.SIGTERM)
     raise RuntimeError("gunicorn did not start")
-
-
-class LoopbackCookies(DefaultCookiePolicy):
-    """Secure cookies (session, CSRF: DEBUG is off) sent over plain HTTP to loopback, as browsers do."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Officer:

@@ -44,7 +44,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:  # run as a script: the project, after the standar
 import psycopg2  # noqa: E402
 
 from bench import statistics as statistics_bench  # noqa: E402
-from bench.common import percentile  # noqa: E402
+from bench.common import LoopbackCookies, NoRedirect, percentile  # noqa: E402
 
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 DB = "povertyplan_replica_bench"
@@ -191,18 +191,6 @@ def measure_all(args, token: str, port: int, primary: Cluster, replica: Cluster)
     time.sleep(0.6)  # the statistics collector's flush
     after = rows_returned(primary), rows_returned(replica)
     return {"paths": figures, "primary rows": after[0] - before[0], "replica rows": after[1] - before[1]}
-
-
-class LoopbackCookies(DefaultCookiePolicy):
-    """Secure cookies (DEBUG off) sent over plain HTTP to loopback, as browsers do (``bench/load.py``)."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Browser:
