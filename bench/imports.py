@@ -1,6 +1,6 @@
 """Benchmark of the Excel import (issue 6): 100,000 households, 400,000 members and their review answers.
 
-    .venv/bin/python bench/imports.py [--households 100000] [--keep-file]
+    .venv/bin/python bench/imports.py [--households 100000] [--members-rows 1048576] [--keep-file]
 
 Creates the database ``povertyplan_bench_import`` on 127.0.0.1:5432 (dropped first; ``BENCH_DATABASE_URL``
 overrides), loads Bắc Kạn's units, the standards and the ethnicities, writes a seeded workbook with
@@ -10,7 +10,8 @@ openpyxl (cached in the temp folder), then times
 - the whole import: ``import_commit`` (parse, check, classify, write with history) into PostgreSQL;
 
 and prints rows/s, the ratio to the bare parse and the peak memory (max RSS) of the import process.
-Goals: the import within 2.5× the bare parse (≥ 20,000 households/s), peak memory under 1 GiB.
+Goals: the import within 2.5× the bare parse (≥ 20,000 households/s), peak memory under 1.5 GiB with the
+largest sheet Excel holds (issue 25: ``--households 262144 --members-rows 1048576``).
 
 The bare parse runs twice, before and after the import, and the faster counts: on a shared machine one
 run can be slowed by other work. The import starts after a ``CHECKPOINT``. The CPU seconds of the import
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.database import database_url, recreate_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
-DB = "povertyplan_bench_import"
+DB = os.environ.get("BENCH_IMPORT_DB", "povertyplan_bench_import")  # another name for a run beside others
 DB_URL = database_url(DB)
 VILLAGES = 40
 YEAR = 2024
@@ -81,8 +82,10 @@ def _load_reference_data():
     return user, commune
 
 
-def write_workbook(path: Path, households: int, seed: int = 6) -> None:
-    """A seeded workbook in the import format (4 members and one review per household)."""
+def write_workbook(path: Path, households: int, seed: int = 6, members_rows: int | None = None) -> None:
+    """A seeded workbook in the import format (4 members and one review per household). ``members_rows``:
+    the members sheet has that many rows, its two header rows included (Excel holds at most 1,048,576),
+    the last household with fewer members."""
     from openpyxl import Workbook
 
     _setup_django()
@@ -100,11 +103,15 @@ def write_workbook(path: Path, households: int, seed: int = 6) -> None:
     water = ["Nước máy", "Giếng khoan", "Nước sông, suối, ao, hồ", "Nước mưa"]
     latrine = ["Nhà tiêu tự hoại", "Không có nhà tiêu", "Nhà tiêu hai ngăn"]
     serial = 0
+    member_rows_left = (members_rows - 2) if members_rows else households * 4
     for n in range(households):
         code = f"BB{n:07d}"
         sheets[Sheet.HOUSEHOLDS].append([code, f"Thôn {n % VILLAGES + 1}", f"Số {n}", None, "Tày", "Không"])
         born = 1960 + n % 30
         for relation, sex, year in (("Chủ hộ", "Nam", born), ("Vợ/chồng", "Nữ", born + 2)):
+            if member_rows_left <= 0:
+                break
+            member_rows_left -= 1
             serial += 1
             century_sex = (0 if year < 2000 else 2) + (1 if sex == "Nữ" else 0)
             cccd = f"006{century_sex}{year % 100:02d}{serial:06d}"
@@ -130,6 +137,9 @@ def write_workbook(path: Path, households: int, seed: int = 6) -> None:
                 ]
             )
         for child in range(2):
+            if member_rows_left <= 0:
+                break
+            member_rows_left -= 1
             sheets[Sheet.MEMBERS].append(
                 [
                     code,
@@ -230,16 +240,23 @@ def _wal_position(connection) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument(
+        "--members-rows",
+        type=int,
+        default=None,
+        help="Rows of the members sheet, its two header rows included (Excel's most: 1048576); the last "
+        "household gets fewer members. By default 4 members a household.",
+    )
     parser.add_argument("--keep-file", action="store_true", help="Keep the generated workbook for the next run.")
     args = parser.parse_args()
 
-    path = Path(tempfile.gettempdir()) / f"povertyplan-bench-import-{args.households}.xlsx"
+    suffix = f"-{args.members_rows}" if args.members_rows else ""
+    path = Path(tempfile.gettempdir()) / f"povertyplan-bench-import-{args.households}{suffix}.xlsx"
     if not path.exists():
         started = time.perf_counter()
         # A separate process, so that writing the workbook does not count in the import's peak memory.
-        subprocess.run(
-            [sys.executable, __file__, "--write-only", str(path), str(args.households)], check=True, cwd=ROOT
-        )
+        command = [sys.executable, __file__, "--write-only", str(path), str(args.households)]
+        subprocess.run([*command, str(args.members_rows or 0)], check=True, cwd=ROOT)
         print(f"workbook written in {time.perf_counter() - started:.1f} s: {path} ({path.stat().st_size >> 20} MiB)")
 
     _recreate_database()
@@ -297,14 +314,14 @@ def main() -> None:
         f"CPU seconds         : import process {cpu:.2f} (ratio to the parse's CPU {cpu / parse_cpu:.2f}), "
         f"its PostgreSQL backend {backend_cpu:.2f}; write-ahead log {wal / (1 << 20):,.0f} MiB"
     )
-    print(f"peak memory (RSS)   : {peak_mib:7.0f} MiB of the import process (goal < 1024)")
+    print(f"peak memory (RSS)   : {peak_mib:7.0f} MiB of the import process (goal < 1536)")
     if not args.keep_file:
         path.unlink()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--write-only":
-        write_workbook(Path(sys.argv[2]), int(sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--write-only":
+        write_workbook(Path(sys.argv[2]), int(sys.argv[3]), members_rows=int(sys.argv[4]) or None)
     elif len(sys.argv) == 3 and sys.argv[1] == "--parse-only":
         started = time.perf_counter()
         counted = bare_parse(Path(sys.argv[2]))

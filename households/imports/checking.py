@@ -36,6 +36,7 @@ from .columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REVIEW_COLUMNS, Column, 
 from .records import (
     GROUP_FIELDS,
     HOUSEHOLD_FIELDS,
+    LET_GO,
     MEMBER_FIELDS,
     HouseholdRecord,
     MemberRecord,
@@ -74,10 +75,23 @@ class VillageInfo:
     editable: bool
 
 
+class MemberValues(tuple):
+    """A saved member's ``MEMBER_FIELDS`` in their order (ethnicity as its id), read by name as a dict's: a
+    dict each took about 0.9 KB, and a re-import of 262,144 households holds a million of them (issue 25)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, _MEMBER_INDEX[key] if key.__class__ is str else key)
+
+
+_MEMBER_INDEX = {name: index for index, name in enumerate(MEMBER_FIELDS)}
+
+
 @dataclass(frozen=True)
 class ExistingMember:
     id: int
-    values: Mapping[str, Any]  # MEMBER_FIELDS, ethnicity as its id
+    values: Mapping[str, Any] | MemberValues  # MEMBER_FIELDS, ethnicity as its id
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,7 @@ class ExistingReview:
     state: str
     state_label: str
     income_per_capita: int
-    facts: Mapping[str, Any]
+    facts: Mapping[str, Any] | RawJSON  # ``context`` gives its JSON text (a dict each took 5 KB)
     causes: tuple[str, ...]
     version: int
 
@@ -211,6 +225,7 @@ class _Checker:
         self.language: str | None = None  # of the messages and explanations, read once by ``reviews``
         self.unreadable: set[tuple[str, int, str]] | None = None  # cells reported as unreadable, by ``missing``
         self.foreign_codes: set[str] = set()  # codes of households of another commune or outside the user's area
+        self.keep_outcomes = True  # see ``ChecksInStages``
 
     def error(self, sheet: Sheet, row: int, columns: tuple[Column, ...] | None, key: str, message: str) -> None:
         label = _col_label(columns, key) if columns and key else ""
@@ -485,12 +500,12 @@ class _Checker:
             existing = None if review.household_code in self.foreign_codes else ctx.reviews.get(key)
             if existing is None:
                 counts["reviews"].created += 1
-                kept.append(_compact(review))
+                kept.append(_compact(review, keep_outcome=self.keep_outcomes))
                 continue
             review.id, review.version = existing.id, existing.version
             review.changed = (
                 existing.income_per_capita != review.income_per_capita
-                or existing.facts != as_python(review.result["facts"])
+                or as_python(existing.facts) != as_python(review.result["facts"])
                 or list(existing.causes) != review.causes
             )
             if not review.changed:
@@ -508,7 +523,7 @@ class _Checker:
                 continue
             else:
                 counts["reviews"].updated += 1
-            kept.append(_compact(review))
+            kept.append(_compact(review, keep_outcome=self.keep_outcomes))
         if on_part is not None and len(kept) > given:
             on_part(kept[given:])
         self.unaccounted(kept, by_code)
@@ -661,8 +676,10 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(f"“{name}”" for name in names)
 
 
-def _compact(review: ReviewRecord) -> ReviewRecord:
-    if review.result:  # the facts are written as JSON by ``_Checker.classify``
+def _compact(review: ReviewRecord, *, keep_outcome: bool = True) -> ReviewRecord:
+    if not keep_outcome:
+        review.facts = review.result = LET_GO
+    elif review.result:  # the facts are written as JSON by ``_Checker.classify``
         review.result["explanation"] = RawJSON(orjson.dumps(review.result["explanation"]).decode())
     return review
 
@@ -682,9 +699,11 @@ class ChecksInStages:
     leaves them are final, and ``reviews`` does not change them. The plan and its errors are the same as in
     one go; a commit writes nothing that stays unless ``plan().ok``."""
 
-    def __init__(self, records: Records, context: ImportContext, errors: list[RowError]):
+    def __init__(self, records: Records, context: ImportContext, errors: list[RowError], *, keep_outcomes: bool = True):
         self.errors = list(errors)
         self.checker = _Checker(records, context, self.errors)
+        # Without them (a dry run, which writes nothing) a review's facts and outcome go once it is counted.
+        self.checker.keep_outcomes = keep_outcomes
         self.counts: dict[str, Counts] = {name: Counts() for name in ("households", "members", "reviews")}
         self.deletions: list[int] = []
         self.rounds_to_open: set[int] = set()

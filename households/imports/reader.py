@@ -24,6 +24,7 @@ from households.bounds import Bounds
 from households.registry_rules import normalize_citizen_id
 
 from .columns import NONE_KEYS, NONE_LABEL, NONE_OF, SEPARATOR, SHEETS, Column, Sheet, normalize
+from .sheet_chunks import Chunk, SheetChunks, sheet_chunks
 
 # Excel's day 0 (serial dates count from 30 December 1899, with the 1900 leap-year bug absorbed).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -68,9 +69,16 @@ class SheetRows:
     # The position of the column of errors of a workbook given back annotated (``annotate``), if it has one:
     # a row holding nothing else is no row of data.
     errors_column: int | None = None
+    # A large sheet read a part at a time (``sheet_chunks``), instead of whole through ``workbook``.
+    chunks: SheetChunks | None = None
 
     def load(self) -> None:
-        """Read the sheet and its headers (``columns``, ``missing``); nothing for a sheet that is absent."""
+        """Read the sheet and its headers (``columns``, ``missing``); nothing for a sheet that is absent. A
+        sheet read a part at a time reads its first part here, the others as its rows are used."""
+        if self.chunks is not None:
+            chunks, self.chunks, self.workbook = self.chunks, None, None
+            _read_sheet(self, _ChunkedSource(chunks.chunks()))
+            return
         if self.workbook is None:
             return
         _read_sheet(self, self.workbook.get_sheet_by_name(self.title))
@@ -78,7 +86,9 @@ class SheetRows:
 
     def release(self) -> None:
         """Let the sheet go without reading its rows."""
-        self.source = self.workbook = None
+        if isinstance(self.source, _ChunkedSource):
+            self.source.close()
+        self.source = self.workbook = self.chunks = None
 
     def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """The data rows, once: the calamine sheet is let go at the end, so that the records checked and
@@ -87,7 +97,12 @@ class SheetRows:
         if self.source is None:
             return
         skip = self.errors_column
-        for number, cells in enumerate(self.source.iter_rows(), start=1):
+        numbered = (
+            self.source.numbered()
+            if isinstance(self.source, _ChunkedSource)
+            else enumerate(self.source.iter_rows(), start=1)
+        )
+        for number, cells in numbered:
             if number < self.first_data_row:
                 continue
             for index, value in enumerate(cells):
@@ -96,6 +111,51 @@ class SheetRows:
                     yield number, cells
                     break
         self.source = None
+
+
+class _ChunkedSource:
+    """A sheet read a part at a time, seen as a calamine sheet by ``_read_sheet`` (its rows from the first, for
+    the headers: the parts it looks into are kept) and by ``SheetRows.iter_rows`` (every row, numbered)."""
+
+    def __init__(self, chunks: Iterator[Chunk]):
+        self.chunks = chunks
+        self.read: list[Chunk] = []  # taken from ``chunks`` and not yet given by ``numbered``
+        first = next(chunks, None)
+        if first is not None:
+            self.read.append(first)
+
+    def iter_rows(self) -> Iterator[list[Any]]:
+        """The rows from the first, padded as calamine pads them (from row 1)."""
+        number, index = 1, 0
+        while True:
+            if index == len(self.read):
+                chunk = next(self.chunks, None)
+                if chunk is None:
+                    return
+                self.read.append(chunk)
+            chunk = self.read[index]
+            while number < chunk.first:
+                yield []
+                number += 1
+            for row in chunk.rows:
+                yield row
+                number += 1
+            index += 1
+
+    def numbered(self) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            while True:
+                chunk = self.read.pop(0) if self.read else next(self.chunks, None)
+                if chunk is None:
+                    return
+                yield from zip(range(chunk.first, chunk.first + len(chunk.rows)), chunk.rows, strict=True)
+                chunk = None  # let the part go before the next is read
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.read = []
+        self.chunks.close()
 
 
 @dataclass
@@ -108,9 +168,10 @@ class ParsedWorkbook:
         reads one sheet at a time). Calamine parses the sheet's XML without holding the GIL, so this thread
         meanwhile turns the other sheets into records: the largest sheet does not wait for them."""
         rows = self.sheets.get(sheet)
-        if rows is None or rows.workbook is None or self.reopen is None:
+        if rows is None or (rows.workbook is None and rows.chunks is None) or self.reopen is None:
             return None
-        rows.workbook = self.reopen()
+        if rows.chunks is None:
+            rows.workbook = self.reopen()
         return pool.submit(rows.load)
 
     @property
@@ -147,9 +208,10 @@ def sheet_lookup() -> dict[str, Sheet]:
     return lookup
 
 
-def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
+def read_workbook(source: str | Path | bytes | IO[bytes], *, in_parts: bool = False) -> ParsedWorkbook:
     """The three sheets of an import workbook, each read when its ``load`` is called. A sheet that is absent
-    comes back with ``found=False``."""
+    comes back with ``found=False``. ``in_parts``: a large sheet is read a part at a time (``sheet_chunks``),
+    never whole; its rows are then read once only."""
     if not isinstance(source, str | Path | bytes):
         source = source.read()  # a file-like object is read once, so that the workbook can be opened again
     workbook = open_workbook(source)
@@ -159,7 +221,8 @@ def read_workbook(source: str | Path | bytes | IO[bytes]) -> ParsedWorkbook:
         sheet = by_name.get(normalize(name))
         if sheet is None or sheet in sheets:
             continue
-        sheets[sheet] = SheetRows(sheet, name, workbook=workbook)
+        chunks = sheet_chunks(source, name) if in_parts else None
+        sheets[sheet] = SheetRows(sheet, name, workbook=workbook, chunks=chunks)
     for sheet, (title_vi, _title_en, _columns) in SHEETS.items():
         if sheet not in sheets:
             sheets[sheet] = SheetRows(sheet, title_vi, found=False)

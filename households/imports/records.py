@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Any
 
 from .columns import MEMBER_COLUMNS, SHEET_LABELS, Sheet
@@ -91,6 +92,11 @@ class HouseholdRecord:
     changed: bool = True
     is_urban: bool = False
     version: int = 0
+
+
+# What a review record keeps of its facts and outcome once they are written or counted: one shared empty
+# mapping, not an empty dict each (64 bytes a review).
+LET_GO: Any = MappingProxyType({})
 
 
 @dataclass(slots=True)  # hundreds of thousands in a large import

@@ -170,7 +170,7 @@ def _plan(
         return None, _file_error(f"{commune.name}: {refusal}")
     started = time.perf_counter()
     try:
-        workbook = read_workbook(source)
+        workbook = read_workbook(source, in_parts=True)
     except WorkbookError as error:
         return None, _file_error(str(error))
     timings["read"] = time.perf_counter() - started
@@ -201,7 +201,7 @@ def _plan(
         context = load_context(user=user, commune=commune, records=records, today=today)
     timings["load"] = time.perf_counter() - started - sum(timings.values())
     progress(0.45)
-    stages = ChecksInStages(records, context, errors)
+    stages = ChecksInStages(records, context, errors, keep_outcomes=commit is not None)
     if commit is None or not stages.ok_so_far:
         stages.households_and_members()
         stages.reviews()

@@ -348,13 +348,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Uploaded workbooks larger than this are refused with a message (bytes; 50 MiB by default).
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "50")) * 2**20
+# Uploaded workbooks larger than this are refused with a message (bytes; 128 MiB by default: the fullest
+# members sheet Excel holds, 262,144 households' workbook, is 84 MiB).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "128")) * 2**20
 # Before a workbook is read, each sheet (each part of the zip) must be at most IMPORT_MAX_SHEET_MB once
-# uncompressed and have at most IMPORT_MAX_ROWS rows: a commune's import fits (the largest commune has about
-# 100,000 people), a small file that unpacks to gigabytes does not (households/imports/upload.py).
-IMPORT_MAX_SHEET_MB = int(os.environ.get("IMPORT_MAX_SHEET_MB", "150"))
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# uncompressed and have at most IMPORT_MAX_ROWS rows: the most Excel holds (1,048,576 rows; the members sheet
+# of 262,144 households is 917 MiB of XML written with inline strings), which the import reads a part at a
+# time (households/imports/sheet_chunks.py); a small file that unpacks to more does not (upload.py).
+IMPORT_MAX_SHEET_MB = int(os.environ.get("IMPORT_MAX_SHEET_MB", "1200"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1048576"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 
 # Celery: a broker only when Redis is configured; without it jobs run in the web process or a process of their
