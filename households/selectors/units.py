@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,9 +19,18 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _self_and_descendants(ids) -> Q:
-    # Three parent hops reach villages from a legacy province (province → district → commune → village).
-    return Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids) | Q(parent__parent__parent__in=ids)
+def _with_descendants(roots_sql: str, params: Sequence) -> set[int]:
+    """The units ``roots_sql`` selects (a SELECT of ids) and every unit below them, in one query that walks down the
+    parent index. An OR of the three parent hops (province → district → commune → village) made PostgreSQL join the
+    whole unit table three times: 50-100 ms a request with the country's 47,000 units and villages."""
+    table = AdministrativeUnit._meta.db_table
+    sql = (
+        f"WITH RECURSIVE tree(id) AS ({roots_sql} "
+        f"UNION SELECT unit.id FROM {table} unit JOIN tree ON unit.parent_id = tree.id) SELECT id FROM tree"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return {row[0] for row in cursor.fetchall()}
 
 
 def visible_unit_ids(user: User) -> set[int] | None:
@@ -46,8 +56,9 @@ def visible_unit_ids(user: User) -> set[int] | None:
 
 def _compute_visible_ids(user: User) -> set[int]:
     # Three queries: the assigned units and all below; the links across the reform; what those add.
-    assigned = user.units.values("pk")
-    visible = set(AdministrativeUnit.objects.filter(_self_and_descendants(assigned)).values_list("pk", flat=True))
+    through = user.units.through._meta
+    assigned = f"SELECT {through.get_field('administrativeunit').column} FROM {through.db_table} WHERE user_id = %s"
+    visible = _with_descendants(assigned, [user.pk])
     links = UnitSuccession.objects.filter(
         Q(predecessor__in=visible) | Q(successor__in=visible, is_split=False)
     ).values_list("predecessor_id", "successor_id", "is_split")
@@ -60,7 +71,10 @@ def _compute_visible_ids(user: User) -> set[int]:
     added -= visible
     if not added:
         return visible
-    return visible | set(AdministrativeUnit.objects.filter(_self_and_descendants(added)).values_list("pk", flat=True))
+    placeholders = ", ".join(["%s"] * len(added))
+    return visible | _with_descendants(
+        f"SELECT id FROM {AdministrativeUnit._meta.db_table} WHERE id IN ({placeholders})", added
+    )
 
 
 def units_visible_to(user: User, *, on: date | None = None):
