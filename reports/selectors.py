@@ -278,7 +278,7 @@ def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
     if standard is not None:
         counts = counts.filter(standard=standard)
     if ids is not None:
-        counts = counts.filter(commune_id__in=ids)
+        counts = counts.filter(commune_id__any_of=list(ids))
     return sorted(set(counts.values_list("year", flat=True).distinct()))
 
 
@@ -287,7 +287,7 @@ def statistics_standards(*, user: User, year: int) -> list[str]:
     ids = visible_unit_ids(user)
     counts = StatisticCount.objects.filter(dimension="status", year=year)
     if ids is not None:
-        counts = counts.filter(commune_id__in=ids)
+        counts = counts.filter(commune_id__any_of=list(ids))
     return sorted(set(counts.values_list("standard", flat=True).distinct()))
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def households_visible_to(user: User) -> QuerySet[Household]:
     ids = visible_unit_ids(user)
     households = Household.objects.all()
-    return households if ids is None else households.filter(village__in=ids)
+    return households if ids is None else households.filter(village_id__any_of=list(ids))
 
 
 def household_list(*, user: User, filters: dict | None = None) -> HouseholdFilter:

@@ -26,7 +26,7 @@ def round_list(*, user: User) -> QuerySet[ReviewRound]:
     ids = visible_unit_ids(user)
     # commune and standard are shown in every row.
     rounds = ReviewRound.objects.select_related("commune", "standard")
-    return rounds if ids is None else rounds.filter(commune__in=ids)
+    return rounds if ids is None else rounds.filter(commune_id__any_of=list(ids))
 
 
 def round_get(*, user: User, pk: int) -> ReviewRound:
@@ -39,7 +39,7 @@ def review_list(*, user: User, review_round: ReviewRound | None = None) -> Query
     reviews = HouseholdReview.objects.select_related("household", "village", "round", "round__standard")
     if review_round is not None:
         reviews = reviews.filter(round=review_round)
-    return reviews if ids is None else reviews.filter(village__in=ids)
+    return reviews if ids is None else reviews.filter(village_id__any_of=list(ids))
 
 
 def review_get(*, user: User, pk: int) -> HouseholdReview:

@@ -296,7 +296,7 @@ def figures(
         parts = {key: replace(part, commune_ids=part.commune_ids & wanted) for key, part in parts.items()}
     cells = (
         StatisticCount.objects.filter(
-            dimension="status", year__in=years, standard__in=set(standards.values()), commune_id__in=wanted
+            dimension="status", year__in=years, standard__in=set(standards.values()), commune_id__any_of=list(wanted)
         )
         .values_list("year", "standard", "commune_id", "status")
         .annotate(households=Sum("households"), people=Sum("people"))

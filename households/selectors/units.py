@@ -80,7 +80,7 @@ def _compute_visible_ids(user: User) -> set[int]:
 def units_visible_to(user: User, *, on: date | None = None):
     """The units a user may see, optionally only those valid on a date."""
     ids = visible_unit_ids(user)
-    units = AdministrativeUnit.objects.all() if ids is None else AdministrativeUnit.objects.filter(pk__in=ids)
+    units = AdministrativeUnit.objects.all() if ids is None else AdministrativeUnit.objects.filter(pk__any_of=list(ids))
     return units.valid_on(on) if on else units
 
 
