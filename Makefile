@@ -71,6 +71,11 @@ load: $(VENV)/.installed-dev
 login-storm: $(VENV)/.installed-dev
 	$(BIN)/python bench/login_storm.py
 
+# Issue 25's country alone: 1M then 10M households over the 34 provinces (an hour or more, ~30 GB of disk).
+.PHONY: national
+national: $(VENV)/.installed-dev
+	$(BIN)/python bench/national.py --sizes 1000000 10000000
+
 # The attack tour against a production-like server (gunicorn, DEBUG=0, behind TLS-proxy headers) on a fresh
 # PostgreSQL database with the demo: about 7 minutes; fails when a defect of medium severity or more is left.
 .PHONY: attack-tour

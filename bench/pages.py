@@ -108,16 +108,55 @@ def _is_prepared() -> bool:
     return User.objects.filter(username=USERS["chair"][0]).exists() and Plan.objects.exists()
 
 
-def _prepare_pages() -> None:
-    """Members, users of each role, the seed-002 plan, and a round waiting for approval (in-process)."""
+def province_unit(code: str):
+    """The province of ``code``: that of the 2025 tree where both trees have the code (Hồ Chí Minh's 79)."""
+    from django.db.models import F
+
+    from households.models import AdministrativeUnit, UnitLevel
+
+    provinces = AdministrativeUnit.objects.filter(code=code, level=UnitLevel.PROVINCE)
+    return provinces.order_by(F("valid_to").desc(nulls_first=True)).first()
+
+
+def _prepare_pages(
+    *, province_code: str = "06", year: int = YEAR, plan_demo: bool = True, members: bool = True
+) -> None:
+    """Members (unless the households came with theirs), users of each role, the seed-002 plan (``plan_demo``),
+    and a round waiting for approval (in-process). A province of the 2025 tree has no district officer."""
     from django.core.management import call_command
     from django.db import connection
 
     from accounts.services import user_create
-    from households.models import AdministrativeUnit, Household, ReviewKind, ReviewRound, UnitLevel
+    from households.models import Household, ReviewKind, ReviewRound, UnitLevel
     from households.search import household_search_refresh
 
-    call_command("load_plan_demo", verbosity=0)
+    if plan_demo:
+        call_command("load_plan_demo", verbosity=0)
+    if members:
+        _members_insert()
+        household_search_refresh(Household.objects.all())  # the members' names, as the services would have
+    province = province_unit(province_code)
+    district = province.children.filter(level=UnitLevel.DISTRICT).order_by("code").first()
+    # The commune officer's commune has its approved round; the chair's commune a round waiting for approval.
+    commune, waiting = (district or province).children.filter(level=UnitLevel.COMMUNE).order_by("code")[:2]
+    units = {"province": province, "district": district, "commune": commune, "chair": waiting}
+    for key, (username, role) in USERS.items():
+        if units[key] is not None:
+            user_create(username=username, password=None, role=role, units=[units[key]])
+    # Every review of the chair's commune submitted and not yet decided (the statistics are rebuilt after this).
+    waiting_round = ReviewRound.objects.get(commune=waiting, year=year, kind=ReviewKind.ANNUAL)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE households_householdreview SET state = 'submitted', decision_id = NULL, approved_at = NULL,"
+            " submitted_at = now() WHERE round_id = %s",
+            [waiting_round.pk],
+        )
+    waiting_round.decisions.all().delete()
+
+
+def _members_insert() -> None:
+    from django.db import connection
+
     # The name search also looks at members: each household gets its head and a spouse, the head with a CCCD.
     with connection.cursor() as cursor:
         woman = "head_name LIKE '%% Thị %%'"
@@ -133,23 +172,6 @@ def _prepare_pages() -> None:
                 " false, false, false FROM households_household",
                 [relation],
             )
-    household_search_refresh(Household.objects.all())  # the members' names, as the services would have
-    province = AdministrativeUnit.objects.get(code="06", level=UnitLevel.PROVINCE)
-    district = province.children.filter(level=UnitLevel.DISTRICT).order_by("code").first()
-    # The commune officer's commune has its approved round; the chair's commune a round waiting for approval.
-    commune, waiting = district.children.filter(level=UnitLevel.COMMUNE).order_by("code")[:2]
-    units = {"province": province, "district": district, "commune": commune, "chair": waiting}
-    for key, (username, role) in USERS.items():
-        user_create(username=username, password=None, role=role, units=[units[key]])
-    # Every review of the chair's commune submitted and not yet decided (the statistics are rebuilt after this).
-    waiting_round = ReviewRound.objects.get(commune=waiting, year=YEAR, kind=ReviewKind.ANNUAL)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE households_householdreview SET state = 'submitted', decision_id = NULL, approved_at = NULL,"
-            " submitted_at = now() WHERE round_id = %s",
-            [waiting_round.pk],
-        )
-    waiting_round.decisions.all().delete()
 
 
 def _vacuum() -> None:
@@ -182,27 +204,27 @@ def prepare(*, db: str, households: int, reuse: bool) -> None:
     print(f"Database {db} prepared in {time.perf_counter() - started:.0f} s.", flush=True)
 
 
-def pages() -> list[Page]:
-    """The main pages, each for the roles that use it."""
+def pages(*, province_code: str = "06", year: int = YEAR) -> list[Page]:
+    """The main pages, each for the roles that use it: those of the district officer where there is one, of
+    the plan where ``load_plan_demo`` made it."""
     from django.urls import reverse
 
     from accounts.models import User
-    from households.models import AdministrativeUnit, Household, HouseholdReview, ReviewKind, ReviewRound, UnitLevel
+    from households.models import Household, HouseholdReview, ReviewKind, ReviewRound
     from programmes.models import Plan
 
     commune = User.objects.get(username=USERS["commune"][0]).units.get()
     waiting = User.objects.get(username=USERS["chair"][0]).units.get()
-    province = AdministrativeUnit.objects.get(code="06", level=UnitLevel.PROVINCE)
-    annual = ReviewRound.objects.get(commune=commune, year=YEAR, kind=ReviewKind.ANNUAL)
-    waiting_round = ReviewRound.objects.get(commune=waiting, year=YEAR, kind=ReviewKind.ANNUAL)
+    province = province_unit(province_code)
+    annual = ReviewRound.objects.get(commune=commune, year=year, kind=ReviewKind.ANNUAL)
+    waiting_round = ReviewRound.objects.get(commune=waiting, year=year, kind=ReviewKind.ANNUAL)
     submitted = HouseholdReview.objects.filter(round=waiting_round).order_by("pk").first()
     household = Household.objects.filter(commune=commune).order_by("code").first()
-    plan = Plan.objects.get(decision_number="397/QĐ-UBND")
+    plan = Plan.objects.filter(decision_number="397/QĐ-UBND").first()
     dashboard = reverse("reports:dashboard")
     households = reverse("households:household-list")
     report = reverse("reports:report", args=["circular07"])
-    circular07 = f"{report}?unit={province.pk}&year={YEAR}"
-    plan_page = reverse("programmes:plan-detail", args=[plan.pk])
+    circular07 = f"{report}?unit={province.pk}&year={year}"
     search = f"{households}?q={household.head_name}"
     result = [
         Page("dashboard (province)", "province", dashboard),
@@ -220,14 +242,36 @@ def pages() -> list[Page]:
         Page("approval queue", "chair", reverse("households:approval-queue")),
         Page("approval queue", "commune", reverse("households:approval-queue")),
         Page("approval: review detail", "chair", submitted.get_absolute_url()),
-        Page("plan list", "province", reverse("programmes:plan-list")),
-        Page("plan page", "province", plan_page),
-        Page("plan page", "district", plan_page),
-        Page(f"plan page, year {YEAR}", "province", f"{plan_page}?year={YEAR}"),
+        *(_plan_pages(plan, year) if plan else ()),
         Page("import page", "commune", reverse("households:import-start")),
         Page("circular07 HTML (province)", "province", circular07),
         Page("circular07 PDF (province)", "province", f"{circular07}&format=pdf", CIRCULAR07_GOAL_MS, True),
         Page("circular07 XLSX (province)", "province", f"{circular07}&format=xlsx", CIRCULAR07_GOAL_MS, True),
+        *(_plan_reports(plan, year) if plan else ()),
+    ]
+    users = set(
+        User.objects.filter(username__in=[name for name, _role in USERS.values()]).values_list("username", flat=True)
+    )
+    return [page for page in result if USERS[page.role][0] in users]
+
+
+def _plan_pages(plan, year: int) -> list[Page]:
+    from django.urls import reverse
+
+    plan_page = reverse("programmes:plan-detail", args=[plan.pk])
+    return [
+        Page("plan list", "province", reverse("programmes:plan-list")),
+        Page("plan page", "province", plan_page),
+        Page("plan page", "district", plan_page),
+        Page(f"plan page, year {year}", "province", f"{plan_page}?year={year}"),
+    ]
+
+
+def _plan_reports(plan, year: int) -> list[Page]:
+    from django.urls import reverse
+
+    progress = reverse("reports:report", args=["progress"])
+    return [
         Page(
             "plan report PDF",
             "province",
@@ -235,14 +279,9 @@ def pages() -> list[Page]:
             PLAN_PDF_GOAL_MS,
             True,
         ),
-        Page("progress report", "province", f"{reverse('reports:report', args=['progress'])}?plan={plan.pk}&year=2017"),
-        Page(
-            f"progress report, year {YEAR}",
-            "province",
-            f"{reverse('reports:report', args=['progress'])}?plan={plan.pk}&year={YEAR}",
-        ),
+        Page("progress report", "province", f"{progress}?plan={plan.pk}&year=2017"),
+        Page(f"progress report, year {year}", "province", f"{progress}?plan={plan.pk}&year={year}"),
     ]
-    return result
 
 
 def _quantile(times: list[float], q: float) -> float:

@@ -11,6 +11,7 @@ lists p95 < 200 ms at 1M.
 """
 
 import argparse
+import functools
 import io
 import json
 import os
@@ -76,7 +77,8 @@ def database_exists(db: str = DB) -> bool:
     return found
 
 
-def setup_database(db: str = DB) -> None:
+def setup_database(db: str = DB, units: tuple[str, ...] = ("--province", "Bắc Kạn")) -> None:
+    """``db`` made anew with the standards and the units ``load_units`` is given (``("--all",)``: the country)."""
     import psycopg2
 
     connection = psycopg2.connect(ADMIN_URL)
@@ -87,56 +89,229 @@ def setup_database(db: str = DB) -> None:
     connection.close()
     manage("migrate", "-v0", db=db)
     manage("loaddata", "standards", "ethnicities", "-v0", db=db)
-    manage("load_units", "--province", "Bắc Kạn", db=db)
+    manage("load_units", *units, db=db)
 
 
-def prepare_rounds(db: str = DB) -> dict:
-    """A village, a 2024 annual round and its decision in every commune of Bắc Kạn."""
+# The rounds' dates by year: the annual review runs from 1 September to 14 December (Decision 24/2021/QĐ-TTg,
+# art. 4); each year's standard is the one a round of that year takes by default (standards.selectors.
+# standard_for_round: the standard in force the next year).
+ROUND_YEARS = {
+    2024: ("2021-2025", "2024-09-01", "2024-12-14", "2024-11-02"),
+    2025: ("2021-2025", "2025-09-01", "2025-12-14", "2025-11-03"),
+    2026: ("2026-2030", "2026-09-01", "2026-12-14", "2026-11-02"),
+}
+# The communes of one province's tree: before the reform through its districts, after it directly below it.
+_COMMUNES = {
+    False: "SELECT c.id, c.code FROM households_administrativeunit c JOIN households_administrativeunit d"
+    " ON c.parent_id = d.id JOIN households_administrativeunit p ON d.parent_id = p.id"
+    " WHERE c.level = 'commune' AND c.valid_to IS NOT NULL AND p.code LIKE %s ORDER BY c.code",
+    True: "SELECT c.id, c.code FROM households_administrativeunit c JOIN households_administrativeunit p"
+    " ON c.parent_id = p.id WHERE c.level = 'commune' AND c.valid_to IS NULL AND p.code LIKE %s ORDER BY c.code",
+}
+
+
+def prepare_rounds(
+    db: str = DB, *, province: str = "06", reformed: bool = False, years: tuple[int, ...] = (2024,), villages: int = 1
+) -> dict:
+    """``villages`` villages, and an annual round of each year with its decision, in every commune of the
+    province (``province="%"``: of every province) in the tree before the reform (or, ``reformed``, after it).
+
+    Keys: ``communes`` [(id, code)]; ``villages``, ``rounds`` and ``decisions`` {commune: id} of the first
+    village and year (what ``load_households`` reads); ``village_ids`` {commune: [ids]}, ``year_rounds`` and
+    ``year_decisions`` {(commune, year): id}. Set-based: the country's 3,321 communes take a few statements."""
     import psycopg2
 
     connection = psycopg2.connect(db_url(db))
-    villages, rounds, decisions = {}, {}, {}
     with connection, connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.id, c.code FROM households_administrativeunit c JOIN households_administrativeunit d"
-            " ON c.parent_id = d.id JOIN households_administrativeunit p ON d.parent_id = p.id"
-            " WHERE c.level = 'commune' AND p.code = '06' AND c.valid_to IS NOT NULL ORDER BY c.code"
-        )
+        cursor.execute(_COMMUNES[reformed], [province])
         communes = cursor.fetchall()
-        cursor.execute("SELECT id FROM programmes_povertystandard WHERE code = '2021-2025' ORDER BY version DESC")
-        standard = cursor.fetchone()[0]
+        ids = [commune_id for commune_id, _code in communes]
         cursor.execute(
             "INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,"
             " is_staff, is_active, date_joined, role) VALUES ('!', false, 'bench-chair', '', '', '', false,"
             " true, now(), 'commune_chair') RETURNING id"
         )
         chair = cursor.fetchone()[0]
-        for commune_id, code in communes:
-            cursor.execute(
-                "INSERT INTO households_administrativeunit (code, name, short_name, level, unit_type, parent_id,"
-                " valid_from, valid_to, is_urban, source_key) VALUES ('', %s, %s, 'village', 'thon', %s, NULL,"
-                " '2025-06-30', false, '') RETURNING id",
-                (f"Thôn Bản Chang {code}", f"Bản Chang {code}", commune_id),
-            )
-            villages[commune_id] = cursor.fetchone()[0]
+        # Villages of a commune end with its tree: the day before the reform, or never after it.
+        cursor.execute(
+            "INSERT INTO households_administrativeunit (code, name, short_name, level, unit_type, parent_id,"
+            " valid_from, valid_to, is_urban, source_key) SELECT '', 'Thôn Bản Chang ' || c.code || suffix,"
+            " 'Bản Chang ' || c.code || suffix, 'village', 'thon', c.id, NULL, %s, false, ''"
+            " FROM households_administrativeunit c, LATERAL (SELECT CASE WHEN n = 1 THEN '' ELSE ' ' || n END"
+            " FROM generate_series(1, %s) n) v(suffix) WHERE c.id = ANY(%s) ORDER BY c.code, suffix"
+            " RETURNING id, parent_id",
+            [None if reformed else "2025-06-30", villages, ids],
+        )
+        by_commune: dict[int, list[int]] = {}
+        for village_id, commune_id in sorted(cursor.fetchall()):
+            by_commune.setdefault(commune_id, []).append(village_id)
+        rounds, decisions = {}, {}
+        for year in years:
+            standard, starts_on, ends_on, signed_on = ROUND_YEARS[year]
             cursor.execute(
                 "INSERT INTO households_reviewround (commune_id, year, kind, standard_id, starts_on, ends_on,"
-                " created_at) VALUES (%s, 2024, 'annual', %s, '2024-09-01', '2024-12-14', now()) RETURNING id",
-                (commune_id, standard),
+                " created_at) SELECT c, %s, 'annual', (SELECT id FROM programmes_povertystandard WHERE code = %s"
+                " ORDER BY version DESC LIMIT 1), %s, %s, now() FROM unnest(%s) c RETURNING id, commune_id",
+                [year, standard, starts_on, ends_on, ids],
             )
-            rounds[commune_id] = cursor.fetchone()[0]
+            for round_id, commune_id in cursor.fetchall():
+                rounds[(commune_id, year)] = round_id
             cursor.execute(
                 "INSERT INTO households_reviewdecision (round_id, number, signed_on, signer_id)"
-                " VALUES (%s, %s, '2024-11-02', %s) RETURNING id",
-                (rounds[commune_id], f"{code}/QĐ-UBND", chair),
+                " SELECT r.id, c.code || '/QĐ-UBND', %s, %s FROM households_reviewround r"
+                " JOIN households_administrativeunit c ON c.id = r.commune_id WHERE r.id = ANY(%s)"
+                " RETURNING id, round_id",
+                [signed_on, chair, [rounds[(commune_id, year)] for commune_id in ids]],
             )
-            decisions[commune_id] = cursor.fetchone()[0]
+            round_communes = {round_id: key for key, round_id in rounds.items()}
+            for decision_id, round_id in cursor.fetchall():
+                decisions[round_communes[round_id]] = decision_id
     connection.close()
-    return {"communes": communes, "villages": villages, "rounds": rounds, "decisions": decisions}
+    first = min(years)
+    return {
+        "communes": communes,
+        "villages": {commune_id: ids[0] for commune_id, ids in by_commune.items()},
+        "rounds": {commune_id: rounds[(commune_id, first)] for commune_id in ids},
+        "decisions": {commune_id: decisions[(commune_id, first)] for commune_id in ids},
+        "village_ids": by_commune,
+        "year_rounds": rounds,
+        "year_decisions": decisions,
+    }
+
+
+FAMILIES = ["Hoàng", "Nông", "Triệu", "Lý", "Đàm", "Lục", "Hà", "Ma", "Bế", "Dương"]
+GIVEN = ["Văn Páo", "Thị Slao", "Văn Chàn", "Thị Mẩy", "Văn Thắng", "Thị Hương", "Văn Khải", "Thị Nguyệt"]
+STATUSES = ["poor"] * 20 + ["near_poor"] * 12 + ["average"] * 18 + ["not_poor"] * 50
+INDICATORS = ["water", "latrine", "housing_quality", "telecom", "health_insurance"]
+REVIEW_COPY_COLUMNS = (
+    "round_id",
+    "household_id",
+    "commune_id",
+    "village_id",
+    "is_urban",
+    "income_per_capita",
+    "facts",
+    "causes",
+    "deprived",
+    "deprived_count",
+    "status",
+    "explanation",
+    "previous_status",
+    "transition",
+    "state",
+    "decision_id",
+    "approved_at",
+    "returned_reason",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def household_name(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILIES)} {rng.choice(GIVEN)}"
+
+
+def household_line(
+    hid: int, commune_id: int, village_id: int, name: str, rng: random.Random, members: tuple = ()
+) -> str:
+    """One household's COPY line (``HOUSEHOLD_COPY_COLUMNS`` after the id); ``members`` as (name, national ID)
+    go into its search text, as the services would put them."""
+    flags = [rng.random() < p for p in (0.8, 0.05, 0.03, 0.2, 0.1)]
+    code = f"B{hid:08d}"
+    return (
+        "\t".join(
+            [
+                str(hid),
+                code,
+                str(commune_id),
+                str(village_id),
+                name,
+                "",
+                "",
+                *("t" if f else "f" for f in (flags[2], flags[0], flags[1], flags[3], flags[4])),
+                "active",
+                r"\N",
+                "1",
+                "2024-01-01 00:00:00+07",
+                search_text(code, name, members),
+            ]
+        )
+        + "\n"
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _json(values: tuple[str, ...]) -> str:
+    # A handful of lists repeat over millions of rows: each is written once.
+    return json.dumps(list(values))
+
+
+@functools.lru_cache(maxsize=16)
+def _members_json(people: int) -> str:
+    return json.dumps({"members": [{}] * people})
+
+
+def review_line(
+    round_id: int,
+    hid: int,
+    commune_id: int,
+    village_id: int,
+    decision_id: int,
+    rng: random.Random,
+    *,
+    approved_at: str = "2024-11-02 10:00:00+07",
+    people: int = 3,
+) -> str:
+    """One approved review's COPY line (``REVIEW_COPY_COLUMNS``), its status drawn from ``STATUSES``."""
+    status = rng.choice(STATUSES)
+    deprived = rng.sample(INDICATORS, k=3 if status == "poor" else 1)
+    return (
+        "\t".join(
+            [
+                str(round_id),
+                str(hid),
+                str(commune_id),
+                str(village_id),
+                "f",
+                "1200000",
+                _members_json(people),
+                _json(("no_capital",) if status == "poor" else ()),
+                _json(tuple(deprived)),
+                str(len(deprived)),
+                status,
+                "[]",
+                "",
+                "stayed_not_poor",
+                "approved",
+                str(decision_id),
+                approved_at,
+                "",
+                "1",
+                approved_at,
+                approved_at,
+            ]
+        )
+        + "\n"
+    )
+
+
+def next_household_id(cursor) -> int:
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM households_household")
+    return cursor.fetchone()[0] + 1
+
+
+def household_sequence_reset(cursor) -> None:
+    """The households' identity after COPY, which wrote the ids itself."""
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('households_household', 'id'),"
+        " (SELECT MAX(id) FROM households_household))"
+    )
 
 
 def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) -> float:
-    """COPY ``count`` more households, each with one approved 2024 review, into the communes of Bắc Kạn."""
+    """COPY ``count`` more households, each with one approved review of ``where``'s round, into its communes
+    in turn (``prepare_rounds``: Bắc Kạn's, 2024)."""
     import psycopg2
 
     started = time.perf_counter()
@@ -145,119 +320,33 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
     rounds, decisions = where["rounds"], where["decisions"]
     connection = psycopg2.connect(db_url(db))
     with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM households_household")
-        first_id = cursor.fetchone()[0] + 1
-        families = ["Hoàng", "Nông", "Triệu", "Lý", "Đàm", "Lục", "Hà", "Ma", "Bế", "Dương"]
-        given = ["Văn Páo", "Thị Slao", "Văn Chàn", "Thị Mẩy", "Văn Thắng", "Thị Hương", "Văn Khải", "Thị Nguyệt"]
+        first_id = next_household_id(cursor)
         households, reviews = io.StringIO(), io.StringIO()
-        statuses = ["poor"] * 20 + ["near_poor"] * 12 + ["average"] * 18 + ["not_poor"] * 50
         for i in range(count):
             commune_id = communes[i % len(communes)][0]
+            village_id = villages[commune_id]
             hid = first_id + i
-            name = f"{rng.choice(families)} {rng.choice(given)}"
-            flags = [rng.random() < p for p in (0.8, 0.05, 0.03, 0.2, 0.1)]
-            households.write(
-                "\t".join(
-                    [
-                        str(hid),
-                        f"B{hid:08d}",
-                        str(commune_id),
-                        str(villages[commune_id]),
-                        name,
-                        "",
-                        "",
-                        *("t" if f else "f" for f in (flags[2], flags[0], flags[1], flags[3], flags[4])),
-                        "active",
-                        r"\N",
-                        "1",
-                        "2024-01-01 00:00:00+07",
-                        search_text(f"B{hid:08d}", name, []),
-                    ]
-                )
-                + "\n"
-            )
-            status = rng.choice(statuses)
-            deprived = rng.sample(
-                ["water", "latrine", "housing_quality", "telecom", "health_insurance"], k=3 if status == "poor" else 1
-            )
-            reviews.write(
-                "\t".join(
-                    [
-                        str(rounds[commune_id]),
-                        str(hid),
-                        str(commune_id),
-                        str(villages[commune_id]),
-                        "f",
-                        "1200000",
-                        json.dumps({"members": [{}, {}, {}]}),
-                        json.dumps(["no_capital"] if status == "poor" else []),
-                        json.dumps(deprived),
-                        str(len(deprived)),
-                        status,
-                        "[]",
-                        "",
-                        "stayed_not_poor",
-                        "approved",
-                        str(decisions[commune_id]),
-                        "2024-11-02 10:00:00+07",
-                        "",
-                        "1",
-                        "2024-11-02 10:00:00+07",
-                        "2024-11-02 10:00:00+07",
-                    ]
-                )
-                + "\n"
-            )
+            households.write(household_line(hid, commune_id, village_id, household_name(rng), rng))
+            reviews.write(review_line(rounds[commune_id], hid, commune_id, village_id, decisions[commune_id], rng))
         households.seek(0)
         reviews.seek(0)
-        cursor.copy_from(
-            households,
-            "households_household",
-            columns=("id", *HOUSEHOLD_COPY_COLUMNS),
-        )
-        cursor.copy_from(
-            reviews,
-            "households_householdreview",
-            columns=(
-                "round_id",
-                "household_id",
-                "commune_id",
-                "village_id",
-                "is_urban",
-                "income_per_capita",
-                "facts",
-                "causes",
-                "deprived",
-                "deprived_count",
-                "status",
-                "explanation",
-                "previous_status",
-                "transition",
-                "state",
-                "decision_id",
-                "approved_at",
-                "returned_reason",
-                "version",
-                "created_at",
-                "updated_at",
-            ),
-        )
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('households_household', 'id'),"
-            " (SELECT MAX(id) FROM households_household))"
-        )
+        cursor.copy_from(households, "households_household", columns=("id", *HOUSEHOLD_COPY_COLUMNS))
+        cursor.copy_from(reviews, "households_householdreview", columns=REVIEW_COPY_COLUMNS)
+        household_sequence_reset(cursor)
         cursor.execute("ANALYZE")
     connection.close()
     return time.perf_counter() - started
 
 
-def serve():
+def serve(db: str | None = None, port: int | None = None):
+    """gunicorn on ``db`` (else this module's ``ENV``, which bench/load.py sets) and ``port`` (else ``PORT``)."""
+    port = port or PORT
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "povertyplan.wsgi",
             "-b",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "-w",
             "2",
             "--threads",
@@ -266,12 +355,12 @@ def serve():
             "warning",
         ],
         cwd=ROOT,
-        env=ENV,
+        env=environment(db) if db else ENV,
         start_new_session=True,
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=1)
             return process
         except urllib.error.HTTPError:  # 401: the server answers
             return process
@@ -280,9 +369,11 @@ def serve():
     raise RuntimeError("gunicorn did not start")
 
 
-def measure(path: str, token: str, requests: int, concurrency: int) -> tuple[float, float]:
+def measure(path: str, token: str, requests: int, concurrency: int, port: int | None = None) -> tuple[float, float]:
+    port = port or PORT
+
     def one(_):
-        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Authorization": f"Token {token}"})
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Token {token}"})
         started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
