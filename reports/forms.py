@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import whole_number
-from households.models import CommuneGroup, UnitLevel
+from households.models import AdministrativeUnit, CommuneGroup, UnitLevel
 from households.selectors import units_visible_to, visible_unit_ids
 from households.selectors.residents import CommuneResidents
 from households.services.residents import resident_count_set
@@ -75,9 +75,14 @@ class DashboardForm(forms.Form):
             # The country's 14,000 units are a page of megabytes: the provinces and districts, and around the unit
             # shown its parent, its siblings and the units below it. Any unit of the area is still accepted.
             chosen = whole_number(str(self.data.get("unit") or getattr(self.initial.get("unit"), "pk", "")))
-            around = Q(pk=chosen) | Q(parent_id=chosen) | Q(children=chosen) | Q(parent__children=chosen)
             top = Q(level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT])
-            self.fields["unit"].widget.offer(units.filter(top | around if chosen else top).distinct())
+            if chosen:
+                # Its parent read first: a join to the children, ORed, multiplied the rows by the country's units.
+                parent = AdministrativeUnit.objects.filter(pk=chosen).values_list("parent_id", flat=True).first()
+                top |= Q(pk=chosen) | Q(parent_id=chosen)
+                if parent:
+                    top |= Q(pk=parent) | Q(parent_id=parent)
+            self.fields["unit"].widget.offer(units.filter(top))
             self.fields["unit"].help_text = _("Choose a province and Show: the units below it are listed then.")
 
 
