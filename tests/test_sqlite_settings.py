@@ -36,5 +36,8 @@ def _read_while_writing(page, path) -> None:
         page.close()
 
 
-def test_postgresql_gets_no_sqlite_options():
+def test_postgresql_gets_no_sqlite_options_but_its_work_mem(monkeypatch):
+    options = database("postgres://postgres@127.0.0.1:5432/povertyplan")["OPTIONS"]
+    assert options == {"options": "-c work_mem=32MB"}
+    monkeypatch.setenv("DATABASE_WORK_MEM", "")
     assert "OPTIONS" not in database("postgres://postgres@127.0.0.1:5432/povertyplan")
