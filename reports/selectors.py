@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Sum
+from django.db import connections, router
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from households.models import AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
@@ -279,7 +280,22 @@ def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
         counts = counts.filter(standard=standard)
     if ids is not None:
         counts = counts.filter(commune_id__any_of=list(ids))
-    return sorted(set(counts.values_list("year", flat=True).distinct()))
+    return _distinct_years(counts)
+
+
+def _distinct_years(counts: QuerySet) -> list[int]:
+    """The years of ``counts``, one index probe a year: the next year is the least one above the last, read from the
+    cells' index, which starts with the year. A DISTINCT read every cell of the country (24 ms at 351,571 cells, on
+    every statistics answer and dashboard: bench/national.py); the years are a handful whatever the households."""
+    base, params = counts.values("year").query.sql_with_params()
+    sql = (
+        f"WITH RECURSIVE found(year) AS (SELECT MIN(year) FROM ({base}) AS cells UNION ALL "
+        f"SELECT (SELECT MIN(year) FROM ({base}) AS cells WHERE year > found.year) FROM found "
+        "WHERE found.year IS NOT NULL) SELECT year FROM found WHERE year IS NOT NULL"
+    )
+    with connections[router.db_for_read(StatisticCount)].cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def statistics_standards(*, user: User, year: int) -> list[str]:
