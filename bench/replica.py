@@ -343,19 +343,7 @@ def serve(port: int, replica: Cluster | None) -> subprocess.Popen:
     env.pop("DATABASE_REPLICA_URL", None)
     if replica is not None:
         env["DATABASE_REPLICA_URL"] = replica.url(DB)
-    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
-    command = [gunicorn, "povertyplan.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"]
-    server = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
-    SERVERS.append(server)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=1)
-            return server
-        except urllib.error.HTTPError:  # 401: the server answers
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
+    return statistics_bench.serve(port=port, env=env, servers=SERVERS)
 
 
 def stop(server: subprocess.Popen | None) -> None:

@@ -338,8 +338,10 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
     return time.perf_counter() - started
 
 
-def serve(db: str | None = None, port: int | None = None):
-    """gunicorn on ``db`` (else this module's ``ENV``, which bench/load.py sets) and ``port`` (else ``PORT``)."""
+def serve(db: str | None = None, port: int | None = None, *, env: dict | None = None, servers: list | None = None):
+    """gunicorn (2 workers × 4 threads) on ``port`` (else ``PORT``) with ``env``, else that of ``db``, else this
+    module's ``ENV`` (which bench/load.py sets); added to ``servers`` as soon as it starts, so that a caller can stop
+    it even when it is interrupted while starting."""
     port = port or PORT
     process = subprocess.Popen(
         [
@@ -355,10 +357,12 @@ def serve(db: str | None = None, port: int | None = None):
             "warning",
         ],
         cwd=ROOT,
-        env=environment(db) if db else ENV,
+        env=env or (environment(db) if db else ENV),
         start_new_session=True,
     )
-    for _ in range(100):
+    if servers is not None:
+        servers.append(process)
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=1)
             return process
