@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import connection, models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _with_descendants(roots_sql: str, params: Sequence) -> set[int]:
+def _with_descendants(roots_sql: str, params: Sequence, *, using: str) -> set[int]:
     """The units ``roots_sql`` selects (a SELECT of ids) and every unit below them, in one query that walks down the
     parent index. An OR of the three parent hops (province → district → commune → village) made PostgreSQL join the
     whole unit table three times: 50-100 ms a request with the country's 47,000 units and villages."""
@@ -28,7 +28,7 @@ def _with_descendants(roots_sql: str, params: Sequence) -> set[int]:
         f"WITH RECURSIVE tree(id) AS ({roots_sql} "
         f"UNION SELECT unit.id FROM {table} unit JOIN tree ON unit.parent_id = tree.id) SELECT id FROM tree"
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, list(params))
         return {row[0] for row in cursor.fetchall()}
 
@@ -45,23 +45,39 @@ def visible_unit_ids(user: User) -> set[int] | None:
         return set()
     if user.sees_every_unit:
         return None
-    # Computed once per user object (i.e. per request: every selector of a page asks), and again whenever
-    # units, successions or assignments changed in this process since.
-    version = scope_cache.version
+    # Once per user object (a request: every selector of a page asks), and again when units, successions or
+    # assignments were saved in this process since; across requests, while the database's version holds.
     cached = getattr(user, "_visible_unit_ids", None)
-    if cached is None or cached[0] != version:
-        cached = user._visible_unit_ids = (version, frozenset(_compute_visible_ids(user)))
+    if cached is None or cached[0] != scope_cache.version:
+        cached = user._visible_unit_ids = (scope_cache.version, _scope(user))
     return set(cached[1])
 
 
-def _compute_visible_ids(user: User) -> set[int]:
+def _scope(user: User) -> frozenset[int]:
+    # The version is read before the scope, on the same database: a scope is never older than its version.
+    using = router.db_for_read(AdministrativeUnit)
+    version = scope_cache.database_version(connections[using])
+    if version is None:
+        return frozenset(_compute_visible_ids(user, using=using))
+    key = (using, user.pk, version)
+    scope = scope_cache.get(key)
+    if scope is None:
+        scope = frozenset(_compute_visible_ids(user, using=using))
+        scope_cache.keep(key, scope)
+    return scope
+
+
+def _compute_visible_ids(user: User, *, using: str) -> set[int]:
     # Three queries: the assigned units and all below; the links across the reform; what those add.
     through = user.units.through._meta
     assigned = f"SELECT {through.get_field('administrativeunit').column} FROM {through.db_table} WHERE user_id = %s"
-    visible = _with_descendants(assigned, [user.pk])
-    links = UnitSuccession.objects.filter(
-        Q(predecessor__in=visible) | Q(successor__in=visible, is_split=False)
-    ).values_list("predecessor_id", "successor_id", "is_split")
+    visible = _with_descendants(assigned, [user.pk], using=using)
+    ids = list(visible)
+    links = (
+        UnitSuccession.objects.using(using)
+        .filter(Q(predecessor__any_of=ids) | Q(successor__any_of=ids, is_split=False))
+        .values_list("predecessor_id", "successor_id", "is_split")
+    )
     added = set()
     for predecessor, successor, is_split in links:
         if predecessor in visible:
@@ -73,7 +89,7 @@ def _compute_visible_ids(user: User) -> set[int]:
         return visible
     placeholders = ", ".join(["%s"] * len(added))
     return visible | _with_descendants(
-        f"SELECT id FROM {AdministrativeUnit._meta.db_table} WHERE id IN ({placeholders})", added
+        f"SELECT id FROM {AdministrativeUnit._meta.db_table} WHERE id IN ({placeholders})", added, using=using
     )
 
 
@@ -144,5 +160,5 @@ def village_history(*, user: User, commune: AdministrativeUnit, limit: int = 30)
     ids = visible_unit_ids(user)
     history = AdministrativeUnit.history.filter(parent_id=commune.pk, level=UnitLevel.VILLAGE)
     if ids is not None:
-        history = history.filter(id__in=ids)
+        history = history.filter(id__any_of=ids)
     return history.select_related("history_user").order_by("-history_date")[:limit]

@@ -26,8 +26,8 @@ def district_client(client, make_user, unit):
 
 
 def test_households_are_scoped_and_paginated(district_client, reviewed, django_assert_max_num_queries):
-    # Token, scope (3), page: no count, whatever the size.
-    with django_assert_max_num_queries(6):
+    # Token, the scope's version and the scope (3), page: no count, whatever the size.
+    with django_assert_max_num_queries(7):
         body = district_client.get("/api/v1/households/", {"page_size": 5}).json()
     rows = body["results"]
     assert "members" not in rows[0]
