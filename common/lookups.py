@@ -48,15 +48,55 @@ def array_literal(values: Any) -> str:
     return "{" + ",".join(_element(v) for v in values if v is not None) + "}"
 
 
+_INTEGER_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+
+
+def _integer_column(field: Any) -> bool:
+    """The column holds integers: an integer field, or a foreign key to one."""
+    target = field.target_field if getattr(field, "is_relation", False) and hasattr(field, "target_field") else field
+    return target.get_internal_type() in _INTEGER_TYPES
+
+
+def _plain_integers(values: Any) -> bool:
+    return all(type(v) is int for v in values)
+
+
 @Field.register_lookup
 class AnyOf(In):
     lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        # Ids as they come need no preparing: through the field, each costs a few microseconds, and a scope of
+        # 2,243 units went through it on every statistics answer (10 ms of its 35 ms of Python).
+        if (
+            self.rhs_is_direct_value()
+            and isinstance(self.rhs, (list, tuple, set, frozenset))
+            and _integer_column(self.lhs.output_field)
+            and _plain_integers(self.rhs)
+        ):
+            return list(self.rhs)
+        return super().get_prep_lookup()
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs_is_direct_value():
             return super().as_sql(compiler, connection)  # a subquery, as ``__in``
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(v, connection, prepared=True) for v in self.rhs if v is not None]
+        if _integer_column(field) and _plain_integers(self.rhs):
+            values = list(self.rhs)
+        else:
+            values = [field.get_db_prep_value(v, connection, prepared=True) for v in self.rhs if v is not None]
         if not values:
             raise EmptyResultSet  # as ``__in=[]``: no query at all
         lhs, lhs_params = self.process_lhs(compiler, connection)
