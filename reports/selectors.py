@@ -12,7 +12,7 @@ from django.db import connections, router
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from households.models import AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
+from households.models import STATUS_CELLS, AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
 from households.registry_rules import HouseholdGroup
 from households.selectors import visible_unit_ids
 from households.selectors.rollup import Figures, figures, rollup, year_end
@@ -275,7 +275,7 @@ def _slice_whole(dimension: str, picked: dict[str, list[int]], totals: dict[str,
 def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
     """Years with approved reviews in the user's area (under ``standard`` when given)."""
     ids = visible_unit_ids(user)
-    counts = StatisticCount.objects.filter(dimension="status")
+    counts = StatisticCount.objects.filter(STATUS_CELLS)
     if standard is not None:
         counts = counts.filter(standard=standard)
     if ids is not None:

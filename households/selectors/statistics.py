@@ -18,12 +18,14 @@ def default_standards(*, years: Iterable[int]) -> dict[int, str]:
     """
     years = set(years)
     found: dict[int, str] = {}
+    # Distinct in the database: every commune of the country has its annual round (3,321 rows a year).
     rounds = (
         ReviewRound.objects.filter(year__in=years, kind=ReviewKind.ANNUAL)
-        .values_list("year", "standard__code")
+        .values_list("year", "standard__year_from", "standard__code")
+        .distinct()
         .order_by("year", "standard__year_from", "standard__code")
     )
-    for year, code in rounds:
+    for year, _year_from, code in rounds:
         found[year] = code  # the newest comes last
     rest = years - set(found)
     if rest:
