@@ -58,8 +58,8 @@ def plan_list(*, user: User) -> QuerySet[Plan]:
     plans = Plan.objects.select_related("unit", "standard").order_by("-decision_date", "decision_number", "pk")
     if ids is None:
         return plans
-    rows_in_scope = TargetRow.objects.filter(plan=OuterRef("pk"), unit__in=ids)
-    return plans.filter(Q(unit__in=ids) | Exists(rows_in_scope))
+    rows_in_scope = TargetRow.objects.filter(plan=OuterRef("pk"), unit__any_of=ids)
+    return plans.filter(Q(unit__any_of=ids) | Exists(rows_in_scope))
 
 
 def plan_get(*, user: User, pk: int) -> Plan:
@@ -78,7 +78,7 @@ def target_rows(*, user: User, plan: Plan, year: int | None = None) -> QuerySet[
     rows = TargetRow.objects.filter(plan=plan).select_related("unit").order_by("year", "order", "pk")
     if year is not None:
         rows = rows.filter(year=year)
-    return rows if ids is None else rows.filter(unit__in=ids)
+    return rows if ids is None else rows.filter(unit__any_of=ids)
 
 
 def target_years(*, plan: Plan) -> list[int]:
@@ -401,7 +401,7 @@ def units_banded(
         Q(parent=parent) | Q(parent__parent=parent) | Q(pk=parent.pk)
     )
     if ids is not None:
-        below = below.filter(pk__in=ids)
+        below = below.filter(pk__any_of=ids)
     units = list(below.order_by("name"))
     counts = poverty_counts(user=user, units=units, years=[year])
     bands = rate_bands()
@@ -428,7 +428,7 @@ def project_list(*, user: User) -> QuerySet[Project]:
         .annotate(beneficiary_count=Count("beneficiaries", distinct=True))
         .order_by("programme", "code", "pk")
     )
-    return projects if ids is None else projects.filter(unit__in=ids)
+    return projects if ids is None else projects.filter(unit__any_of=ids)
 
 
 __all__ = [
@@ -471,7 +471,7 @@ def unit_targets(*, user: User, unit: AdministrativeUnit) -> dict[int, TargetFig
     ids = visible_unit_ids(user)
     rows = TargetRow.objects.filter(plan__unit=unit).order_by("plan__decision_date", "plan_id", "year")
     if ids is not None:
-        rows = rows.filter(unit__in=ids)
+        rows = rows.filter(unit__any_of=ids)
     by_plan_year: dict[tuple[int, int], list[TargetFigures]] = defaultdict(list)
     for row in rows:
         by_plan_year[(row.plan_id, row.year)].append(row_figures(row))

@@ -34,7 +34,7 @@ def import_communes(*, user: User) -> QuerySet[AdministrativeUnit]:
     communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
     ids = visible_unit_ids(user)
     if ids is not None:
-        communes = communes.filter(Q(pk__in=ids) | Q(children__pk__in=ids)).distinct()
+        communes = communes.filter(Q(pk__any_of=ids) | Q(children__pk__any_of=ids)).distinct()
     return communes.order_by("-valid_from", "name")
 
 
@@ -45,7 +45,7 @@ def template_lists(*, user: User, commune: AdministrativeUnit, today: datetime.d
     villages = villages_in_force(commune, today=today)
     ids = visible_unit_ids(user)
     if ids is not None and commune.pk not in ids:
-        villages = villages.filter(pk__in=ids)
+        villages = villages.filter(pk__any_of=ids)
     return {
         "villages": list(villages.values_list("name", flat=True)),
         "ethnicities": list(Ethnicity.objects.order_by("name").values_list("name", flat=True)),

@@ -20,7 +20,7 @@ def meeting_get(*, user: User, pk: int) -> VillageMeeting:
     meetings = VillageMeeting.objects.select_related("village", "round")
     ids = visible_unit_ids(user)
     if ids is not None:
-        meetings = meetings.filter(village_id__in=ids)
+        meetings = meetings.filter(village_id__any_of=ids)
     meeting = meetings.filter(pk=pk).first()
     if meeting is None:
         raise Http404
