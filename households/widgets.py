@@ -21,6 +21,8 @@ from datetime import date
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import MAX_ID, whole_number
@@ -161,6 +163,33 @@ class UnitSelect(forms.Select):
         widget = copy.copy(self)
         widget.choices = grouped
         return super(UnitSelect, widget).optgroups(name, value, attrs)
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        """Django's ``select.html`` written out here: its template includes one template per option, 0.2 ms each,
+        and a province officer's commune filter lists 500 communes of both trees (100 ms of a 150 ms page)."""
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(option["value"])}"{_attributes(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"  # the option template's own line end
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value above is escaped
+
+
+def _attributes(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html``: a True value is a bare name, False leaves the attribute out."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
