@@ -244,11 +244,27 @@ def test_too_many_villages_wait_for_a_commune(client, list_world, monkeypatch):
 def test_the_household_list_costs_the_same_queries_with_more_units(client, list_world, django_assert_max_num_queries):
     client.force_login(list_world["officer"])
     url = reverse("households:household-list")
-    # Session, user, scope (3), count, the commune and the village lists, page, its villages and communes.
-    with django_assert_max_num_queries(11):
+    # Session, user, the scope's version and the scope (3), count, the commune and the village lists, page, its
+    # villages and communes. New villages change the version: the scope is read again.
+    with django_assert_max_num_queries(12):
         client.get(url)
     for n in range(30):
         VillageFactory(parent=list_world["commune"], name=f"Thôn Mới {n}")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(url)
     assert "Thôn Mới 29 — Xã Văn Lang" in listed(page, "village")
+
+
+def test_the_select_is_the_html_django_s_template_writes(officer_of_both):
+    """UnitSelect writes its options itself (one template include an option is 0.2 ms); the HTML must stay the
+    template's, escaping and boolean attributes included."""
+    field = ReportForm(user=officer_of_both).fields["unit"]
+    widget = field.widget
+    widget.attrs.update({"data-quote": 'say "hi" <b>', "disabled": True, "hidden": False})
+    chosen = next(iter(field.queryset.exclude(level="village").values_list("pk", flat=True)))
+    ours = widget.render("unit", chosen, {"id": "id_unit"})
+    djangos = forms.Select.render(widget, "unit", chosen, {"id": "id_unit"})
+    assert ours == djangos
+    assert 'data-quote="say &quot;hi&quot; &lt;b&gt;"' in ours
+    assert f'<option value="{chosen}" selected>' in ours
+    assert " hidden" not in ours
