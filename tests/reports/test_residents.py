@@ -20,7 +20,7 @@ from households.services.residents import resident_count_set, resident_counts_im
 from programmes.models import Plan, TargetRow
 from programmes.selectors import plan_progress, poverty_counts
 from standards.models import PovertyStandard
-from tests.conftest import AFTER_REFORM
+from tests.conftest import AFTER_REFORM, SCOPE_FIRST
 from tests.factories import ResidentCountFactory, residents_everywhere
 from tests.plans import approved
 
@@ -190,9 +190,10 @@ def test_a_viewer_of_ba_be_does_not_see_a_cho_don_commune_through_a_merged_commu
 def test_figures_of_many_units_and_years_in_a_few_queries(reviewed, province_officer, unit, django_assert_num_queries):
     units = [unit("Tỉnh Bắc Kạn"), unit("Huyện Na Rì"), unit("Xã Bộc Bố"), unit("Xã Văn Lang", on=AFTER_REFORM)]
     standards = default_standards(years=[2023, 2024, 2026])
-    # Scope (3), communes, links across the reform, status counts, resident counts, registry, and for the
-    # years before the reform the households carried from the old communes.
-    with django_assert_num_queries(9):
+    # The scope, the communes (two hops: a province of districts), links across the reform, status counts,
+    # resident counts, registry, and for the years before the reform the households carried from the old
+    # communes.
+    with django_assert_num_queries(SCOPE_FIRST + 7):
         found = figures(user=province_officer, units=units, years=[2023, 2024, 2026], standards=standards)
     assert found[(units[1].pk, 2026)].poor == 1  # Na Rì in 2026: Xã Văn Lang, wholly inside it
 
