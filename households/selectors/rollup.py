@@ -298,6 +298,7 @@ def figures(
     # A user with an area reads the shards of its provinces only (households.sharding); the country reads them all.
     # The households carried across the reform from the area's old communes are in its new communes.
     area = visible_unit_ids(user)
+    carried_shard = in_provinces_of(area)  # first: it reads the provinces of every unit of the area, these included
     shard = in_provinces_of(wanted if area is not None else None)
     cells = (
         StatisticCount.objects.filter(
@@ -321,7 +322,7 @@ def figures(
             year__in=years, commune_id__in=wanted
         ).values_list("commune_id", "year", "households", "people")
     }
-    registry = _registry(wanted, years, shard=shard, carried_shard=in_provinces_of(area))
+    registry = _registry(wanted, years, shard=shard, carried_shard=carried_shard)
 
     result: dict[tuple[int, int], Figures] = {}
     for (unit_pk, year), part in parts.items():
