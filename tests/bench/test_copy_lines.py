@@ -4,7 +4,7 @@ one value per column, the province last, and PostgreSQL takes them (the NOT NULL
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from bench import national
 from bench.database import HOUSEHOLD_COPY_COLUMNS, commune_provinces
@@ -27,7 +27,7 @@ def where(unit):
 def chunk(commune, village, count=3):
     where = {
         "village_ids": {commune.pk: [village.pk] * national.VILLAGES},
-        "year_rounds": dict.fromkeys(((commune.pk, y) for y in national.YEARS), 1),
+        "year_rounds": {(commune.pk, y): n for n, y in enumerate(national.YEARS, start=1)},  # a round a year
         "year_decisions": dict.fromkeys(((commune.pk, y) for y in national.YEARS), 1),
         "provinces": {commune.pk: province_of(commune.pk)},
     }
@@ -64,16 +64,19 @@ def test_the_provinces_the_benchmarks_read_are_the_application_s(where):
 def test_postgresql_takes_the_lines(where):
     commune, village = where
     households, members, reviews = chunk(commune, village)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for text, model, columns in (
             (households, Household, ("id", *HOUSEHOLD_COPY_COLUMNS)),
             (members, Member, national.member_copy_columns()),
             (reviews, HouseholdReview, REVIEW_COPY_COLUMNS),
         ):
             text.seek(0)
-            # The foreign keys wait for a commit that a test never makes; the NOT NULL province does not.
+            # The NOT NULL province is checked row by row; the foreign keys (rounds and decisions made up here)
+            # wait for a commit, which the rollback below never makes.
             cursor.cursor.copy_from(text, model._meta.db_table, columns=columns)
-    assert set(Household.objects.filter(pk__gte=10**8).values_list("province_id", flat=True)) == {
-        province_of(commune.pk)
-    }
-    assert Member.objects.filter(household_id__gte=10**8).count() >= 6
+        assert set(Household.objects.filter(pk__gte=10**8).values_list("province_id", flat=True)) == {
+            province_of(commune.pk)
+        }
+        assert Member.objects.filter(household_id__gte=10**8).count() >= 6
+        assert HouseholdReview.objects.filter(household_id__gte=10**8).count() == 3 * len(national.YEARS)
+        transaction.set_rollback(True)
