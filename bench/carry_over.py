@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.database import HOUSEHOLD_COPY_COLUMNS, recreate_database, setup_django
+from bench.database import HOUSEHOLD_COPY_COLUMNS, commune_provinces, recreate_database, setup_django
 
 DB = "povertyplan_bench_carry"
 
@@ -75,6 +75,7 @@ def _load(households: int, per_commune: int, seed: int):
     names = ["Hoàng Văn Páo", "Nông Thị Slao", "Triệu Văn Chàn", "Lý Thị Mẩy", "Lục Văn Thắng", "Đàm Thị Hương"]
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        provinces = commune_provinces(cursor)
         for start in range(0, households, 100_000):
             rows = io.StringIO()
             for n in range(start, min(households, start + 100_000)):
@@ -82,7 +83,7 @@ def _load(households: int, per_commune: int, seed: int):
                 code, name = f"C{n:08d}", rng.choice(names)
                 rows.write(
                     f"{code}\t{village.parent_id}\t{village.pk}\t{name}\t\t\tf\tf\tf\tf\tf\tactive\t\\N\t1\t"
-                    f"2024-01-01 00:00:00+07\t{search_text(code, name, [])}\n"
+                    f"2024-01-01 00:00:00+07\t{search_text(code, name, [])}\t{provinces[village.parent_id]}\n"
                 )
             rows.seek(0)
             cursor.copy_from(

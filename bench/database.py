@@ -26,7 +26,21 @@ HOUSEHOLD_COPY_COLUMNS = (
     "version",
     "created_at",
     "search_text",
+    "province_id",  # the sharding key (households.sharding): the commune's province
 )
+# The province of every commune and village (the unit above the commune in its own tree), as households.provinces
+# gives it: for the rows the benchmarks COPY, which no service writes.
+COMMUNE_PROVINCES_SQL = (
+    "SELECT c.id, CASE WHEN p.level = 'province' THEN p.id WHEN g.level = 'province' THEN g.id ELSE g.parent_id END"
+    " FROM households_administrativeunit c JOIN households_administrativeunit p ON p.id = c.parent_id"
+    " LEFT JOIN households_administrativeunit g ON g.id = p.parent_id WHERE c.level IN ('commune', 'village')"
+)
+
+
+def commune_provinces(cursor) -> dict[int, int]:
+    """Commune (or village) id → its province's id, read with a DB-API ``cursor``."""
+    cursor.execute(COMMUNE_PROVINCES_SQL)
+    return dict(cursor.fetchall())
 
 
 def database_url(db: str) -> str:

@@ -46,7 +46,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
 
 from bench import pages as page_bench  # noqa: E402
 from bench.common import percentile  # noqa: E402
-from bench.database import HOUSEHOLD_COPY_COLUMNS  # noqa: E402
+from bench.database import HOUSEHOLD_COPY_COLUMNS, commune_provinces  # noqa: E402
 from bench.statistics import (  # noqa: E402
     REVIEW_COPY_COLUMNS,
     ROUND_YEARS,
@@ -165,6 +165,7 @@ def _chunk(first_id: int, count: int, where: dict, communes: list, cum: list, rn
     """COPY text of ``count`` households from ``first_id``: households, members, reviews (one a year)."""
     households, members, reviews = io.StringIO(), io.StringIO(), io.StringIO()
     villages, rounds, decisions = where["village_ids"], where["year_rounds"], where["year_decisions"]
+    provinces = where["provinces"]  # commune → province, the sharding key of every row
     approved = {year: f"{ROUND_YEARS[year][3]} 10:00:00+07" for year in YEARS}
     for i, commune_id in enumerate(rng.choices(communes, cum_weights=cum, k=count)):
         hid = first_id + i
@@ -176,14 +177,15 @@ def _chunk(first_id: int, count: int, where: dict, communes: list, cum: list, rn
         names = [(name, f"{hid:012d}"), (spouse, "")] + [
             (f"{name.split()[0]} Văn Con {n}", "") for n in range(3, people + 1)
         ]
-        households.write(household_line(hid, commune_id, village_id, name, rng, members=names))
+        province_id = provinces[commune_id]
+        households.write(household_line(hid, commune_id, village_id, name, rng, members=names, province_id=province_id))
         for n, (full_name, national_id) in enumerate(names, start=1):
             sex = "female" if (n == 1) == woman else "male"
             if n <= 2:
                 facts = _ADULT.format(relation="head" if n == 1 else "spouse", national_id=national_id)
             else:
                 facts = _CHILD.format(n=n)
-            members.write(f"{hid}\t{full_name}\t{sex}\t{facts}\t{_REST}\n")
+            members.write(f"{hid}\t{full_name}\t{sex}\t{facts}\t{_REST}\t{province_id}\n")
         for year in YEARS:
             key = (commune_id, year)
             reviews.write(
@@ -196,9 +198,17 @@ def _chunk(first_id: int, count: int, where: dict, communes: list, cum: list, rn
                     rng,
                     approved_at=approved[year],
                     people=people,
+                    province_id=province_id,
                 )
             )
     return households, members, reviews
+
+
+def member_copy_columns() -> tuple[str, ...]:
+    """The members' columns in the form's order, which ``_chunk`` writes; the head's ethnicity is the household's."""
+    from households.services.registry import MEMBER_FIELDS
+
+    return ("household_id", *(name for name in MEMBER_FIELDS if name != "ethnicity"), "province_id")
 
 
 def load_national(count: int, where: dict, communes: list, cum: list, *, seed: int, db: str) -> dict[str, float]:
@@ -215,11 +225,9 @@ def load_national(count: int, where: dict, communes: list, cum: list, *, seed: i
     connection = psycopg2.connect(db_url(db))
     with connection.cursor() as cursor:
         first_id = next_household_id(cursor)
+        where = {**where, "provinces": commune_provinces(cursor)}
     connection.commit()
-    from households.services.registry import MEMBER_FIELDS
-
-    # The members' columns in the form's order, which ``_chunk`` writes; the head's ethnicity is the household's.
-    member_columns = ("household_id", *(name for name in MEMBER_FIELDS if name != "ethnicity"))
+    member_columns = member_copy_columns()
     made: queue.Queue = queue.Queue(maxsize=2)
     timing = {"python": 0.0, "households": 0.0, "members": 0.0, "reviews": 0.0}
 

@@ -164,14 +164,14 @@ def prepare(households: int) -> None:
         cursor.execute(
             "INSERT INTO households_member (household_id, full_name, sex, date_of_birth, relation, national_id,"
             " in_school, at_age_appropriate_level, education, has_health_insurance, employment, has_labour_capacity,"
-            " disability, receives_social_allowance, sick_untreated, malnourished)"
+            " disability, receives_social_allowance, sick_untreated, malnourished, province_id)"
             " SELECT h.id, CASE WHEN n = 1 THEN h.head_name ELSE 'Lý Thị Hoa ' || n END,"
             " CASE WHEN n = 1 THEN 'male' ELSE 'female' END,"
             " CASE WHEN n <= 2 THEN DATE '1980-04-02' ELSE DATE '2012-01-20' + n::int END,"
             " CASE n WHEN 1 THEN 'head' WHEN 2 THEN 'spouse' ELSE 'child' END, '',"
             " CASE WHEN n <= 2 THEN NULL ELSE true END, CASE WHEN n <= 2 THEN NULL ELSE true END,"
             " CASE WHEN n <= 2 THEN 'lower_secondary' ELSE 'primary' END, true,"
-            " CASE WHEN n <= 2 THEN 'self_employed' ELSE '' END, true, 'none', false, false, false"
+            " CASE WHEN n <= 2 THEN 'self_employed' ELSE '' END, true, 'none', false, false, false, h.province_id"
             " FROM households_household h CROSS JOIN LATERAL generate_series(1, 2 + h.id %% 3) AS n"
             " WHERE h.commune_id = %s",
             [commune.pk],

@@ -167,9 +167,9 @@ def _members_insert() -> None:
             cursor.execute(
                 "INSERT INTO households_member (household_id, full_name, sex, date_of_birth, relation, national_id,"
                 " in_school, education, has_health_insurance, employment, has_labour_capacity, disability,"
-                " receives_social_allowance, sick_untreated, malnourished)"
+                " receives_social_allowance, sick_untreated, malnourished, province_id)"
                 f" SELECT id, {name}, {sex}, DATE '1975-06-01', %s, {national_id}, false, '', true, '', true, 'none',"
-                " false, false, false FROM households_household",
+                " false, false, false, province_id FROM households_household",
                 [relation],
             )
 

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the project, after the standard library
     sys.path.append(str(ROOT))
 
-from bench.database import HOUSEHOLD_COPY_COLUMNS  # noqa: E402
+from bench.database import HOUSEHOLD_COPY_COLUMNS, commune_provinces  # noqa: E402
 from households.search_words import search_text  # noqa: E402  (pure: no Django set-up needed)
 
 DB = "povertyplan_bench"
@@ -205,6 +205,7 @@ REVIEW_COPY_COLUMNS = (
     "version",
     "created_at",
     "updated_at",
+    "province_id",  # the household's province, the sharding key
 )
 
 
@@ -213,10 +214,18 @@ def household_name(rng: random.Random) -> str:
 
 
 def household_line(
-    hid: int, commune_id: int, village_id: int, name: str, rng: random.Random, members: tuple = ()
+    hid: int,
+    commune_id: int,
+    village_id: int,
+    name: str,
+    rng: random.Random,
+    members: tuple = (),
+    *,
+    province_id: int,
 ) -> str:
     """One household's COPY line (``HOUSEHOLD_COPY_COLUMNS`` after the id); ``members`` as (name, national ID)
-    go into its search text, as the services would put them."""
+    go into its search text, as the services would put them; ``province_id`` the commune's
+    (``bench.database.commune_provinces``)."""
     flags = [rng.random() < p for p in (0.8, 0.05, 0.03, 0.2, 0.1)]
     code = f"B{hid:08d}"
     return (
@@ -235,6 +244,7 @@ def household_line(
                 "1",
                 "2024-01-01 00:00:00+07",
                 search_text(code, name, members),
+                str(province_id),
             ]
         )
         + "\n"
@@ -262,8 +272,10 @@ def review_line(
     *,
     approved_at: str = "2024-11-02 10:00:00+07",
     people: int = 3,
+    province_id: int,
 ) -> str:
-    """One approved review's COPY line (``REVIEW_COPY_COLUMNS``), its status drawn from ``STATUSES``."""
+    """One approved review's COPY line (``REVIEW_COPY_COLUMNS``), its status drawn from ``STATUSES``;
+    ``province_id`` its household's."""
     status = rng.choice(STATUSES)
     deprived = rng.sample(INDICATORS, k=3 if status == "poor" else 1)
     return (
@@ -290,6 +302,7 @@ def review_line(
                 "1",
                 approved_at,
                 approved_at,
+                str(province_id),
             ]
         )
         + "\n"
@@ -321,13 +334,21 @@ def load_households(count: int, where: dict, seed: int = 20171, db: str = DB) ->
     connection = psycopg2.connect(db_url(db))
     with connection, connection.cursor() as cursor:
         first_id = next_household_id(cursor)
+        provinces = commune_provinces(cursor)
         households, reviews = io.StringIO(), io.StringIO()
         for i in range(count):
             commune_id = communes[i % len(communes)][0]
             village_id = villages[commune_id]
             hid = first_id + i
-            households.write(household_line(hid, commune_id, village_id, household_name(rng), rng))
-            reviews.write(review_line(rounds[commune_id], hid, commune_id, village_id, decisions[commune_id], rng))
+            province_id = provinces[commune_id]
+            households.write(
+                household_line(hid, commune_id, village_id, household_name(rng), rng, province_id=province_id)
+            )
+            reviews.write(
+                review_line(
+                    rounds[commune_id], hid, commune_id, village_id, decisions[commune_id], rng, province_id=province_id
+                )
+            )
         households.seek(0)
         reviews.seek(0)
         cursor.copy_from(households, "households_household", columns=("id", *HOUSEHOLD_COPY_COLUMNS))

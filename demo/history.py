@@ -38,6 +38,7 @@ from households.models import (
     UnitLevel,
     UnitType,
 )
+from households.provinces import province_of
 from households.review_facts import household_facts
 from households.review_outcome import Classifications, review_outcome
 from households.search_words import search_text
@@ -572,6 +573,7 @@ def _generate_district(
         if not size:
             continue
         villages = _villages_for(random.Random(f"{seed}:villages:{commune.code}"), commune)
+        province = province_of(commune.pk)  # the sharding key of the commune's households, members and reviews
         rng = random.Random(f"{seed}:{commune.code}")
         new_households, members, scores = [], [], []
         for n in range(size):
@@ -583,6 +585,7 @@ def _generate_district(
             household = Household(
                 code=f"BK{commune.code}-{n + 1:05d}",
                 commune=commune,
+                province_id=province,
                 village=village,
                 head_name=head,
                 address=f"{village.name}, {commune.name}",
@@ -610,6 +613,7 @@ def _generate_district(
             [
                 Member(
                     household=h,
+                    province_id=province,
                     full_name=name,
                     sex=sex,
                     date_of_birth=datetime.date(born, rng.randint(1, 12), rng.randint(1, 28)),
@@ -658,6 +662,7 @@ def _generate_district(
             base = reviews.base(
                 round_id=review_round.pk,
                 commune_id=commune.pk,
+                province_id=province,
                 is_urban=commune.is_urban,
                 is_mountain_island=commune.is_mountain_island,
                 state=ReviewState.APPROVED.value,

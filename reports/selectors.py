@@ -13,6 +13,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from households.models import STATUS_CELLS, AdministrativeUnit, Cause, Ethnicity, StatisticCount, UnitLevel
+from households.provinces import in_provinces_of
 from households.registry_rules import HouseholdGroup
 from households.selectors import visible_unit_ids
 from households.selectors.rollup import Figures, figures, rollup, year_end
@@ -140,7 +141,14 @@ def _counts(*, year: int, standard: str, units: Sequence[AdministrativeUnit], di
         notes.extend(part.notes)
         owner.update(dict.fromkeys(part.commune_ids, part.unit))
     cells = (
-        StatisticCount.objects.filter(year=year, standard=standard, dimension=dimension, commune_id__in=list(owner))
+        StatisticCount.objects.filter(
+            # A user with an area reads the shards of its provinces only (households.sharding).
+            in_provinces_of(list(owner) if visible_unit_ids(user) is not None else None),
+            year=year,
+            standard=standard,
+            dimension=dimension,
+            commune_id__in=list(owner),
+        )
         .values("commune_id", "key", "status")
         .annotate(households=Sum("households"), people=Sum("people"))
     )
@@ -279,7 +287,7 @@ def statistics_years(*, user: User, standard: str | None = None) -> list[int]:
     if standard is not None:
         counts = counts.filter(standard=standard)
     if ids is not None:
-        counts = counts.filter(commune_id__any_of=list(ids))
+        counts = counts.filter(in_provinces_of(ids), commune_id__any_of=list(ids))
     return _distinct_years(counts)
 
 
@@ -303,7 +311,7 @@ def statistics_standards(*, user: User, year: int) -> list[str]:
     ids = visible_unit_ids(user)
     counts = StatisticCount.objects.filter(dimension="status", year=year)
     if ids is not None:
-        counts = counts.filter(commune_id__any_of=list(ids))
+        counts = counts.filter(in_provinces_of(ids), commune_id__any_of=list(ids))
     return sorted(set(counts.values_list("standard", flat=True).distinct()))
 
 

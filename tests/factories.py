@@ -6,6 +6,7 @@ import factory
 from django.db.models import Q
 
 from households.models import AdministrativeUnit, Household, Member, ResidentCount, UnitLevel, UnitType
+from households.provinces import province_of
 from households.search import household_search_refresh
 from households.search_words import search_text
 from households.selectors.rollup import year_end
@@ -31,6 +32,8 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"HH{n:06d}")
     village = factory.SubFactory(VillageFactory)
     commune = factory.SelfAttribute("village.parent")
+    # The sharding key, as the services set it (households.provinces).
+    province_id = factory.LazyAttribute(lambda household: province_of(household.commune.pk))
     head_name = "Hoàng Văn Thụ"
     search_text = factory.LazyAttribute(lambda household: search_text(household.code, household.head_name, []))
 
@@ -41,6 +44,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
+    province_id = factory.SelfAttribute("household.province_id")
     full_name = factory.Sequence(lambda n: f"Nông Thị Huế {n}")
     sex = "female"
     date_of_birth = date(1980, 5, 17)

@@ -29,6 +29,7 @@ def approved(commune, year, statuses, *, signer, households=None):
         HouseholdReview(
             round=review_round,
             household=household,
+            province_id=household.province_id,
             commune=commune,
             village=village,
             is_urban=False,

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.lookups import value_parts
 from households.models import AdministrativeUnit, Household, HouseholdReview, Member, ReviewKind, ReviewState
+from households.provinces import province_of
 from households.services import round_open
 
 from .checking import ImportContext, Plan, ethnicity_id
@@ -159,7 +160,13 @@ def write_members_first(
                     yield (household_id, *_before_ethnicity(member), ethnicity, *_after_ethnicity(member))
 
     copied = copy_with_history(
-        Member, MEMBER_FIRST_COLUMNS, rows(), user_id=user.pk, history_of="household_id", finish=False
+        Member,
+        MEMBER_FIRST_COLUMNS,
+        rows(),
+        values={"province_id": province_of(context.commune_id)},
+        user_id=user.pk,
+        history_of="household_id",
+        finish=False,
     )
     return household_ids, copied
 
@@ -185,6 +192,8 @@ def write_households(
         raise RuntimeError("Ids were reserved for households that are not new.")
     changed = [r for r in households if r.id is not None and r.changed]
     use_copy = connection.vendor == "postgresql"
+    # The sharding key of every row written: an import is of one commune's households.
+    province = province_of(commune.pk)
     if use_copy:
         unreserved = [r for r in new if r.code not in reserved]
         for record, pk in zip(unreserved, reserve_ids(Household, len(unreserved)), strict=True):
@@ -195,7 +204,7 @@ def write_households(
             Household,
             HOUSEHOLD_COPY_COLUMNS,
             ((r.id, r.code, *_household_values(r.values)) for r in new),
-            values={"commune_id": commune.pk, "created_by_id": user.pk},
+            values={"commune_id": commune.pk, "province_id": province, "created_by_id": user.pk},
             user_id=user.pk,
         )
         copied = frozenset(r.id for r in new)  # a COPY writes all its rows or fails
@@ -203,7 +212,7 @@ def write_households(
         copied = frozenset()
         created = []
         for record in new:
-            household = Household(code=record.code, commune_id=commune.pk, created_by=user)
+            household = Household(code=record.code, commune_id=commune.pk, province_id=province, created_by=user)
             _set_household(household, record)
             created.append(household)
         created = bulk_create_with_history(created, Household, batch_size=BATCH, default_user=user)
@@ -247,12 +256,16 @@ def write_households(
                 (pk, household_id, *member_field_values(member))
                 for (member, household_id), pk in zip(new_members, member_ids, strict=True)
             ),
+            values={"province_id": province},
             user_id=user.pk,
             written_here={"household_id": copied},
         )
     else:
         new_members = [
-            _member(m.values, Member(household_id=r.id)) for r in households for m in r.members if m.id is None
+            _member(m.values, Member(household_id=r.id, province_id=province))
+            for r in households
+            for m in r.members
+            if m.id is None
         ]
         bulk_create_with_history(new_members, Member, batch_size=BATCH, default_user=user)
     progress(0.7)
@@ -320,6 +333,8 @@ class ReviewWriter:
         self.copy = connection.vendor == "postgresql"
         self.constants = {
             "commune_id": commune.pk,
+            # The households' province, the sharding key: an import is of one commune's households.
+            "province_id": province_of(commune.pk),
             # As it was that day, like ``is_urban`` (Decision 1143/2000/QĐ-LĐTBXH: the 2001-2005 line).
             "is_mountain_island": commune.is_mountain_island,
             "state": ReviewState.DRAFT.value,

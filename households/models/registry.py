@@ -45,6 +45,16 @@ class Household(models.Model):
         related_name="households",
         db_index=False,
     )
+    # The sharding key (households.sharding): the province of the household's commune, set on every write
+    # (households.provinces). No index of its own: on one PostgreSQL the commune's index finds the rows.
+    province = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     village = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="village_households"
     )
@@ -108,6 +118,16 @@ class Relation(models.TextChoices):
 class Member(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    # The sharding key (households.sharding): the household's province, so that a member lives on the household's
+    # shard; set on every write (households.provinces). No index of its own: the household's index finds the rows.
+    province = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     full_name = models.CharField(_("full name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)

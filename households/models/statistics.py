@@ -54,6 +54,16 @@ class StatisticCount(models.Model):
     status = models.CharField(max_length=10)
     households = models.IntegerField(default=0)
     people = models.IntegerField(default=0)
+    # The sharding key (households.sharding): the province of the cell's commune, set on every write
+    # (households.provinces). No index of its own: on one PostgreSQL the unique index finds the rows.
+    province = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     class Meta:
         db_table = "reports_statisticcount"
@@ -61,7 +71,10 @@ class StatisticCount(models.Model):
         verbose_name_plural = _("statistic counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "standard", "dimension", "commune", "key", "status"], name="statistic_cell_unique"
+                # The province, a function of the commune, is in the key because a distributed table's unique
+                # keys must hold its distribution column (the upsert's ON CONFLICT names it too).
+                fields=["year", "standard", "dimension", "commune", "key", "status", "province"],
+                name="statistic_cell_unique",
             )
         ]
         # The status cells, with their counts: a unit's figures and the years of an area are read from this
@@ -70,7 +83,7 @@ class StatisticCount(models.Model):
         indexes = [
             models.Index(
                 fields=["year", "standard", "commune"],
-                include=["status", "households", "people"],
+                include=["province", "status", "households", "people"],  # the province: the shard filter
                 condition=STATUS_CELLS,
                 name="statistic_status_cells",
             )
@@ -88,6 +101,16 @@ class StatisticSource(models.Model):
     year = models.PositiveSmallIntegerField()
     standard = models.CharField(max_length=9)
     review = models.ForeignKey("households.HouseholdReview", on_delete=models.CASCADE, related_name="+")
+    # The sharding key (households.sharding): the household's province, so that the source lives on the household's
+    # shard; set on every write (households.provinces). No index of its own: the household's index finds the rows.
+    province = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     class Meta:
         db_table = "reports_statisticsource"
@@ -157,6 +180,16 @@ class RegistryCount(models.Model):
     # The village says which old commune a carried household still counts in before the reform.
     village = models.ForeignKey("households.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
     left_in = models.PositiveSmallIntegerField(null=True)
+    # The sharding key (households.sharding): the province of the commune, which the triggers take from the
+    # households' rows (the application set it there). No index of its own: the unique index finds the rows.
+    province = models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     households = models.IntegerField()
 
     class Meta:
@@ -164,8 +197,10 @@ class RegistryCount(models.Model):
         verbose_name_plural = _("registry counts")
         constraints = [
             # The key of the triggers' upsert (ON CONFLICT); an empty year is one key, as NULLS NOT DISTINCT
-            # would make it on PostgreSQL 15 alone.
-            models.UniqueConstraint(F("commune"), F("village"), Coalesce("left_in", 0), name="registry_count_unique")
+            # would make it on PostgreSQL 15 alone. The province (the commune's) as in ``statistic_cell_unique``.
+            models.UniqueConstraint(
+                F("commune"), F("village"), Coalesce("left_in", 0), F("province"), name="registry_count_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,7 @@ from households.models import (
     UnitLevel,
     UnitSuccession,
 )
+from households.provinces import in_provinces_of
 from households.rates import OfficialRates
 from households.selectors.groups import communes_in_group
 from households.selectors.units import visible_unit_ids
@@ -307,9 +308,15 @@ def figures(
     if group:
         wanted = communes_in_group(group, wanted)
         parts = {key: replace(part, commune_ids=part.commune_ids & wanted) for key, part in parts.items()}
+    # A user with an area reads the shards of its provinces only (households.sharding); the country reads them all.
+    # The households carried across the reform from the area's old communes are in its new communes.
+    area = visible_unit_ids(user)
+    carried_shard = in_provinces_of(area)  # first: it reads the provinces of every unit of the area, these included
+    shard = in_provinces_of(wanted if area is not None else None)
     # A status cell is one row, read as it is from its index: no sum to convert.
     cells = StatisticCount.objects.filter(
         STATUS_CELLS,
+        shard,
         year__in=years,
         standard__in=set(standards.values()),
         commune_id__any_of=list(wanted),
@@ -326,7 +333,7 @@ def figures(
         .order_by()  # not the model's order, which joins the communes for their names
         .values_list("commune_id", "year", "households", "people")
     }
-    registry = _registry(wanted, years)
+    registry = _registry(wanted, years, shard=shard, carried_shard=carried_shard)
 
     result: dict[tuple[int, int], Figures] = {}
     for (unit_pk, year), part in parts.items():
@@ -396,7 +403,9 @@ def figures_sum(parts: Sequence[Figures], *, year: int, standard: str) -> Figure
     )
 
 
-def _registry(communes: set[int], years: Sequence[int]) -> dict[tuple[int, int], int]:
+def _registry(
+    communes: set[int], years: Sequence[int], *, shard: Q | None = None, carried_shard: Q | None = None
+) -> dict[tuple[int, int], int]:
     """Households of the registry per (commune, year): those of the commune not gone (moved, split, merged)
     before the year's end; for the years before the reform, also those carried from the commune's villages
     to a new commune's. Read from ``RegistryCount`` on PostgreSQL (one query, two with a year before the
@@ -406,7 +415,7 @@ def _registry(communes: set[int], years: Sequence[int]) -> dict[tuple[int, int],
         return {}
     before_reform = [year for year in years if year_end(year) < REFORM_DATE]
     read = _counted_rows if connection.vendor == "postgresql" else _scanned_rows
-    own, carried = read(communes, carried=bool(before_reform))
+    own, carried = read(communes, carried=bool(before_reform), shard=shard or Q(), carried_shard=carried_shard or Q())
     result: dict[tuple[int, int], int] = defaultdict(int)
     for rows, in_years in ((own, years), (carried, before_reform)):
         for commune, left_in, n in rows:
@@ -427,10 +436,12 @@ def _left_in(status: str, since: datetime.date | None) -> int | None:
     return None if status == HouseholdStatus.ACTIVE or since is None else since.year
 
 
-def _counted_rows(communes: set[int], *, carried: bool) -> tuple[RegistryRows, RegistryRows]:
+def _counted_rows(
+    communes: set[int], *, carried: bool, shard: Q, carried_shard: Q
+) -> tuple[RegistryRows, RegistryRows]:
     """The registry's rows of the communes, and of the villages carried from them, from ``RegistryCount``."""
     own = (
-        RegistryCount.objects.filter(commune_id__any_of=list(communes))
+        RegistryCount.objects.filter(shard, commune_id__any_of=list(communes))
         .values_list("commune_id", "left_in")
         .annotate(n=Sum("households"))
         .order_by()
@@ -441,6 +452,7 @@ def _counted_rows(communes: set[int], *, carried: bool) -> tuple[RegistryRows, R
     # the reform they still count in the old commune their village was carried from.
     from_villages = (
         RegistryCount.objects.filter(
+            carried_shard,
             village__predecessions__effective_on=REFORM_DATE,
             village__predecessions__predecessor__parent_id__in=communes,
         )
@@ -451,10 +463,13 @@ def _counted_rows(communes: set[int], *, carried: bool) -> tuple[RegistryRows, R
     return own, from_villages
 
 
-def _scanned_rows(communes: set[int], *, carried: bool) -> tuple[RegistryRows, RegistryRows]:
+def _scanned_rows(
+    communes: set[int], *, carried: bool, shard: Q, carried_shard: Q
+) -> tuple[RegistryRows, RegistryRows]:
     """What ``_counted_rows`` reads, counted from the households: a scan of every household of the communes."""
-    own = Household.objects.filter(commune_id__in=communes).values_list("commune_id", "status", "status_date")
+    own = Household.objects.filter(shard, commune_id__in=communes).values_list("commune_id", "status", "status_date")
     from_villages = Household.objects.filter(
+        carried_shard,
         village__predecessions__effective_on=REFORM_DATE,
         village__predecessions__predecessor__parent_id__in=communes,
     ).values_list("village__predecessions__predecessor__parent_id", "status", "status_date")

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from households.access import check_can_edit_unit
 from households.errors import ConflictError
-from households.models import AdministrativeUnit, Household, Member, UnitLevel
+from households.models import AdministrativeUnit, Household, HouseholdReview, Member, StatisticSource, UnitLevel
+from households.provinces import province_of
 from households.registry_rules import MemberSketch, household_groups
 from households.search_words import search_text
 from households.selectors import cccd_conflicts
@@ -88,6 +89,7 @@ def _save_members(*, user: User, household: Household, members: Sequence[Mapping
     for data in members:
         member = existing.pop(data["id"], None) if data.get("id") else None
         member = member or Member(household=household)
+        member.province_id = household.province_id  # the sharding key: a member lives on its household's shard
         for field in MEMBER_FIELDS:
             setattr(member, field, data.get(field, getattr(member, field)))
         member.national_id = member.national_id or ""
@@ -107,7 +109,7 @@ def household_create(
 ) -> Household:
     commune = _village_in_scope(user, village)
     _check_members(user=user, members=members, household=None)
-    household = Household(village=village, commune=commune, created_by=user)
+    household = Household(village=village, commune=commune, province_id=province_of(commune.pk), created_by=user)
     for field in HOUSEHOLD_FIELDS:
         if field in data:
             setattr(household, field, data[field])
@@ -141,6 +143,8 @@ def household_update(
     household.version = expected_version + 1
     _check_members(user=user, members=members, household=household)
     household.village, household.commune = village, commune
+    moved_province = household.province_id != (province := province_of(commune.pk))
+    household.province_id = province
     for field in HOUSEHOLD_FIELDS:
         if field in data:
             setattr(household, field, data[field])
@@ -149,4 +153,8 @@ def household_update(
     household.full_clean()
     household._history_user = user
     household.save()
+    if moved_province:
+        # Moved to another province (a national user's correction): its reviews and sources follow it to its shard.
+        for model in (HouseholdReview, StatisticSource):
+            model.objects.filter(household=household).update(province_id=province)
     return household

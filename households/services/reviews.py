@@ -310,6 +310,7 @@ def review_create(
         household=household,
         commune=household.commune,
         village=household.village,
+        province_id=household.province_id,  # the sharding key: the review lives on its household's shard
         is_urban=household.village.is_urban,
         is_mountain_island=household.commune.is_mountain_island,
         income_per_capita=income_per_capita,

@@ -17,6 +17,7 @@ from households.aggregates import (
     subtract,
 )
 from households.models import HouseholdReview, ReviewState, StatisticCount, StatisticFlow, StatisticSource
+from households.provinces import provinces_of
 from households.registry_rules import GROUP_FLAGS
 
 _BATCH = 5000
@@ -47,7 +48,9 @@ _FIELDS = (
     "people",
     "household__head_ethnicity__code",
     *(f"household__{flag}" for flag in GROUP_FLAGS.values()),
+    "household__province_id",  # the source's sharding key: its household's province
 )
+_PROVINCE = len(_FIELDS) - 1
 
 
 def _approved_rows(reviews=None):
@@ -56,7 +59,7 @@ def _approved_rows(reviews=None):
 
 
 def _facts(row: tuple) -> ReviewFacts:
-    _pk, _household, year, standard, commune, status, transition, causes, deprived, people, ethnicity, *flags = row
+    _pk, _household, year, standard, commune, status, transition, causes, deprived, people, ethnicity, *flags, _ = row
     return ReviewFacts(
         year=year,
         standard=standard,
@@ -88,9 +91,10 @@ def _standing_reviews() -> Iterator[tuple]:
 
 
 _UPSERT = (
-    "INSERT INTO reports_statisticcount (year, standard, commune_id, dimension, key, status, households, people) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (year, standard, dimension, commune_id, key, status) DO UPDATE SET "
+    "INSERT INTO reports_statisticcount "
+    "(year, standard, commune_id, dimension, key, status, households, people, province_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (year, standard, dimension, commune_id, key, status, province_id) DO UPDATE SET "
     "households = reports_statisticcount.households + excluded.households, "
     "people = reports_statisticcount.people + excluded.people"
 )
@@ -98,7 +102,8 @@ _UPSERT = (
 
 def _apply_deltas(deltas: Mapping[Cell, tuple[int, int]]) -> None:
     # One upsert adding to the stored counts: concurrent approvals add up instead of overwriting each other.
-    rows = [(*cell, h, p) for cell, (h, p) in deltas.items() if h or p]
+    provinces = provinces_of(cell[2] for cell in deltas)  # the cells' sharding key: their commune's province
+    rows = [(*cell, h, p, provinces[cell[2]]) for cell, (h, p) in deltas.items() if h or p]
     with connection.cursor() as cursor:
         cursor.executemany(_UPSERT, rows)
     touched = {cell[:3] for cell in deltas}
@@ -213,7 +218,9 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
             source.review_id = pk
             changed_sources.append(source)
         else:
-            source = sources[key] = StatisticSource(household_id=row[1], year=row[2], standard=row[3], review_id=pk)
+            source = sources[key] = StatisticSource(
+                household_id=row[1], year=row[2], standard=row[3], review_id=pk, province_id=row[_PROVINCE]
+            )
             new_sources.append(source)
         add(contributions(_facts(row)))
     StatisticSource.objects.bulk_create(new_sources)
@@ -228,9 +235,9 @@ def statistics_apply(*, reviews: Sequence[HouseholdReview]) -> None:
 _REGISTRY_REFILL = (
     "LOCK TABLE households_household IN SHARE MODE",
     "DELETE FROM households_registrycount",
-    "INSERT INTO households_registrycount (commune_id, village_id, left_in, households)"
-    " SELECT commune_id, village_id, CASE WHEN status = 'active' OR status_date IS NULL THEN NULL"
-    " ELSE extract(year FROM status_date)::smallint END, count(*) FROM households_household GROUP BY 1, 2, 3",
+    "INSERT INTO households_registrycount (commune_id, village_id, province_id, left_in, households)"
+    " SELECT commune_id, village_id, province_id, CASE WHEN status = 'active' OR status_date IS NULL THEN NULL"
+    " ELSE extract(year FROM status_date)::smallint END, count(*) FROM households_household GROUP BY 1, 2, 3, 4",
 )
 
 
@@ -250,7 +257,11 @@ def statistics_rebuild() -> int:
         nonlocal counted
         sources: list[StatisticSource] = []
         for row in _standing_reviews():
-            sources.append(StatisticSource(household_id=row[1], year=row[2], standard=row[3], review_id=row[0]))
+            sources.append(
+                StatisticSource(
+                    household_id=row[1], year=row[2], standard=row[3], review_id=row[0], province_id=row[_PROVINCE]
+                )
+            )
             counted += 1
             if len(sources) >= _BATCH:
                 StatisticSource.objects.bulk_create(sources)
@@ -259,9 +270,20 @@ def statistics_rebuild() -> int:
         StatisticSource.objects.bulk_create(sources)
 
     totals = add_up(standing_facts())
+    provinces = provinces_of(cell[2] for cell in totals)
     StatisticCount.objects.bulk_create(
         (
-            StatisticCount(year=y, standard=sd, commune_id=c, dimension=d, key=k, status=s, households=h, people=p)
+            StatisticCount(
+                year=y,
+                standard=sd,
+                commune_id=c,
+                dimension=d,
+                key=k,
+                status=s,
+                households=h,
+                people=p,
+                province_id=provinces[c],
+            )
             for (y, sd, c, d, k, s), (h, p) in totals.items()
         ),
         batch_size=_BATCH,

@@ -16,13 +16,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.access import check_can_edit_unit
-from households.models import AdministrativeUnit, Household, HouseholdStatus, UnitLevel, UnitSuccession, UnitType
+from households.models import (
+    AdministrativeUnit,
+    Household,
+    HouseholdReview,
+    HouseholdStatus,
+    Member,
+    StatisticSource,
+    UnitLevel,
+    UnitSuccession,
+    UnitType,
+)
+from households.provinces import provinces_of
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 VILLAGE_TYPES = (UnitType.THON, UnitType.BAN, UnitType.TO_DAN_PHO)
-# Moves go to the database this many villages at a time (three parameters each: SQLite takes 32,766).
+# Moves go to the database this many villages at a time (four parameters each: SQLite takes 32,766).
 _MOVE_CHUNK = 2_000
 
 
@@ -200,36 +211,63 @@ def households_follow(*, moves: dict[int, tuple[int, int]], user: User | None, r
     moves: the carry-over of a province moves a million households, which one ``save()`` each (or
     simple-history's bulk helpers, which build every row in Python) would take many minutes to write.
     Household codes stay; reviews keep the unit they were made on. Returns the number moved.
+
+    A household moved to a commune of another province (the carry-over of Bắc Kạn into Thái Nguyên) takes the
+    new province, the sharding key, and its members, reviews and statistic sources with it: they live on its shard.
     """
     history = Household.history.model
+    moved_columns = ("commune_id", "village_id", "province_id", "version")
     copied = [
         f.column
         for f in history._meta.concrete_fields
-        if not f.name.startswith("history_") and f.column not in ("commune_id", "village_id", "version")
+        if not f.name.startswith("history_") and f.column not in moved_columns
     ]
-    columns = ", ".join(connection.ops.quote_name(c) for c in [*copied, "commune_id", "village_id", "version"])
+    columns = ", ".join(connection.ops.quote_name(c) for c in [*copied, *moved_columns])
     selected = ", ".join(f"h.{connection.ops.quote_name(c)}" for c in copied)
     household_table = connection.ops.quote_name(Household._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     reason = reason[: history._meta.get_field("history_change_reason").max_length]
+    provinces = provinces_of(commune for _village, commune in moves.values())
     moved = 0
     items = list(moves.items())
     with connection.cursor() as cursor:
         for start in range(0, len(items), _MOVE_CHUNK):
             chunk = items[start : start + _MOVE_CHUNK]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            params = [p for old, (new, commune) in chunk for p in (old, new, commune)]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params = [p for old, (new, commune) in chunk for p in (old, new, commune, provinces[commune])]
             cursor.execute(
                 f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({columns}, history_date, "
                 "history_change_reason, history_type, history_user_id) "
-                f"SELECT {selected}, m.column3, m.column2, h.version + 1, %s, %s, '~', %s "
+                f"SELECT {selected}, m.column3, m.column2, m.column4, h.version + 1, %s, %s, '~', %s "
                 f"FROM {household_table} h JOIN (VALUES {values}) AS m ON h.village_id = m.column1",
                 [now, reason, user.pk if user else None, *params],
             )
             cursor.execute(
-                f"UPDATE {household_table} SET village_id = m.column2, commune_id = m.column3, version = version + 1 "
+                f"UPDATE {household_table} SET village_id = m.column2, commune_id = m.column3, "
+                "province_id = m.column4, version = version + 1 "
                 f"FROM (VALUES {values}) AS m WHERE {household_table}.village_id = m.column1",
                 params,
             )
             moved += cursor.rowcount
+    households_province_follow(villages=[new for new, _commune in moves.values()])
     return moved
+
+
+def households_province_follow(*, villages: Sequence[int]) -> None:
+    """Give the members, reviews and statistic sources of the households of ``villages`` their household's
+    province where it changed: a household's rows live on its shard (``households.sharding``). One set-based
+    ``UPDATE … FROM`` a table and chunk (PostgreSQL, and SQLite since 3.33): the carry-over of a province moves the
+    rows of a million households, every one of them, since a legacy province and its successor are two units."""
+    household_table = connection.ops.quote_name(Household._meta.db_table)
+    villages = sorted(set(villages))
+    with connection.cursor() as cursor:
+        for model in (Member, HouseholdReview, StatisticSource):
+            table = connection.ops.quote_name(model._meta.db_table)
+            for start in range(0, len(villages), _MOVE_CHUNK):
+                chunk = villages[start : start + _MOVE_CHUNK]
+                cursor.execute(
+                    f"UPDATE {table} SET province_id = h.province_id FROM {household_table} h "
+                    f"WHERE h.id = {table}.household_id AND {table}.province_id <> h.province_id "
+                    f"AND h.village_id IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )

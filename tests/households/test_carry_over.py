@@ -157,6 +157,7 @@ def test_draft_reviews_on_old_communes_are_reported_and_left(world, monkeypatch)
     HouseholdReview.objects.create(
         round=review_round,
         household=household,
+        province_id=household.province_id,
         commune=world["a"],
         village=household.village,
         is_urban=False,

@@ -16,7 +16,8 @@ from households.imports import checking, copy, parsing, writer
 from households.imports.columns import MEMBER_COLUMNS
 from households.imports.records import MEMBER_FIELDS, MemberRecord
 from households.imports.services import ImportRefused, import_check, import_commit
-from households.models import Ethnicity, Household, HouseholdReview, Member, ReviewRound
+from households.models import AdministrativeUnit, Ethnicity, Household, HouseholdReview, Member, ReviewRound, UnitLevel
+from households.provinces import province_of
 from tests.workbooks import clean_file, household, make_workbook, person, review
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +38,10 @@ def check_deferred_constraints() -> None:
 
 
 def dangling_member() -> tuple[tuple, tuple]:
-    columns = ("id", "household_id", "full_name", "sex", "date_of_birth", "relation")
+    columns = ("id", "household_id", "full_name", "sex", "date_of_birth", "relation", "province_id")
     (pk,) = copy.reserve_ids(Member, 1)
-    return columns, ((pk, 10**9, "Không có hộ", "male", datetime.date(1980, 1, 1), "head"),)
+    province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", flat=True).first()
+    return columns, ((pk, 10**9, "Không có hộ", "male", datetime.date(1980, 1, 1), "head", province),)
 
 
 @needs_postgresql
@@ -73,7 +75,13 @@ def test_without_the_privilege_the_triggers_check_as_before(monkeypatch):
 def test_a_commit_leaves_the_triggers_on(officer, commune, village):
     import_commit(user=officer, commune=commune, source=clean_file())
     assert replication_role() == "origin"
-    member = Member(household_id=10**9, full_name="Không có hộ", sex="male", date_of_birth="1980-01-01")
+    member = Member(
+        household_id=10**9,
+        province_id=province_of(commune.pk),
+        full_name="Không có hộ",
+        sex="male",
+        date_of_birth="1980-01-01",
+    )
 
     def save_then_commit():
         with transaction.atomic():

@@ -110,7 +110,8 @@ def test_progress_with_verdicts_and_projection(api, reviewed_plan, province_user
     # 19: with the registry carried from the old communes for the years before the reform.
     # 20: the units assigned to the caller, whose roll-up bounds every figure shown (issue 20).
     # 21: the communes of a province of districts, read a hop at a time (its scope's version on PostgreSQL).
-    with django_assert_max_num_queries(21):
+    # 22: the provinces of the caller's area, which the reads name for a distributed PostgreSQL (issue 25).
+    with django_assert_max_num_queries(22):
         body = client.get(f"/api/v1/plans/{reviewed_plan.pk}/progress/?year=2024").json()
     rows = {r["unit"]["name"]: r for r in body["rows"]}
     assert rows["Xã Bộc Bố"]["verdict_households"] == {"verdict": "behind", "gap": "1.00"}
