@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from standards.indicators import Disability, EducationLevel, Employment
 
-from .units import AdministrativeUnit
+from .units import AdministrativeUnit, province_key
 
 
 class Ethnicity(models.Model):
@@ -47,14 +47,7 @@ class Household(models.Model):
     )
     # The sharding key (households.sharding): the province of the household's commune, set on every write
     # (households.provinces). No index of its own: on one PostgreSQL the commune's index finds the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
     village = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("village"), on_delete=models.PROTECT, related_name="village_households"
     )
@@ -121,14 +114,7 @@ class Member(models.Model):
     )
     # The sharding key (households.sharding): the household's province, so that a member lives on the household's
     # shard; set on every write (households.provinces). No index of its own: the household's index finds the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
     full_name = models.CharField(_("full name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))

@@ -14,7 +14,7 @@ from households.transitions import TRANSITION_LABELS
 from standards.classification import Status
 
 from .registry import Household
-from .units import AdministrativeUnit
+from .units import AdministrativeUnit, province_key
 
 STATUS_CHOICES = [
     (Status.POOR.value, _("Poor")),
@@ -170,14 +170,7 @@ class HouseholdReview(models.Model):
     # The sharding key (households.sharding): the household's province, not the reviewed commune's, so that a review
     # of an old commune lives on its household's shard; set on every write (households.provinces). No index of its
     # own: on one PostgreSQL the round's and the household's indexes find the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
     is_urban = models.BooleanField(_("urban"), editable=False)
     # The commune's mountainous or island flag that day (Decision 1143/2000/QĐ-LĐTBXH, 2001-2005 line).
     is_mountain_island = models.BooleanField(

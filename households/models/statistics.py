@@ -23,6 +23,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .units import province_key
+
 
 class StatisticDimension(models.TextChoices):
     STATUS = "status", _("Status")
@@ -56,14 +58,7 @@ class StatisticCount(models.Model):
     people = models.IntegerField(default=0)
     # The sharding key (households.sharding): the province of the cell's commune, set on every write
     # (households.provinces). No index of its own: on one PostgreSQL the unique index finds the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
 
     class Meta:
         db_table = "reports_statisticcount"
@@ -103,14 +98,7 @@ class StatisticSource(models.Model):
     review = models.ForeignKey("households.HouseholdReview", on_delete=models.CASCADE, related_name="+")
     # The sharding key (households.sharding): the household's province, so that the source lives on the household's
     # shard; set on every write (households.provinces). No index of its own: the household's index finds the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
 
     class Meta:
         db_table = "reports_statisticsource"
@@ -182,14 +170,7 @@ class RegistryCount(models.Model):
     left_in = models.PositiveSmallIntegerField(null=True)
     # The sharding key (households.sharding): the province of the commune, which the triggers take from the
     # households' rows (the application set it there). No index of its own: the unique index finds the rows.
-    province = models.ForeignKey(
-        "households.AdministrativeUnit",
-        verbose_name=_("province"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    province = province_key()
     households = models.IntegerField()
 
     class Meta:

@@ -286,3 +286,17 @@ class CarryOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.committed_at:%d/%m/%Y} ({self.decision})"
+
+
+def province_key() -> models.ForeignKey:
+    """The sharding key of a table that grows with the households (``households.sharding``): the province its rows
+    belong to, set by the application on every write (``households.provinces``). No index of its own: on one
+    PostgreSQL the table's other indexes find the rows; a distributed one routes by it."""
+    return models.ForeignKey(
+        "households.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
